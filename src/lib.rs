@@ -1,0 +1,57 @@
+//! Typed, async clients for two benefit APIs:
+//!
+//! - [`opendental::BenefitsClient`]: Open Dental's Benefits API — get, list (paged), create,
+//!   update and delete the benefit rows of a dental office's insurance plans.
+//!
+//! Every request is checked against the API's documented rules before it is sent; responses
+//! decode into typed rows (typed keys, decimals for money, `Option` for the API's sentinels);
+//! failures are one [`Error`] type you can match on. Idempotent calls are retried with
+//! backoff; a POST never is by default. Keys never appear in `Debug` output or logs.
+//!
+//! # Quickstart
+//!
+//! ```no_run
+//! use benefits_sdk::opendental::{BenefitsClient, BenefitFilter, NewBenefit, PlanNum};
+//!
+//! # async fn run() -> Result<(), benefits_sdk::Error> {
+//! let client = BenefitsClient::builder()
+//!     .keys("developer-key", "customer-key")
+//!     .build()?;
+//!
+//! // Every benefit of plan 12, fetched page by page.
+//! let benefits = client.list_all(BenefitFilter::Plan(PlanNum::new(12))).await?;
+//! println!("{} benefits", benefits.len());
+//!
+//! // Bitewings at most once every 6 months.
+//! let created = client.create(&NewBenefit::every_n_months(PlanNum::new(12), 6)).await?;
+//! println!("created {}", created.benefit_num);
+//! # Ok(()) }
+//! ```
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it adds |
+//! |---|---|---|
+//! | `rustls` | yes | TLS through rustls |
+//! | `native-tls` | no | TLS through the platform's library |
+//! | `od-23-2` | yes (via `od-25-3`) | Open Dental 23.2.62: `CodeGroupNum` on benefits and new benefits, listing with no filter |
+//! | `od-25-3` | yes | Open Dental 25.3.7: `TreatArea`, `CodeGroupNum` in updates, GET a single benefit |
+//!
+//! Turn the `od-*` features off to match an office on an older version: the fields and methods
+//! its server does not know then do not exist, and are never sent. Responses that carry them
+//! still decode.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![warn(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod error;
+mod explain;
+mod macros;
+pub mod opendental;
+mod retry;
+mod throttle;
+mod transport;
+
+pub use error::{ApiError, DecodeError, Error, Violation, Violations};
+pub use reqwest::StatusCode;
+pub use retry::RetryPolicy;

@@ -1,0 +1,646 @@
+//! `BenefitsClient`: the five Benefits endpoints over one shared transport.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use reqwest::Method;
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::model::{Benefit, BenefitNum};
+use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
+use crate::error::{Error, Violations};
+use crate::retry::RetryPolicy;
+use crate::throttle::Throttle;
+use crate::transport::{
+    self, Call, DEFAULT_MAX_RESPONSE_BYTES, PlainHttp, Transport, parse_base_url,
+};
+
+const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
+const LOCAL_API_URL: &str = "http://localhost:30222/api/v1";
+const API_SERVICE_PORT: u16 = 30223;
+/// Above Open Dental's own 60 s limit, so its 504 arrives before the client gives up.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest page any mode serves (Local API and API Service with Enterprise).
+const MAX_PAGE_SIZE: u32 = 10_000;
+const UNAUTHORIZED_HINT: &str = "Open Dental answers 401 for a wrong, disabled or unassigned \
+     developer or customer key, and for a key without the permission the method needs: reads \
+     need Read All, writes the Insurance permission";
+
+/// How the client reaches the office's database: the three API modes Open Dental offers, or a
+/// base URL of the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ApiMode {
+    /// `https://api.opendental.com/api/v1`: page cap 100, one request per second per key.
+    Remote,
+    /// `http://localhost:30222/api/v1` on the office's machine: page cap 1000, no throttle.
+    LocalApi,
+    /// `http://{server}:30223/api/v1` on the office's network: page cap 1000, no throttle.
+    ApiService,
+    /// A base URL set with [`BenefitsClientBuilder::base_url`]: page size 100, no throttle,
+    /// unless set.
+    Custom,
+}
+
+impl ApiMode {
+    fn default_page_size(self) -> u32 {
+        match self {
+            ApiMode::LocalApi | ApiMode::ApiService => 1000,
+            ApiMode::Remote | ApiMode::Custom => 100,
+        }
+    }
+
+    fn default_throttle(self) -> Option<Duration> {
+        match self {
+            ApiMode::Remote => Some(Duration::from_secs(1)),
+            _ => None,
+        }
+    }
+}
+
+/// The client of Open Dental's Benefits API.
+///
+/// Cheap to clone (an `Arc` inside); clones share the connection pool and the throttle, so a
+/// bulk job spread over many tasks still keeps to the key's rate. `Send + Sync`.
+///
+/// ```no_run
+/// use benefits_sdk::opendental::{BenefitsClient, BenefitFilter, PlanNum};
+///
+/// # async fn run() -> Result<(), benefits_sdk::Error> {
+/// let client = BenefitsClient::builder()
+///     .keys("developer-key", "customer-key")
+///     .build()?;
+/// let benefits = client.list_all(BenefitFilter::Plan(PlanNum::new(12))).await?;
+/// for b in &benefits {
+///     println!("{} {} {:?}", b.benefit_num, b.benefit_type, b.percent);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct BenefitsClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    base: Url,
+    /// Accept, Content-Type, User-Agent and the (sensitive) Authorization header.
+    headers: HeaderMap,
+    mode: ApiMode,
+    page_size: u32,
+}
+
+impl fmt::Debug for BenefitsClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BenefitsClient")
+            .field("base_url", &self.inner.base.as_str())
+            .field("mode", &self.inner.mode)
+            .field("page_size", &self.inner.page_size)
+            .field(
+                "throttle",
+                &self
+                    .inner
+                    .transport
+                    .throttle
+                    .as_ref()
+                    .map(Throttle::interval),
+            )
+            .field("keys", &"<redacted>")
+            .finish()
+    }
+}
+
+impl BenefitsClient {
+    /// Starts a builder with the defaults: Remote mode, 90 s request timeout, 10 s connect
+    /// timeout, the default [`RetryPolicy`].
+    pub fn builder() -> BenefitsClientBuilder {
+        BenefitsClientBuilder::default()
+    }
+
+    /// The base URL every endpoint is joined to (with a trailing slash).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// The mode the client was built for.
+    pub fn mode(&self) -> ApiMode {
+        self.inner.mode
+    }
+
+    /// The page size [`BenefitsClient::list`] asks for.
+    pub fn page_size(&self) -> u32 {
+        self.inner.page_size
+    }
+
+    /// Gets one benefit: `GET /benefits/{BenefitNum}`. Open Dental 25.3.7.
+    ///
+    /// # Errors
+    /// [`Error::is_not_found`] when there is no such row; [`Error::InvalidRequest`] for
+    /// BenefitNum 0; transport, decode and other API errors as for every call.
+    #[cfg(feature = "od-25-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
+    pub async fn get(&self, benefit: BenefitNum) -> Result<Benefit, Error> {
+        let url = self.row_url(benefit)?;
+        self.call(Method::GET, "GET /benefits/{BenefitNum}", url, None)
+            .await
+    }
+
+    /// Lists one page: `GET /benefits?PlanNum=|PatPlanNum=&Limit=&Offset=`. Rows come ordered by
+    /// BenefitNum. `Limit` is sent when set, `Offset` when above 0.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a key of 0 or a Limit of 0; a 400 from an office older than
+    /// 23.2.62 for [`BenefitFilter::All`]; transport, decode and API errors.
+    pub async fn list_page(
+        &self,
+        filter: BenefitFilter,
+        page: PageRequest,
+    ) -> Result<Vec<Benefit>, Error> {
+        let mut violations = Violations::default();
+        let (name, value) = match filter {
+            BenefitFilter::Plan(p) => ("PlanNum", Some(p.get())),
+            BenefitFilter::PatPlan(p) => ("PatPlanNum", Some(p.get())),
+            #[cfg(feature = "od-23-2")]
+            BenefitFilter::All => ("", None),
+        };
+        if value == Some(0) {
+            violations.push(name, "must be a key above 0 (0 means no row)");
+        }
+        if page.limit == Some(0) {
+            violations.push("Limit", "must be at least 1");
+        }
+        violations.into_result()?;
+
+        let mut url = self.endpoint("benefits")?;
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some(value) = value {
+                query.append_pair(name, &value.to_string());
+            }
+            if let Some(limit) = page.limit {
+                query.append_pair("Limit", &limit.to_string());
+            }
+            if page.offset > 0 {
+                query.append_pair("Offset", &page.offset.to_string());
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        self.call(Method::GET, "GET /benefits", url, None).await
+    }
+
+    /// Lists every matching benefit as a stream that fetches a page only when the rows before
+    /// it are consumed. Each page asks for [`BenefitsClient::page_size`] rows and the next
+    /// Offset steps by exactly that; a shorter page ends the stream.
+    ///
+    /// A server that breaks the contract ends the stream with [`Error::Paging`] instead of
+    /// looping or repeating rows: a page longer than asked for, or rows that do not follow
+    /// the previous ones in BenefitNum order (as when Offset is ignored).
+    ///
+    /// ```no_run
+    /// # use benefits_sdk::opendental::{BenefitsClient, BenefitFilter, PlanNum};
+    /// use futures_util::TryStreamExt;
+    /// # async fn run(client: BenefitsClient) -> Result<(), benefits_sdk::Error> {
+    /// let mut rows = client.list(BenefitFilter::Plan(PlanNum::new(12)));
+    /// while let Some(benefit) = rows.try_next().await? {
+    ///     println!("{}", benefit.benefit_num);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn list(
+        &self,
+        filter: BenefitFilter,
+    ) -> impl Stream<Item = Result<Benefit, Error>> + Send + Unpin + 'static {
+        let client = self.clone();
+        let size = self.inner.page_size;
+        let start = Some(Cursor {
+            offset: 0,
+            last: None,
+        });
+        stream::try_unfold(start, move |cursor| {
+            let client = client.clone();
+            async move {
+                let Some(cursor) = cursor else {
+                    return Ok(None);
+                };
+                let page = client
+                    .list_page(filter, PageRequest::new(size, cursor.offset))
+                    .await?;
+                let next = cursor.advance(&page, size)?;
+                Ok(Some((page, next)))
+            }
+        })
+        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
+    }
+
+    /// Lists every matching benefit into one `Vec` (see [`BenefitsClient::list`]).
+    ///
+    /// # Errors
+    /// The first error of any page; [`Error::Paging`] for a misbehaving server.
+    pub async fn list_all(&self, filter: BenefitFilter) -> Result<Vec<Benefit>, Error> {
+        self.list(filter).try_collect().await
+    }
+
+    /// Creates a benefit: `POST /benefits`, answered 201 with the new row. The benefit is
+    /// validated first ([`NewBenefit::validate`]). Never retried unless the retry policy says
+    /// [`RetryPolicy::retry_non_idempotent`]: a retried POST can create a duplicate.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] before sending; on a timeout or a 504 the error's
+    /// [`Error::outcome_unknown`] is true and the row may exist: list before creating again.
+    pub async fn create(&self, benefit: &NewBenefit) -> Result<Benefit, Error> {
+        benefit.validate()?;
+        let body = to_json(benefit)?;
+        let url = self.endpoint("benefits")?;
+        self.call(Method::POST, "POST /benefits", url, Some(body))
+            .await
+    }
+
+    /// Updates a benefit: `PUT /benefits/{BenefitNum}` with only the fields the update sets;
+    /// answered with the whole row.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for an update that sets nothing or breaks a rule;
+    /// [`Error::is_not_found`] for a missing row; API errors such as 400 for changing the code
+    /// group of a frequency or age limit.
+    pub async fn update(
+        &self,
+        benefit: BenefitNum,
+        update: &BenefitUpdate,
+    ) -> Result<Benefit, Error> {
+        update.validate()?;
+        let url = self.row_url(benefit)?;
+        let body = to_json(update)?;
+        self.call(Method::PUT, "PUT /benefits/{BenefitNum}", url, Some(body))
+            .await
+    }
+
+    /// Deletes a benefit: `DELETE /benefits/{BenefitNum}`. A retry that finds the row gone
+    /// after an earlier attempt that may have deleted it counts as success.
+    ///
+    /// # Errors
+    /// [`Error::is_not_found`] when the row did not exist.
+    pub async fn delete(&self, benefit: BenefitNum) -> Result<(), Error> {
+        let url = self.row_url(benefit)?;
+        self.send(Method::DELETE, "DELETE /benefits/{BenefitNum}", url, None)
+            .await
+            .map(drop)
+    }
+
+    fn endpoint(&self, path: &str) -> Result<Url, Error> {
+        self.inner
+            .base
+            .join(path)
+            .map_err(|e| Error::Config(format!("cannot join `{path}` to the base URL: {e}")))
+    }
+
+    fn row_url(&self, benefit: BenefitNum) -> Result<Url, Error> {
+        if benefit.get() == 0 {
+            let mut v = Violations::default();
+            v.push("BenefitNum", "must be a key above 0 (0 means no row)");
+            v.into_result()?;
+        }
+        self.endpoint(&format!("benefits/{benefit}"))
+    }
+
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+    ) -> Result<T, Error> {
+        let body = self.send(method, route, url, body).await?;
+        transport::decode(route, body)
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+    ) -> Result<Bytes, Error> {
+        let reply = self
+            .inner
+            .transport
+            .execute(Call {
+                method,
+                route,
+                url,
+                headers: &self.inner.headers,
+                body,
+                signer: None,
+                unauthorized_hint: Some(UNAUTHORIZED_HINT),
+            })
+            .await?;
+        Ok(reply.body)
+    }
+}
+
+/// Where a listing stands: the next Offset and the last BenefitNum seen.
+struct Cursor {
+    offset: u64,
+    last: Option<BenefitNum>,
+}
+
+impl Cursor {
+    /// Checks a page against the paging contract and gives the cursor for the next page, or
+    /// `None` when this page was the last.
+    fn advance(self, page: &[Benefit], size: u32) -> Result<Option<Cursor>, Error> {
+        let size_u = size as usize;
+        if page.len() > size_u {
+            return Err(Error::Paging(format!(
+                "asked for {size} rows at Offset {}, got {}: the server ignores Limit",
+                self.offset,
+                page.len()
+            )));
+        }
+        let mut last = self.last;
+        for row in page {
+            if let Some(prev) = last.filter(|prev| row.benefit_num <= *prev) {
+                return Err(Error::Paging(format!(
+                    "BenefitNum {} at Offset {} does not follow BenefitNum {prev}: rows repeat \
+                     or are out of order (does the server ignore Offset?)",
+                    row.benefit_num, self.offset
+                )));
+            }
+            last = Some(row.benefit_num);
+        }
+        Ok((page.len() == size_u).then(|| Cursor {
+            offset: self.offset + u64::from(size),
+            last,
+        }))
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
+    serde_json::to_vec(value)
+        .map(Bytes::from)
+        .map_err(|e| Error::Config(format!("cannot encode the request body: {e}")))
+}
+
+enum Target {
+    Mode(ApiMode),
+    ApiService(String),
+    Custom(String),
+}
+
+/// Builds a [`BenefitsClient`]. Nothing is checked until [`BenefitsClientBuilder::build`].
+pub struct BenefitsClientBuilder {
+    developer_key: Option<SecretString>,
+    customer_key: Option<SecretString>,
+    target: Target,
+    allow_insecure_http: bool,
+    timeout: Duration,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    throttle: Option<Option<Duration>>,
+    page_size: Option<u32>,
+    user_agent: Option<String>,
+    max_response_bytes: usize,
+}
+
+impl Default for BenefitsClientBuilder {
+    fn default() -> Self {
+        BenefitsClientBuilder {
+            developer_key: None,
+            customer_key: None,
+            target: Target::Mode(ApiMode::Remote),
+            allow_insecure_http: false,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            throttle: None,
+            page_size: None,
+            user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
+}
+
+impl fmt::Debug for BenefitsClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BenefitsClientBuilder")
+            .field(
+                "developer_key",
+                &self.developer_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field(
+                "customer_key",
+                &self.customer_key.as_ref().map(|_| "<redacted>"),
+            )
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("page_size", &self.page_size)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BenefitsClientBuilder {
+    /// The developer key (Open Dental's, for your product) and the customer key (one office's).
+    pub fn keys(
+        mut self,
+        developer_key: impl Into<SecretString>,
+        customer_key: impl Into<SecretString>,
+    ) -> Self {
+        self.developer_key = Some(developer_key.into());
+        self.customer_key = Some(customer_key.into());
+        self
+    }
+
+    /// Remote mode, `https://api.opendental.com/api/v1` (the default).
+    pub fn remote(mut self) -> Self {
+        self.target = Target::Mode(ApiMode::Remote);
+        self
+    }
+
+    /// Local API mode, `http://localhost:30222/api/v1`, on the office's own machine.
+    pub fn local_api(mut self) -> Self {
+        self.target = Target::Mode(ApiMode::LocalApi);
+        self
+    }
+
+    /// API Service mode, `http://{host}:30223/api/v1`, on the office's network. The host must
+    /// be a private address or a LAN name (a bare machine name, `.local`, `.lan`…) unless
+    /// [`BenefitsClientBuilder::allow_insecure_http`] is set.
+    pub fn api_service(mut self, host: impl Into<String>) -> Self {
+        self.target = Target::ApiService(host.into());
+        self
+    }
+
+    /// Any base URL (a proxy, a test server). Plain `http://` only for loopback and
+    /// office-network hosts, unless [`BenefitsClientBuilder::allow_insecure_http`] is set.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.target = Target::Custom(url.into());
+        self
+    }
+
+    /// Allows plain `http://` to any host. The keys then cross the network unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// The time limit of one attempt, from sending to the whole body (default 90 s, above
+    /// Open Dental's 60 s server limit).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds:
+    /// with [`BenefitsClientBuilder::http_client`], set it on that client instead.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses your `reqwest::Client` (to share a connection pool, or set proxies or TLS roots).
+    /// The client's own timeout, redirect and proxy settings then apply; this crate still sets
+    /// the per-request timeout and every header.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] for none).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Spaces this client's requests (and its clones') at least `interval` apart. Remote
+    /// default: 1 s; set 5 s for a Read-All-only key, 500 ms for Enterprise.
+    pub fn throttle(mut self, interval: Duration) -> Self {
+        self.throttle = Some(Some(interval));
+        self
+    }
+
+    /// Sends requests as fast as they come.
+    pub fn no_throttle(mut self) -> Self {
+        self.throttle = Some(None);
+        self
+    }
+
+    /// The page size of [`BenefitsClient::list`], 1–10,000. Default: 100 Remote, 1000 Local
+    /// API and API Service. Never set it above the mode's cap for your key (100 Remote, 1000
+    /// with Enterprise): the server would answer a shorter page and listing would stop there.
+    pub fn page_size(mut self, rows: u32) -> Self {
+        self.page_size = Some(rows);
+        self
+    }
+
+    /// Your application's name and version, sent before this crate's in `User-Agent`.
+    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
+        self.user_agent = Some(app.into());
+        self
+    }
+
+    /// The largest response body accepted (default 32 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for a missing, empty or malformed key, a bad base URL, plain http to a
+    /// public host, a page size out of range, or a connect timeout with an injected client.
+    pub fn build(self) -> Result<BenefitsClient, Error> {
+        let developer = check_key("developer key", self.developer_key.as_ref())?;
+        let customer = check_key("customer key", self.customer_key.as_ref())?;
+        let (mode, raw_url) = match &self.target {
+            Target::Mode(ApiMode::LocalApi) => (ApiMode::LocalApi, LOCAL_API_URL.to_owned()),
+            Target::Mode(_) => (ApiMode::Remote, REMOTE_URL.to_owned()),
+            Target::ApiService(host) => (
+                ApiMode::ApiService,
+                format!("http://{}:{API_SERVICE_PORT}/api/v1", host.trim()),
+            ),
+            Target::Custom(url) => (ApiMode::Custom, url.clone()),
+        };
+        let base = parse_base_url(
+            &raw_url,
+            PlainHttp::PrivateNetwork,
+            self.allow_insecure_http,
+        )?;
+        let page_size = self.page_size.unwrap_or(mode.default_page_size());
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(Error::Config(format!(
+                "page size {page_size}: must be between 1 and {MAX_PAGE_SIZE}"
+            )));
+        }
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max response bytes: must be above 0".to_owned(),
+            ));
+        }
+        let http = match (self.http, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
+                ));
+            }
+            (Some(client), None) => client,
+            (None, connect) => {
+                Transport::default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
+            }
+        };
+        let mut headers = transport::json_headers(self.user_agent.as_deref())?;
+        let mut auth = HeaderValue::try_from(format!("ODFHIR {developer}/{customer}"))
+            .map_err(|_| Error::Config("keys: must be visible ASCII".to_owned()))?;
+        auth.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, auth);
+        let throttle = self
+            .throttle
+            .unwrap_or(mode.default_throttle())
+            .filter(|d| !d.is_zero())
+            .map(Throttle::new);
+        Ok(BenefitsClient {
+            inner: Arc::new(Inner {
+                transport: Transport {
+                    http,
+                    timeout: self.timeout,
+                    retry: self.retry,
+                    throttle,
+                    max_response_bytes: self.max_response_bytes,
+                    api: "opendental",
+                },
+                base,
+                headers,
+                mode,
+                page_size,
+            }),
+        })
+    }
+}
+
+/// A key must be present, non-blank, visible ASCII without `/` (the header's separator).
+fn check_key<'a>(what: &str, key: Option<&'a SecretString>) -> Result<&'a str, Error> {
+    let key = key
+        .map(ExposeSecret::expose_secret)
+        .ok_or_else(|| Error::Config(format!("{what}: missing (set it with keys())")))?;
+    if key.trim().is_empty() {
+        return Err(Error::Config(format!("{what}: must not be empty")));
+    }
+    if !key.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
+        return Err(Error::Config(format!(
+            "{what}: must be visible ASCII without spaces or `/`"
+        )));
+    }
+    Ok(key)
+}

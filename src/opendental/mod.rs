@@ -1,0 +1,29 @@
+//! Open Dental's Benefits API: [`BenefitsClient`] and its types.
+//!
+//! | Job | Endpoint | Method | Open Dental |
+//! |---|---|---|---|
+//! | get one | `GET /benefits/{BenefitNum}` | [`BenefitsClient::get`] | 25.3.7 (`od-25-3`) |
+//! | list a page | `GET /benefits` | [`BenefitsClient::list_page`] | 22.3.27 (no filter: 23.2.62, `od-23-2`) |
+//! | list all | `GET /benefits`, paged | [`BenefitsClient::list`], [`BenefitsClient::list_all`] | 22.3.27 |
+//! | create | `POST /benefits` | [`BenefitsClient::create`] | 22.3.17 |
+//! | update | `PUT /benefits/{BenefitNum}` | [`BenefitsClient::update`] | 22.4.7 |
+//! | delete | `DELETE /benefits/{BenefitNum}` | [`BenefitsClient::delete`] | 22.4.7 |
+
+mod client;
+mod model;
+mod request;
+mod validate;
+mod wire;
+
+pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
+#[cfg(feature = "od-23-2")]
+pub use model::CodeGroupNum;
+#[cfg(feature = "od-25-3")]
+pub use model::TreatArea;
+pub use model::{
+    Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum,
+    QuantityQualifier, TimePeriod,
+};
+pub use request::{
+    BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, Patch, WaitingUnit,
+};

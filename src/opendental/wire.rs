@@ -1,0 +1,200 @@
+//! Open Dental's wire quirks, kept here and out of the user-facing types: `-1` for an empty
+//! Percent or MonetaryAmt, `0` for "no row", `""` for no procCode, space-separated datetimes
+//! with `0001-01-01 00:00:00` for none.
+
+use chrono::NaiveDateTime;
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::{Deserialize, Deserializer, Serializer};
+
+/// The datetime format of every Open Dental date-time.
+pub(crate) const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+/// The zero date-time Open Dental writes for "never".
+pub(crate) const ZERO_DATETIME: &str = "0001-01-01 00:00:00";
+
+/// Foreign keys: `0` ⇄ `None`.
+pub(crate) mod fk {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer, T: Copy + Into<u64>>(
+        v: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_u64(v.map_or(0, Into::into))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>, T: From<u64>>(
+        d: D,
+    ) -> Result<Option<T>, D::Error> {
+        let raw = i64::deserialize(d)?;
+        Ok(u64::try_from(raw).ok().filter(|n| *n > 0).map(T::from))
+    }
+}
+
+/// Percent: `-1` ⇄ `None`.
+pub(crate) mod percent {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<u8>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(v.map_or(-1, i64::from))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+        let raw = i64::deserialize(d)?;
+        if raw == -1 {
+            return Ok(None);
+        }
+        u8::try_from(raw).map(Some).map_err(|_| {
+            serde::de::Error::custom(format_args!("Percent {raw} is neither -1 nor 0-100"))
+        })
+    }
+}
+
+/// MonetaryAmt: a double on the wire, `-1` ⇄ `None`, a decimal here.
+pub(crate) mod money {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(v.as_ref().map_or(-1.0, to_wire))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        let amount = rust_decimal::serde::float::deserialize(d)?;
+        Ok((amount != Decimal::NEGATIVE_ONE).then_some(amount))
+    }
+
+    /// The double sent for an amount. Exact for every amount that passes validation.
+    pub(crate) fn to_wire(d: &Decimal) -> f64 {
+        // `to_f64` is total for Decimal (its range fits in f64).
+        d.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// True when the amount survives the trip through a double unchanged: serde_json prints a
+    /// double by its shortest round-trip form, which is what Open Dental parses.
+    pub(crate) fn exact_as_double(d: &Decimal) -> bool {
+        d.to_f64()
+            .and_then(|f| f.to_string().parse::<Decimal>().ok())
+            .is_some_and(|back| back == *d)
+    }
+}
+
+/// procCode: `""` ⇄ `None`.
+pub(crate) mod empty_string {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(v.as_deref().unwrap_or(""))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+        let raw = Option::<String>::deserialize(d)?;
+        Ok(raw.filter(|s| !s.is_empty()))
+    }
+}
+
+/// `"yyyy-MM-dd HH:mm:ss"` ⇄ `NaiveDateTime`, `0001-01-01 00:00:00` ⇄ `None`.
+pub(crate) mod datetime {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(
+        v: &Option<NaiveDateTime>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(dt) => s.collect_str(&dt.format(DATETIME_FORMAT)),
+            None => s.serialize_str(ZERO_DATETIME),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDateTime>, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Option<NaiveDateTime>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a date-time as \"yyyy-MM-dd HH:mm:ss\"")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                if v.is_empty() || v == ZERO_DATETIME {
+                    return Ok(None);
+                }
+                NaiveDateTime::parse_from_str(v, DATETIME_FORMAT)
+                    .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+                    .map(Some)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Str(v), &self))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The fields of a partial update: `Clear` sends the API's empty value.
+pub(crate) mod patch {
+    use super::*;
+    use crate::opendental::request::Patch;
+    use serde::Serialize;
+
+    fn either<S: Serializer, T>(
+        v: &Patch<T>,
+        s: S,
+        set: impl FnOnce(&T, S) -> Result<S::Ok, S::Error>,
+        clear: impl FnOnce(S) -> Result<S::Ok, S::Error>,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Patch::Set(value) => set(value, s),
+            // `Keep` is skipped before serializing; were it not, empty is the safe reading.
+            Patch::Clear | Patch::Keep => clear(s),
+        }
+    }
+
+    pub(crate) fn percent<S: Serializer>(v: &Patch<u8>, s: S) -> Result<S::Ok, S::Error> {
+        either(v, s, |p, s| p.serialize(s), |s| s.serialize_i64(-1))
+    }
+
+    pub(crate) fn money<S: Serializer>(v: &Patch<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        either(
+            v,
+            s,
+            |d, s| s.serialize_f64(money::to_wire(d)),
+            |s| s.serialize_f64(-1.0),
+        )
+    }
+
+    pub(crate) fn fk<S: Serializer, T: Copy + Into<u64>>(
+        v: &Patch<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        either(
+            v,
+            s,
+            |id, s| s.serialize_u64((*id).into()),
+            |s| s.serialize_u64(0),
+        )
+    }
+
+    pub(crate) fn string<S: Serializer>(v: &Patch<String>, s: S) -> Result<S::Ok, S::Error> {
+        either(v, s, |t, s| s.serialize_str(t), |s| s.serialize_str(""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money::exact_as_double;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn amounts_that_a_double_carries_exactly() {
+        for ok in ["0", "499.99", "1000", "1500.50", "0.01", "12345678.91"] {
+            assert!(exact_as_double(&ok.parse::<Decimal>().unwrap()), "{ok}");
+        }
+        for bad in ["0.1234567890123456789", "12345678901234567.5"] {
+            assert!(!exact_as_double(&bad.parse::<Decimal>().unwrap()), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,417 @@
+//! What both clients share: base URL rules, sending with throttle and retries, reading bodies
+//! under a cap, mapping statuses to errors, decoding JSON.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::{Bytes, BytesMut};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tokio::time::Instant;
+use tracing::Instrument;
+use url::{Host, Url};
+
+use crate::error::{ApiError, DecodeError, Error};
+use crate::explain::explain;
+use crate::retry::{RetryPolicy, is_retryable_status, parse_retry_after};
+use crate::throttle::Throttle;
+
+/// The default cap on a response body: far above any real page, far below harm.
+pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+
+/// The user agent every request carries, naming the crate and its version.
+pub(crate) const USER_AGENT: &str = concat!("benefits-sdk/", env!("CARGO_PKG_VERSION"));
+
+/// Which hosts may be reached over plain `http://` without an explicit opt-in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlainHttp {
+    /// Only this machine (Cervey is only ever served over https).
+    LoopbackOnly,
+    /// This machine and the office network (Open Dental's Local API and API Service).
+    PrivateNetwork,
+}
+
+/// Parses and checks a base URL: http or https, a host, no credentials, query or fragment; plain
+/// http only where `plain_http` allows it or `allow_insecure` says so. The path gets a trailing
+/// slash so that endpoint paths join below it.
+pub(crate) fn parse_base_url(
+    raw: &str,
+    plain_http: PlainHttp,
+    allow_insecure: bool,
+) -> Result<Url, Error> {
+    let bad = |why: &str| Error::Config(format!("base URL `{raw}`: {why}"));
+    let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            if !allow_insecure && !host_allows_plain_http(&url, plain_http) {
+                return Err(bad(match plain_http {
+                    PlainHttp::LoopbackOnly => {
+                        "plain http is only allowed for loopback hosts; use https \
+                         (or allow_insecure_http for a test server)"
+                    }
+                    PlainHttp::PrivateNetwork => {
+                        "plain http is only allowed for loopback and office-network hosts; use \
+                         https (or allow_insecure_http)"
+                    }
+                }));
+            }
+        }
+        _ => return Err(bad("the scheme must be https or http")),
+    }
+    if url.host().is_none() {
+        return Err(bad("a host is required"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("credentials do not belong in the URL"));
+    }
+    if url.query().is_some() {
+        return Err(bad("a query string is not allowed"));
+    }
+    if url.fragment().is_some() {
+        return Err(bad("a fragment is not allowed"));
+    }
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+fn host_allows_plain_http(url: &Url, plain_http: PlainHttp) -> bool {
+    let private = plain_http == PlainHttp::PrivateNetwork;
+    match url.host() {
+        Some(Host::Ipv4(ip)) => {
+            ip.is_loopback() || (private && (ip.is_private() || ip.is_link_local()))
+        }
+        Some(Host::Ipv6(ip)) => {
+            let first = ip.segments()[0];
+            ip.is_loopback()
+                || (private
+                    && ((first & 0xfe00) == 0xfc00
+                        || (first & 0xffc0) == 0xfe80
+                        || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_private())))
+        }
+        Some(Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            if name == "localhost" || name.ends_with(".localhost") {
+                return true;
+            }
+            // Office servers are reached by a bare machine name or a LAN-only suffix.
+            private
+                && (!name.contains('.')
+                    || [".local", ".lan", ".internal", ".home.arpa", ".corp"]
+                        .iter()
+                        .any(|s| name.ends_with(s)))
+        }
+        None => false,
+    }
+}
+
+/// Signs one attempt: given the method and the exact URL sent, the `Authorization` value.
+pub(crate) type Signer<'a> = &'a (dyn Fn(&Method, &Url) -> Result<HeaderValue, Error> + Sync);
+
+/// One logical call, sent in one or more attempts.
+pub(crate) struct Call<'a> {
+    pub(crate) method: Method,
+    /// The method and route template, for errors and tracing (never the URL: it may hold IDs).
+    pub(crate) route: &'static str,
+    pub(crate) url: Url,
+    /// The client's fixed headers (Accept, Content-Type, User-Agent, a static Authorization).
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: Option<Bytes>,
+    /// Signs each attempt afresh, for schemes with a nonce and a timestamp.
+    pub(crate) signer: Option<Signer<'a>>,
+    /// What a 401 usually means for this API.
+    pub(crate) unauthorized_hint: Option<&'static str>,
+}
+
+/// A success response.
+pub(crate) struct Reply {
+    pub(crate) body: Bytes,
+}
+
+/// The shared sender. One per client, behind the client's `Arc`.
+#[derive(Debug)]
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) timeout: Duration,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) throttle: Option<Throttle>,
+    pub(crate) max_response_bytes: usize,
+    /// `opendental` or `cervey`, for tracing.
+    pub(crate) api: &'static str,
+}
+
+/// What one attempt came to.
+enum Outcome {
+    Success(Bytes),
+    Status {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    },
+    Failed(reqwest::Error),
+}
+
+impl Transport {
+    /// The default `reqwest::Client`: no redirects (a redirect must never carry the keys to
+    /// another host), connect timeout as given.
+    pub(crate) fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(connect_timeout)
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+    }
+
+    /// Sends `call`, retrying as the policy allows, and returns the body of a 2xx answer.
+    pub(crate) async fn execute(&self, call: Call<'_>) -> Result<Reply, Error> {
+        let span = tracing::debug_span!(
+            "benefits_sdk.request",
+            api = self.api,
+            route = call.route,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        self.execute_inner(call).instrument(span).await
+    }
+
+    async fn execute_inner(&self, call: Call<'_>) -> Result<Reply, Error> {
+        let started = Instant::now();
+        let may_retry = self.retry.may_retry(&call.method);
+        let is_write = call.method != Method::GET && call.method != Method::HEAD;
+        // Whether an earlier attempt may have reached the server and been applied.
+        let mut earlier_may_have_landed = false;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            if let Some(throttle) = &self.throttle {
+                throttle.wait().await;
+            }
+            let sent_at = Instant::now();
+            let outcome = self.attempt(&call).await?;
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+
+            let (retryable, retry_after, landed, error) = match outcome {
+                Outcome::Success(body) => {
+                    span.record("status", "ok");
+                    tracing::debug!(attempt, elapsed_ms = ms(sent_at.elapsed()), "success");
+                    return Ok(Reply { body });
+                }
+                Outcome::Status { status, .. }
+                    if status == StatusCode::NOT_FOUND
+                        && call.method == Method::DELETE
+                        && earlier_may_have_landed =>
+                {
+                    // The earlier attempt deleted the row; this one finds it gone.
+                    span.record("status", status.as_u16());
+                    tracing::debug!(
+                        attempt,
+                        "404 after an attempt that may have landed: deleted"
+                    );
+                    return Ok(Reply { body: Bytes::new() });
+                }
+                Outcome::Status {
+                    status,
+                    headers,
+                    body,
+                } => {
+                    span.record("status", status.as_u16());
+                    tracing::debug!(
+                        attempt,
+                        status = status.as_u16(),
+                        elapsed_ms = ms(sent_at.elapsed()),
+                        "error status"
+                    );
+                    let retry_after = headers
+                        .get(header::RETRY_AFTER)
+                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    let www_authenticate = headers
+                        .get(header::WWW_AUTHENTICATE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned);
+                    let error = Error::Api(Box::new(ApiError {
+                        route: call.route.to_owned(),
+                        status,
+                        message: explain(&body),
+                        retry_after,
+                        www_authenticate,
+                        outcome_unknown: is_write && status == StatusCode::GATEWAY_TIMEOUT,
+                        hint: (status == StatusCode::UNAUTHORIZED)
+                            .then_some(call.unauthorized_hint)
+                            .flatten(),
+                    }));
+                    // A throttled request was refused, not applied.
+                    let landed = status != StatusCode::TOO_MANY_REQUESTS;
+                    (is_retryable_status(status), retry_after, landed, error)
+                }
+                Outcome::Failed(source) => {
+                    span.record("status", "transport error");
+                    // A refused connection never reached the server.
+                    let landed = !source.is_connect();
+                    tracing::debug!(attempt, connect = source.is_connect(), "transport error");
+                    let error = Error::Transport {
+                        route: call.route.to_owned(),
+                        source: source.without_url(),
+                        outcome_unknown: is_write && landed,
+                    };
+                    (true, None, landed, error)
+                }
+            };
+
+            if !retryable || !may_retry || attempt >= self.retry.attempts() {
+                return Err(error);
+            }
+            let delay = retry_after.unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
+            if started.elapsed() + delay > self.retry.elapsed_budget() {
+                return Err(error);
+            }
+            earlier_may_have_landed |= landed;
+            tracing::debug!(attempt, delay_ms = ms(delay), "retrying");
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// One attempt: send, then read the body under the cap.
+    async fn attempt(&self, call: &Call<'_>) -> Result<Outcome, Error> {
+        let mut request = self
+            .http
+            .request(call.method.clone(), call.url.clone())
+            .headers(call.headers.clone())
+            .timeout(self.timeout);
+        if let Some(sign) = call.signer {
+            request = request.header(header::AUTHORIZATION, sign(&call.method, &call.url)?);
+        }
+        if let Some(body) = &call.body {
+            request = request.body(body.clone());
+        }
+        let mut response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return Ok(Outcome::Failed(e)),
+        };
+        let status = response.status();
+        let too_large = || Error::ResponseTooLarge {
+            route: call.route.to_owned(),
+            limit: self.max_response_bytes,
+        };
+        let declared = response.content_length().unwrap_or(0);
+        if declared > self.max_response_bytes as u64 {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::with_capacity(declared as usize);
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > self.max_response_bytes {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Ok(Outcome::Failed(e)),
+            }
+        }
+        let body = body.freeze();
+        if status.is_success() {
+            Ok(Outcome::Success(body))
+        } else {
+            Ok(Outcome::Status {
+                status,
+                headers: std::mem::take(response.headers_mut()),
+                body,
+            })
+        }
+    }
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Decodes a JSON body. The fast path decodes directly; only on failure is the body decoded
+/// again with path tracking, so success pays nothing for the error's JSON path.
+pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, body: Bytes) -> Result<T, Error> {
+    match serde_json::from_slice(&body) {
+        Ok(value) => Ok(value),
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_slice(&body);
+            let (path, reason) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+                // Cannot differ from the first pass; keep its error if it somehow does.
+                Ok(_) => (".".to_owned(), first.to_string()),
+            };
+            Err(Error::Decode(Box::new(DecodeError::new(
+                route.to_owned(),
+                path,
+                reason,
+                body,
+            ))))
+        }
+    }
+}
+
+/// The fixed headers of a JSON API: Accept, Content-Type and User-Agent.
+pub(crate) fn json_headers(user_agent: Option<&str>) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::with_capacity(4);
+    let json = HeaderValue::from_static("application/json");
+    headers.insert(header::ACCEPT, json.clone());
+    headers.insert(header::CONTENT_TYPE, json);
+    let agent = match user_agent {
+        Some(app) => HeaderValue::from_str(&format!("{app} {USER_AGENT}"))
+            .map_err(|_| Error::Config("user agent: must be visible ASCII".to_owned()))?,
+        None => HeaderValue::from_static(USER_AGENT),
+    };
+    headers.insert(header::USER_AGENT, agent);
+    Ok(headers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_rules() {
+        let ok = |raw, mode| parse_base_url(raw, mode, false).map(|u| u.to_string());
+        use PlainHttp::*;
+        assert_eq!(
+            ok("https://api.opendental.com/api/v1", PrivateNetwork).unwrap(),
+            "https://api.opendental.com/api/v1/"
+        );
+        for local in [
+            "http://localhost:30222/api/v1",
+            "http://127.0.0.1:8080",
+            "http://[::1]:30222/api/v1",
+        ] {
+            assert!(ok(local, LoopbackOnly).is_ok(), "{local}");
+            assert!(ok(local, PrivateNetwork).is_ok(), "{local}");
+        }
+        for lan in [
+            "http://192.168.1.20:30223/api/v1",
+            "http://10.0.0.5:30223/api/v1",
+            "http://172.16.4.1:30223/api/v1",
+            "http://officeserver:30223/api/v1",
+            "http://server.local:30223/api/v1",
+            "http://[fd00::1]:30223/api/v1",
+        ] {
+            assert!(ok(lan, PrivateNetwork).is_ok(), "{lan}");
+            assert!(ok(lan, LoopbackOnly).is_err(), "{lan}");
+        }
+        for bad in [
+            "http://api.opendental.com/api/v1",
+            "http://8.8.8.8/api",
+            "ftp://localhost/",
+            "https://user:pw@api.opendental.com/api/v1",
+            "https://api.opendental.com/api/v1?x=1",
+            "https://api.opendental.com/api/v1#frag",
+            "not a url",
+        ] {
+            assert!(
+                matches!(ok(bad, PrivateNetwork), Err(Error::Config(_))),
+                "{bad}"
+            );
+        }
+        assert!(parse_base_url("http://example.com/api", PrivateNetwork, true).is_ok());
+    }
+}
