@@ -127,7 +127,10 @@ fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
     assert_eq!(b.benefit_type, BenefitType::Unknown("Frequency".into()));
     assert_eq!(b.time_period.as_str(), "Decade");
     assert!(b.coverage_level.is_unknown());
-    assert_eq!(b.quantity_qualifier, QuantityQualifier::Unknown("Teeth".into()));
+    assert_eq!(
+        b.quantity_qualifier,
+        QuantityQualifier::Unknown("Teeth".into())
+    );
     #[cfg(feature = "od-25-3")]
     assert_eq!(b.treat_area.as_str(), "Root");
     let back = serde_json::to_value(&b).unwrap();
@@ -137,7 +140,12 @@ fn unknown_enum_values_are_kept_and_unknown_fields_ignored() {
 
 #[test]
 fn enum_names_are_exactly_the_wire_names() {
-    let names = |known: &[_]| known.iter().map(|e: &BenefitType| e.to_string()).collect::<Vec<_>>();
+    let names = |known: &[_]| {
+        known
+            .iter()
+            .map(|e: &BenefitType| e.to_string())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
         names(BenefitType::KNOWN),
         [
@@ -153,7 +161,14 @@ fn enum_names_are_exactly_the_wire_names() {
     let periods: Vec<&str> = TimePeriod::KNOWN.iter().map(TimePeriod::as_str).collect();
     assert_eq!(
         periods,
-        ["None", "ServiceYear", "CalendarYear", "Lifetime", "Years", "NumberInLast12Months"]
+        [
+            "None",
+            "ServiceYear",
+            "CalendarYear",
+            "Lifetime",
+            "Years",
+            "NumberInLast12Months"
+        ]
     );
     let qualifiers: Vec<&str> = QuantityQualifier::KNOWN
         .iter()
@@ -161,9 +176,19 @@ fn enum_names_are_exactly_the_wire_names() {
         .collect();
     assert_eq!(
         qualifiers,
-        ["None", "NumberOfServices", "AgeLimit", "Visits", "Years", "Months"]
+        [
+            "None",
+            "NumberOfServices",
+            "AgeLimit",
+            "Visits",
+            "Years",
+            "Months"
+        ]
     );
-    let levels: Vec<&str> = CoverageLevel::KNOWN.iter().map(CoverageLevel::as_str).collect();
+    let levels: Vec<&str> = CoverageLevel::KNOWN
+        .iter()
+        .map(CoverageLevel::as_str)
+        .collect();
     assert_eq!(levels, ["None", "Individual", "Family"]);
     #[cfg(feature = "od-25-3")]
     {
@@ -171,7 +196,16 @@ fn enum_names_are_exactly_the_wire_names() {
         let areas: Vec<&str> = TreatArea::KNOWN.iter().map(TreatArea::as_str).collect();
         assert_eq!(
             areas,
-            ["None", "Surf", "Tooth", "Mouth", "Quad", "Sextant", "Arch", "ToothRange"]
+            [
+                "None",
+                "Surf",
+                "Tooth",
+                "Mouth",
+                "Quad",
+                "Sextant",
+                "Arch",
+                "ToothRange"
+            ]
         );
     }
 }

@@ -1,0 +1,561 @@
+//! Every documented rule of POST and PUT /benefits, passing and failing, checked before sending.
+
+mod common;
+
+use benefits_sdk::Error;
+use benefits_sdk::opendental::{
+    BenefitType, BenefitUpdate, BenefitYear, CodeNum, CovCatNum, CoverageLevel, NewBenefit,
+    PatPlanNum, PlanNum, QuantityQualifier, TimePeriod, WaitingUnit,
+};
+use common::{fixture_json, without_disabled_fields};
+use rust_decimal::Decimal;
+
+const PLAN: PlanNum = PlanNum::new(12);
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+/// The fields named by the violations, in order; empty when valid.
+fn broken(result: Result<(), Error>) -> Vec<&'static str> {
+    match result {
+        Ok(()) => Vec::new(),
+        Err(Error::InvalidRequest(v)) => v.iter().map(|v| v.field).collect(),
+        Err(other) => panic!("expected InvalidRequest, got {other:?}"),
+    }
+}
+
+fn check_new(cases: Vec<(&str, NewBenefit, &[&str])>) {
+    for (name, benefit, want) in cases {
+        assert_eq!(broken(benefit.validate()), want, "{name}");
+    }
+}
+
+#[test]
+fn percent_only_for_coinsurance_and_0_to_100() {
+    check_new(vec![
+        (
+            "coinsurance 0",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 0),
+            &[],
+        ),
+        (
+            "coinsurance 100",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 100),
+            &[],
+        ),
+        (
+            "coinsurance 101",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 101),
+            &["Percent"],
+        ),
+        (
+            "deductible with percent",
+            NewBenefit::deductible(PLAN, CoverageLevel::Individual, dec("50")).percent(50),
+            &["Percent"],
+        ),
+    ]);
+}
+
+#[test]
+fn monetary_amt_only_for_copayment_limitations_deductible() {
+    let amount = dec("1500.50");
+    check_new(vec![
+        (
+            "copayment",
+            NewBenefit::new(PLAN, BenefitType::CoPayment, CoverageLevel::None)
+                .monetary_amt(dec("25")),
+            &[],
+        ),
+        (
+            "annual max",
+            NewBenefit::annual_max(PLAN, CoverageLevel::Individual, amount),
+            &[],
+        ),
+        (
+            "deductible",
+            NewBenefit::deductible(PLAN, CoverageLevel::Family, amount),
+            &[],
+        ),
+        (
+            "active coverage with amount",
+            NewBenefit::new(PLAN, BenefitType::ActiveCoverage, CoverageLevel::None)
+                .monetary_amt(amount),
+            &["MonetaryAmt"],
+        ),
+        (
+            "coinsurance with amount",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(1), 80).monetary_amt(amount),
+            &["MonetaryAmt"],
+        ),
+        (
+            "negative",
+            NewBenefit::deductible(PLAN, CoverageLevel::Individual, dec("-1")),
+            &["MonetaryAmt"],
+        ),
+        (
+            "not exact as a double",
+            NewBenefit::deductible(
+                PLAN,
+                CoverageLevel::Individual,
+                dec("0.1234567890123456789"),
+            ),
+            &["MonetaryAmt"],
+        ),
+        (
+            "zero",
+            NewBenefit::deductible(PLAN, CoverageLevel::Individual, Decimal::ZERO),
+            &[],
+        ),
+    ]);
+}
+
+#[test]
+fn waiting_period_needs_months_or_years() {
+    check_new(vec![
+        (
+            "months",
+            NewBenefit::waiting_period(PLAN, WaitingUnit::Months, 6),
+            &[],
+        ),
+        (
+            "years",
+            NewBenefit::waiting_period(PLAN, WaitingUnit::Years, 1),
+            &[],
+        ),
+        (
+            "no qualifier",
+            NewBenefit::new(PLAN, BenefitType::WaitingPeriod, CoverageLevel::None),
+            &["QuantityQualifier"],
+        ),
+        (
+            "visits",
+            NewBenefit::new(PLAN, BenefitType::WaitingPeriod, CoverageLevel::None)
+                .quantity(QuantityQualifier::Visits, 3),
+            &["QuantityQualifier"],
+        ),
+    ]);
+}
+
+#[test]
+fn quantity_0_to_100_and_above_0_for_age_limits() {
+    let limitation = || NewBenefit::new(PLAN, BenefitType::Limitations, CoverageLevel::None);
+    check_new(vec![
+        (
+            "100 visits",
+            limitation().quantity(QuantityQualifier::Visits, 100),
+            &[],
+        ),
+        (
+            "101 visits",
+            limitation().quantity(QuantityQualifier::Visits, 101),
+            &["Quantity"],
+        ),
+        (
+            "age 18",
+            limitation().quantity(QuantityQualifier::AgeLimit, 18),
+            &[],
+        ),
+        (
+            "age 0",
+            limitation().quantity(QuantityQualifier::AgeLimit, 0),
+            &["Quantity"],
+        ),
+        (
+            "age limit, quantity left to the server's 0",
+            {
+                let mut b = limitation();
+                b.quantity_qualifier = Some(QuantityQualifier::AgeLimit);
+                b
+            },
+            &["Quantity"],
+        ),
+    ]);
+}
+
+#[test]
+fn codes_only_without_a_coverage_category() {
+    let base = || NewBenefit::new(PLAN, BenefitType::Exclusions, CoverageLevel::None);
+    check_new(vec![
+        ("code alone", base().code_num(CodeNum::new(156)), &[]),
+        ("procCode alone", base().proc_code("D1110"), &[]),
+        ("category alone", base().cov_cat_num(CovCatNum::new(4)), &[]),
+        (
+            "category and code",
+            base()
+                .cov_cat_num(CovCatNum::new(4))
+                .code_num(CodeNum::new(156)),
+            &["CodeNum"],
+        ),
+        (
+            "category and procCode",
+            base().cov_cat_num(CovCatNum::new(4)).proc_code("D1110"),
+            &["procCode"],
+        ),
+        ("blank procCode", base().proc_code("  "), &["procCode"]),
+    ]);
+}
+
+#[test]
+fn keys_above_zero_and_no_unknown_values() {
+    check_new(vec![
+        (
+            "plan 0",
+            NewBenefit::every_n_months(PlanNum::new(0), 6),
+            &["PlanNum"],
+        ),
+        (
+            "pat plan 0",
+            NewBenefit::every_n_months(PatPlanNum::new(0), 6),
+            &["PatPlanNum"],
+        ),
+        (
+            "pat plan",
+            NewBenefit::every_n_months(PatPlanNum::new(30), 6),
+            &[],
+        ),
+        (
+            "category 0",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(0), 50),
+            &["CovCatNum"],
+        ),
+        (
+            "unknown type",
+            NewBenefit::new(
+                PLAN,
+                BenefitType::Unknown("Frequency".into()),
+                CoverageLevel::None,
+            ),
+            &["BenefitType"],
+        ),
+        (
+            "unknown period",
+            NewBenefit::every_n_months(PLAN, 6).time_period(TimePeriod::Unknown("Decade".into())),
+            &["TimePeriod"],
+        ),
+    ]);
+}
+
+#[test]
+fn every_broken_rule_is_reported_at_once() {
+    let b = NewBenefit::new(
+        PlanNum::new(0),
+        BenefitType::WaitingPeriod,
+        CoverageLevel::None,
+    )
+    .percent(120)
+    .cov_cat_num(CovCatNum::new(2))
+    .code_num(CodeNum::new(5));
+    let err = b.validate().unwrap_err();
+    let text = err.to_string();
+    assert_eq!(
+        broken(Err(err)),
+        [
+            "PlanNum",
+            "Percent",
+            "Percent",
+            "QuantityQualifier",
+            "CodeNum"
+        ]
+    );
+    assert!(
+        text.contains("Percent: must be between 0 and 100, got 120"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Percent: only allowed when BenefitType is CoInsurance"),
+        "{text}"
+    );
+}
+
+#[cfg(feature = "od-25-3")]
+#[test]
+fn treat_area_only_on_a_frequency_limitation() {
+    use benefits_sdk::opendental::{CodeGroupNum, TreatArea};
+    let group = CodeGroupNum::new(3);
+    check_new(vec![
+        (
+            "every n years",
+            NewBenefit::every_n_years(PLAN, 2).treat_area(TreatArea::Quad),
+            &[],
+        ),
+        (
+            "every n months",
+            NewBenefit::every_n_months(PLAN, 6).treat_area(TreatArea::Tooth),
+            &[],
+        ),
+        (
+            "per service year (a plan renewing in July)",
+            NewBenefit::per_benefit_year(PLAN, 2, BenefitYear::Service)
+                .code_group_num(group)
+                .treat_area(TreatArea::Tooth),
+            &[],
+        ),
+        (
+            "per calendar year",
+            NewBenefit::per_benefit_year(PLAN, 2, BenefitYear::Calendar)
+                .treat_area(TreatArea::Arch),
+            &[],
+        ),
+        (
+            "in last 12 months",
+            NewBenefit::in_last_12_months(PLAN, 2).treat_area(TreatArea::Mouth),
+            &[],
+        ),
+        (
+            "months with a period left to the server",
+            {
+                let mut b = NewBenefit::every_n_months(PLAN, 6).treat_area(TreatArea::Quad);
+                b.time_period = None;
+                b
+            },
+            &[],
+        ),
+        (
+            "coinsurance",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 80).treat_area(TreatArea::Quad),
+            &["TreatArea"],
+        ),
+        (
+            "annual max",
+            NewBenefit::annual_max(PLAN, CoverageLevel::Individual, dec("1000"))
+                .treat_area(TreatArea::Quad),
+            &["TreatArea"],
+        ),
+        (
+            "months over a calendar year",
+            NewBenefit::every_n_months(PLAN, 6)
+                .time_period(TimePeriod::CalendarYear)
+                .treat_area(TreatArea::Quad),
+            &["TreatArea"],
+        ),
+        (
+            "age limit",
+            NewBenefit::age_limit(PLAN, group, 18).treat_area(TreatArea::Tooth),
+            &["TreatArea"],
+        ),
+        (
+            "the default area anywhere",
+            NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 80).treat_area(TreatArea::None),
+            &[],
+        ),
+    ]);
+}
+
+#[cfg(feature = "od-25-3")]
+#[test]
+fn standard_shapes_match_the_spec_examples() {
+    use benefits_sdk::opendental::{CodeGroupNum, TreatArea};
+    let cases = [
+        (
+            "post_every_n_years.json",
+            NewBenefit::every_n_years(PLAN, 2)
+                .code_group_num(CodeGroupNum::new(3))
+                .treat_area(TreatArea::Quad),
+        ),
+        (
+            "post_every_n_months.json",
+            NewBenefit::every_n_months(PlanNum::new(18), 9)
+                .code_group_num(CodeGroupNum::new(14))
+                .treat_area(TreatArea::None),
+        ),
+        (
+            "post_per_benefit_year.json",
+            NewBenefit::per_benefit_year(PlanNum::new(82), 4, BenefitYear::Calendar)
+                .code_group_num(CodeGroupNum::new(28))
+                .treat_area(TreatArea::None),
+        ),
+        (
+            "post_in_last_12_months.json",
+            NewBenefit::in_last_12_months(PlanNum::new(74), 2)
+                .code_group_num(CodeGroupNum::new(41))
+                .treat_area(TreatArea::None),
+        ),
+        (
+            "post_age_limit.json",
+            NewBenefit::age_limit(PlanNum::new(56), CodeGroupNum::new(5), 18),
+        ),
+    ];
+    for (name, benefit) in cases {
+        assert!(benefit.validate().is_ok(), "{name}");
+        assert_eq!(
+            serde_json::to_value(&benefit).unwrap(),
+            without_disabled_fields(fixture_json(name)),
+            "{name}"
+        );
+    }
+}
+
+fn check_update(cases: Vec<(&str, BenefitUpdate, &[&str])>) {
+    for (name, update, want) in cases {
+        assert_eq!(broken(update.validate()), want, "{name}");
+    }
+}
+
+#[test]
+fn updates_are_validated_on_what_they_set() {
+    check_update(vec![
+        ("nothing", BenefitUpdate::new(), &["body"]),
+        ("percent alone", BenefitUpdate::new().percent(70), &[]),
+        (
+            "percent 101",
+            BenefitUpdate::new().percent(101),
+            &["Percent"],
+        ),
+        (
+            "percent on a deductible",
+            BenefitUpdate::new()
+                .benefit_type(BenefitType::Deductible)
+                .percent(10),
+            &["Percent"],
+        ),
+        (
+            "clear percent on a deductible",
+            BenefitUpdate::new()
+                .benefit_type(BenefitType::Deductible)
+                .clear_percent(),
+            &[],
+        ),
+        (
+            "amount alone",
+            BenefitUpdate::new().monetary_amt(dec("499.99")),
+            &[],
+        ),
+        (
+            "amount on active coverage",
+            BenefitUpdate::new()
+                .benefit_type(BenefitType::ActiveCoverage)
+                .monetary_amt(dec("499.99")),
+            &["MonetaryAmt"],
+        ),
+        (
+            "negative amount",
+            BenefitUpdate::new().monetary_amt(dec("-5")),
+            &["MonetaryAmt"],
+        ),
+        (
+            "clear amount",
+            BenefitUpdate::new().clear_monetary_amt(),
+            &[],
+        ),
+        (
+            "waiting period in visits",
+            BenefitUpdate::new()
+                .benefit_type(BenefitType::WaitingPeriod)
+                .quantity(QuantityQualifier::Visits, 2),
+            &["QuantityQualifier"],
+        ),
+        (
+            "waiting period, qualifier kept",
+            BenefitUpdate::new().benefit_type(BenefitType::WaitingPeriod),
+            &[],
+        ),
+        (
+            "quantity 101",
+            BenefitUpdate::new().quantity_only(101),
+            &["Quantity"],
+        ),
+        (
+            "quantity 0, qualifier kept",
+            BenefitUpdate::new().quantity_only(0),
+            &[],
+        ),
+        (
+            "age limit 0",
+            BenefitUpdate::new().quantity(QuantityQualifier::AgeLimit, 0),
+            &["Quantity"],
+        ),
+        (
+            "category and code",
+            BenefitUpdate::new()
+                .cov_cat_num(CovCatNum::new(2))
+                .code_num(CodeNum::new(156)),
+            &["CodeNum"],
+        ),
+        (
+            "category cleared and code",
+            BenefitUpdate::new()
+                .clear_cov_cat_num()
+                .code_num(CodeNum::new(156)),
+            &[],
+        ),
+        (
+            "code 0",
+            BenefitUpdate::new().code_num(CodeNum::new(0)),
+            &["CodeNum"],
+        ),
+        (
+            "unknown level",
+            BenefitUpdate::new().coverage_level(CoverageLevel::Unknown("Household".into())),
+            &["CoverageLevel"],
+        ),
+    ]);
+}
+
+#[cfg(feature = "od-25-3")]
+#[test]
+fn update_treat_area_against_what_the_update_sets() {
+    use benefits_sdk::opendental::TreatArea;
+    check_update(vec![
+        (
+            "area alone",
+            BenefitUpdate::new().treat_area(TreatArea::Quad),
+            &[],
+        ),
+        (
+            "area on coinsurance",
+            BenefitUpdate::new()
+                .benefit_type(BenefitType::CoInsurance)
+                .treat_area(TreatArea::Quad),
+            &["TreatArea"],
+        ),
+        (
+            "area with a percent",
+            BenefitUpdate::new().percent(50).treat_area(TreatArea::Quad),
+            &["TreatArea"],
+        ),
+        (
+            "area on a lifetime period",
+            BenefitUpdate::new()
+                .time_period(TimePeriod::Lifetime)
+                .treat_area(TreatArea::Tooth),
+            &["TreatArea"],
+        ),
+        (
+            "area on a service-year count",
+            BenefitUpdate::new()
+                .time_period(TimePeriod::ServiceYear)
+                .quantity(QuantityQualifier::NumberOfServices, 2)
+                .treat_area(TreatArea::Tooth),
+            &[],
+        ),
+    ]);
+}
+
+#[test]
+fn spec_put_examples() {
+    // The first and third examples are valid updates.
+    let coinsurance = BenefitUpdate::new()
+        .percent(70)
+        .quantity(QuantityQualifier::Visits, 2);
+    assert!(coinsurance.validate().is_ok());
+    assert!(BenefitUpdate::new().quantity_only(18).validate().is_ok());
+    // The second sends a MonetaryAmt with ActiveCoverage, which Open Dental documents as
+    // "only used" for CoPayment, Limitations and Deductible: the client refuses it.
+    let verbatim = BenefitUpdate::new()
+        .clear_cov_cat_num()
+        .benefit_type(BenefitType::ActiveCoverage)
+        .clear_percent()
+        .monetary_amt(dec("499.99"))
+        .time_period(TimePeriod::ServiceYear)
+        .quantity(QuantityQualifier::AgeLimit, 13)
+        .code_num(CodeNum::new(156))
+        .proc_code("D1110".to_owned())
+        .coverage_level(CoverageLevel::Individual);
+    assert_eq!(broken(verbatim.validate()), ["MonetaryAmt"]);
+    // Its wire form is still exactly the spec's.
+    assert_eq!(
+        serde_json::to_value(&verbatim).unwrap(),
+        fixture_json("put_request_full.json")
+    );
+}
