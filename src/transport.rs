@@ -338,7 +338,10 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, body: Bytes) -> R
         Err(first) => {
             let mut de = serde_json::Deserializer::from_slice(&body);
             let (path, reason) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => (e.path().to_string(), e.into_inner().to_string()),
+                Err(e) => (
+                    e.path().to_string(),
+                    redact_values(&e.into_inner().to_string()),
+                ),
                 // Cannot differ from the first pass; keep its error if it somehow does.
                 Ok(_) => (".".to_owned(), first.to_string()),
             };
@@ -350,6 +353,43 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, body: Bytes) -> R
             ))))
         }
     }
+}
+
+/// serde names the offending value in its messages (`invalid type: string "…"`, `integer
+/// `…``); the value came from the body and may be patient or member data, so it is cut out.
+/// Field and variant names, which are the API's, stay.
+fn redact_values(message: &str) -> String {
+    const VALUE_KINDS: [&str; 3] = ["integer `", "floating point `", "character `"];
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    loop {
+        let quote = rest.find('"');
+        let tick = VALUE_KINDS
+            .iter()
+            .filter_map(|k| rest.find(k).map(|i| (i + k.len() - 1, '`')))
+            .min();
+        let (start, close) = match (quote, tick) {
+            (Some(q), Some((t, _))) if t < q => (t, '`'),
+            (Some(q), _) => (q, '"'),
+            (None, Some((t, _))) => (t, '`'),
+            (None, None) => break,
+        };
+        out.push_str(&rest[..=start]);
+        out.push('…');
+        let after = &rest[start + 1..];
+        match after.find(close) {
+            Some(end) => {
+                out.push(close);
+                rest = &after[end + 1..];
+            }
+            None => {
+                rest = "";
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The fixed headers of a JSON API: Accept, Content-Type and User-Agent.
@@ -370,6 +410,28 @@ pub(crate) fn json_headers(user_agent: Option<&str>) -> Result<HeaderMap, Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_errors_never_quote_the_value() {
+        for (message, want) in [
+            (
+                r#"invalid type: string "Jane Doe", expected u64 at line 1 column 9"#,
+                r#"invalid type: string "…", expected u64 at line 1 column 9"#,
+            ),
+            (
+                "invalid value: integer `150000`, expected u8",
+                "invalid value: integer `…`, expected u8",
+            ),
+            (
+                "invalid type: floating point `1.5`, expected u64",
+                "invalid type: floating point `…`, expected u64",
+            ),
+            ("missing field `BenefitNum`", "missing field `BenefitNum`"),
+            ("trailing \"quote", "trailing \"…"),
+        ] {
+            assert_eq!(redact_values(message), want);
+        }
+    }
 
     #[test]
     fn base_url_rules() {

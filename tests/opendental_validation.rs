@@ -4,10 +4,10 @@ mod common;
 
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
-    BenefitType, BenefitUpdate, BenefitYear, CodeNum, CovCatNum, CoverageLevel, NewBenefit,
-    PatPlanNum, PlanNum, QuantityQualifier, TimePeriod, WaitingUnit,
+    BenefitType, BenefitUpdate, CodeNum, CovCatNum, CoverageLevel, NewBenefit, PatPlanNum, PlanNum,
+    QuantityQualifier, TimePeriod, WaitingUnit,
 };
-use common::{fixture_json, without_disabled_fields};
+use common::fixture_json;
 use rust_decimal::Decimal;
 
 const PLAN: PlanNum = PlanNum::new(12);
@@ -271,7 +271,7 @@ fn every_broken_rule_is_reported_at_once() {
 #[cfg(feature = "od-25-3")]
 #[test]
 fn treat_area_only_on_a_frequency_limitation() {
-    use benefits_sdk::opendental::{CodeGroupNum, TreatArea};
+    use benefits_sdk::opendental::{BenefitYear, CodeGroupNum, TreatArea};
     let group = CodeGroupNum::new(3);
     check_new(vec![
         (
@@ -345,7 +345,8 @@ fn treat_area_only_on_a_frequency_limitation() {
 #[cfg(feature = "od-25-3")]
 #[test]
 fn standard_shapes_match_the_spec_examples() {
-    use benefits_sdk::opendental::{CodeGroupNum, TreatArea};
+    use benefits_sdk::opendental::{BenefitYear, CodeGroupNum, TreatArea};
+    use common::without_disabled_fields;
     let cases = [
         (
             "post_every_n_years.json",
