@@ -2,6 +2,9 @@
 //!
 //! - [`opendental::BenefitsClient`]: Open Dental's Benefits API — get, list (paged), create,
 //!   update and delete the benefit rows of a dental office's insurance plans.
+//! - [`cervey::BenefitCheckClient`]: Cervey Claims API's benefit check — a member's claim
+//!   totals for the month, the benefit period and lifetime, with out-of-pocket maxima and
+//!   deductibles and whether each is met. Every request is signed with Cervey's `ntc` scheme.
 //!
 //! Every request is checked against the API's documented rules before it is sent; responses
 //! decode into typed rows (typed keys, decimals for money, `Option` for the API's sentinels);
@@ -44,6 +47,7 @@
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod cervey;
 mod error;
 mod explain;
 mod macros;

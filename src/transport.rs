@@ -115,7 +115,7 @@ pub(crate) type Signer<'a> = &'a (dyn Fn(&Method, &Url) -> Result<HeaderValue, E
 pub(crate) struct Call<'a> {
     pub(crate) method: Method,
     /// The method and route template, for errors and tracing (never the URL: it may hold IDs).
-    pub(crate) route: &'static str,
+    pub(crate) route: &'a str,
     pub(crate) url: Url,
     /// The client's fixed headers (Accept, Content-Type, User-Agent, a static Authorization).
     pub(crate) headers: &'a HeaderMap,
@@ -332,7 +332,7 @@ fn ms(d: Duration) -> u64 {
 
 /// Decodes a JSON body. The fast path decodes directly; only on failure is the body decoded
 /// again with path tracking, so success pays nothing for the error's JSON path.
-pub(crate) fn decode<T: DeserializeOwned>(route: &'static str, body: Bytes) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T, Error> {
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(value),
         Err(first) => {
@@ -392,12 +392,18 @@ fn redact_values(message: &str) -> String {
     out
 }
 
-/// The fixed headers of a JSON API: Accept, Content-Type and User-Agent.
-pub(crate) fn json_headers(user_agent: Option<&str>) -> Result<HeaderMap, Error> {
+/// The fixed headers of a JSON API: Accept, User-Agent and, where the API wants it on every
+/// request, Content-Type.
+pub(crate) fn json_headers(
+    user_agent: Option<&str>,
+    content_type: bool,
+) -> Result<HeaderMap, Error> {
     let mut headers = HeaderMap::with_capacity(4);
     let json = HeaderValue::from_static("application/json");
-    headers.insert(header::ACCEPT, json.clone());
-    headers.insert(header::CONTENT_TYPE, json);
+    if content_type {
+        headers.insert(header::CONTENT_TYPE, json.clone());
+    }
+    headers.insert(header::ACCEPT, json);
     let agent = match user_agent {
         Some(app) => HeaderValue::from_str(&format!("{app} {USER_AGENT}"))
             .map_err(|_| Error::Config("user agent: must be visible ASCII".to_owned()))?,

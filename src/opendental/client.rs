@@ -600,7 +600,7 @@ impl BenefitsClientBuilder {
                 Transport::default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
             }
         };
-        let mut headers = transport::json_headers(self.user_agent.as_deref())?;
+        let mut headers = transport::json_headers(self.user_agent.as_deref(), true)?;
         let mut auth = HeaderValue::try_from(format!("ODFHIR {developer}/{customer}"))
             .map_err(|_| Error::Config("keys: must be visible ASCII".to_owned()))?;
         auth.set_sensitive(true);

@@ -1,0 +1,350 @@
+//! `BenefitCheckClient`: Cervey's benefit check, every attempt signed afresh.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue};
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use super::model::BenefitCheck;
+use super::query::BenefitCheckQuery;
+use super::signing::{NtcSigner, new_nonce, unix_now};
+use crate::error::{Error, Violations};
+use crate::retry::RetryPolicy;
+use crate::throttle::Throttle;
+use crate::transport::{
+    self, Call, DEFAULT_MAX_RESPONSE_BYTES, PlainHttp, Transport, parse_base_url,
+};
+
+const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const BENEFIT_CHECK_ROUTE: &str = "GET api/benefitcheck";
+const UNAUTHORIZED_HINT: &str = "Cervey answers 401 for a wrong Application ID or API Key, a \
+     signature that does not match the URL sent, a timestamp more than about 5 minutes off \
+     (check this machine's clock) or a nonce it has seen before";
+
+type Clock = dyn Fn() -> u64 + Send + Sync;
+type NonceSource = dyn Fn() -> String + Send + Sync;
+
+/// The client of Cervey Claims API's benefit check.
+///
+/// Every attempt is signed with the `ntc` scheme (a fresh nonce and timestamp each time, so a
+/// retry is signed again). Cheap to clone (an `Arc` inside), `Send + Sync`.
+///
+/// ```no_run
+/// use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, Interval, MemberNo};
+///
+/// # async fn run() -> Result<(), benefits_sdk::Error> {
+/// let client = BenefitCheckClient::builder()
+///     .credentials("APPLICATION-ID", "API-KEY-BASE64")
+///     .build()?;
+/// let check = client.benefit_check(&BenefitCheckQuery::new(MemberNo::new(1234567))).await?;
+/// if let Some(period) = check.history(&Interval::Period) {
+///     println!("deductible applied this period: {}", period.amount_applied_to_periodic_deductible_member);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct BenefitCheckClient {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    base: Url,
+    headers: HeaderMap,
+    signer: NtcSigner,
+    clock: Arc<Clock>,
+    nonce: Arc<NonceSource>,
+}
+
+impl fmt::Debug for BenefitCheckClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BenefitCheckClient")
+            .field("base_url", &self.inner.base.as_str())
+            .field("credentials", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+impl BenefitCheckClient {
+    /// Starts a builder: base URL `https://claimsapi.cervey.com/api/`, 30 s request timeout,
+    /// 10 s connect timeout, the default [`RetryPolicy`], no throttle.
+    pub fn builder() -> BenefitCheckClientBuilder {
+        BenefitCheckClientBuilder::default()
+    }
+
+    /// The base URL endpoints are joined to.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// A member's claim totals and MOOP and deductible checks: `GET api/benefitcheck`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for member number 0; [`Error::is_not_found`] when Cervey has
+    /// no such member (or the caller's company is not valid); [`Error::is_unauthorized`] for a
+    /// rejected signature, with `WWW-Authenticate` in [`ApiError`](crate::ApiError);
+    /// transport and decode errors.
+    pub async fn benefit_check(&self, query: &BenefitCheckQuery) -> Result<BenefitCheck, Error> {
+        query.validate()?;
+        let mut url = self.endpoint("benefitcheck")?;
+        query.write_to(&mut url);
+        self.get(BENEFIT_CHECK_ROUTE, url).await
+    }
+
+    /// A signed GET of another Claims API endpoint, `path` relative to the base URL (e.g.
+    /// `"company"`), decoded into `T`. Retries, errors and signing as for
+    /// [`BenefitCheckClient::benefit_check`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a path that is absolute or leaves the base URL; the
+    /// errors of any call.
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, &str)],
+    ) -> Result<T, Error> {
+        if path.is_empty()
+            || path.starts_with('/')
+            || path.contains("://")
+            || path.split(['/', '?', '#']).any(|seg| seg == "..")
+            || path.contains(['?', '#'])
+        {
+            let mut v = Violations::default();
+            v.push(
+                "path",
+                "must be a path below the base URL, without `..`, a query or a fragment",
+            );
+            v.into_result()?;
+        }
+        let mut url = self.endpoint(path)?;
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        self.get("GET api/{path}", url).await
+    }
+
+    fn endpoint(&self, path: &str) -> Result<Url, Error> {
+        self.inner
+            .base
+            .join(path)
+            .map_err(|e| Error::Config(format!("cannot join `{path}` to the base URL: {e}")))
+    }
+
+    async fn get<T: DeserializeOwned>(&self, route: &str, url: Url) -> Result<T, Error> {
+        let inner = &*self.inner;
+        // The URL passed here is the URL sent: it is built once and signed as it is.
+        let sign = |method: &Method, url: &Url| -> Result<HeaderValue, Error> {
+            let nonce = (inner.nonce)();
+            if nonce.is_empty() || !nonce.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(Error::Config(
+                    "nonce source: a nonce must be non-empty ASCII letters and digits".to_owned(),
+                ));
+            }
+            let value = inner.signer.authorization(
+                method.as_str(),
+                url.as_str(),
+                (inner.clock)(),
+                &nonce,
+                None,
+            );
+            let mut header = HeaderValue::try_from(value).map_err(|_| {
+                Error::Config("Application ID: not a valid header value".to_owned())
+            })?;
+            header.set_sensitive(true);
+            Ok(header)
+        };
+        let reply = inner
+            .transport
+            .execute(Call {
+                method: Method::GET,
+                route,
+                url,
+                headers: &inner.headers,
+                body: None,
+                signer: Some(&sign),
+                unauthorized_hint: Some(UNAUTHORIZED_HINT),
+            })
+            .await?;
+        transport::decode(route, reply.body)
+    }
+}
+
+/// Builds a [`BenefitCheckClient`]. Nothing is checked until
+/// [`BenefitCheckClientBuilder::build`].
+pub struct BenefitCheckClientBuilder {
+    app_id: Option<SecretString>,
+    api_key: Option<SecretString>,
+    base_url: String,
+    timeout: Duration,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    throttle: Option<Duration>,
+    user_agent: Option<String>,
+    max_response_bytes: usize,
+    clock: Option<Arc<Clock>>,
+    nonce: Option<Arc<NonceSource>>,
+}
+
+impl Default for BenefitCheckClientBuilder {
+    fn default() -> Self {
+        BenefitCheckClientBuilder {
+            app_id: None,
+            api_key: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            throttle: None,
+            user_agent: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            clock: None,
+            nonce: None,
+        }
+    }
+}
+
+impl fmt::Debug for BenefitCheckClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BenefitCheckClientBuilder")
+            .field("app_id", &self.app_id.as_ref().map(|_| "<redacted>"))
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl BenefitCheckClientBuilder {
+    /// The Application ID and the API Key (base64 text) Cervey issued.
+    pub fn credentials(
+        mut self,
+        app_id: impl Into<SecretString>,
+        api_key: impl Into<SecretString>,
+    ) -> Self {
+        self.app_id = Some(app_id.into());
+        self.api_key = Some(api_key.into());
+        self
+    }
+
+    /// The base URL (default `https://claimsapi.cervey.com/api/`). Plain `http://` is allowed
+    /// only for loopback hosts (a local fake or proxy).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The time limit of one attempt, from sending to the whole body (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses your `reqwest::Client` (shared pool, proxies, TLS roots).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]).
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Spaces this client's requests (and its clones') at least `interval` apart (default: no
+    /// spacing).
+    pub fn throttle(mut self, interval: Duration) -> Self {
+        self.throttle = Some(interval);
+        self
+    }
+
+    /// Your application's name and version, sent before this crate's in `User-Agent`.
+    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
+        self.user_agent = Some(app.into());
+        self
+    }
+
+    /// The largest response body accepted (default 32 MiB).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// The clock for signature timestamps, in Unix seconds (default: the system clock). For
+    /// tests, or to correct a clock known to be off.
+    pub fn clock(mut self, clock: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The source of nonces (default: a random GUID as 32 lowercase hex digits, from the OS's
+    /// secure generator). Each call must return a value never used before. For tests.
+    pub fn nonce_source(mut self, nonce: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.nonce = Some(Arc::new(nonce));
+        self
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// # Errors
+    /// [`Error::Config`] for missing credentials, an API Key that is not base64, a bad base
+    /// URL or plain http to a host other than loopback.
+    pub fn build(self) -> Result<BenefitCheckClient, Error> {
+        let (Some(app_id), Some(api_key)) = (self.app_id, self.api_key) else {
+            return Err(Error::Config(
+                "credentials: missing (set them with credentials())".to_owned(),
+            ));
+        };
+        let signer = NtcSigner::new(app_id, api_key)?;
+        let base = parse_base_url(&self.base_url, PlainHttp::LoopbackOnly, false)?;
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max response bytes: must be above 0".to_owned(),
+            ));
+        }
+        let http = match (self.http, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
+                ));
+            }
+            (Some(client), None) => client,
+            (None, connect) => {
+                Transport::default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
+            }
+        };
+        Ok(BenefitCheckClient {
+            inner: Arc::new(Inner {
+                transport: Transport {
+                    http,
+                    timeout: self.timeout,
+                    retry: self.retry,
+                    throttle: self.throttle.filter(|d| !d.is_zero()).map(Throttle::new),
+                    max_response_bytes: self.max_response_bytes,
+                    api: "cervey",
+                },
+                base,
+                headers: transport::json_headers(self.user_agent.as_deref(), false)?,
+                signer,
+                clock: self.clock.unwrap_or_else(|| Arc::new(unix_now)),
+                nonce: self.nonce.unwrap_or_else(|| Arc::new(new_nonce)),
+            }),
+        })
+    }
+}

@@ -1,0 +1,21 @@
+//! Cervey Claims API's benefit check: [`BenefitCheckClient`], its types, and the `ntc` signer.
+//!
+//! | Job | Endpoint | Method |
+//! |---|---|---|
+//! | benefit check | `GET api/benefitcheck` | [`BenefitCheckClient::benefit_check`] |
+//! | any other GET, signed | `GET api/…` | [`BenefitCheckClient::get_json`] |
+
+mod client;
+mod model;
+mod query;
+mod signing;
+mod wire;
+
+pub use client::{BenefitCheckClient, BenefitCheckClientBuilder};
+pub use model::{
+    BenefitCheck, BenefitCodeNo, ClaimHistory, Deductible, DeductibleCheck, DeductibleNo,
+    DeductibleRate, GroupPlanNo, Interval, MaxOutOfPocket, MaxOutOfPocketNo, MaxOutOfPocketRate,
+    MoopCheck, RateNo,
+};
+pub use query::{BenefitCheckQuery, MemberNo};
+pub use signing::{NtcSigner, url_encode};

@@ -1,0 +1,288 @@
+//! Cervey's `ntc` request signing: HMAC-SHA256 over the AppID, the method, the .NET-encoded
+//! lower-cased URL, the timestamp and the nonce.
+
+use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use hmac::{Hmac, Mac};
+use md5::{Digest, Md5};
+use secrecy::{ExposeSecret, SecretString};
+use sha2::Sha256;
+
+use crate::error::Error;
+
+/// Signs requests to Cervey's Claims API with the `ntc` scheme:
+///
+/// ```text
+/// Authorization: ntc {AppID}:{Signature}:{Nonce}:{Timestamp}
+/// Signature = base64(HMAC-SHA256(base64decode(ApiKey),
+///     AppID + METHOD + UrlEncode(lowercase(absolute URL)) + Timestamp + Nonce [+ base64(MD5(body))]))
+/// ```
+///
+/// [`BenefitCheckClient`](super::BenefitCheckClient) signs every attempt itself; the signer is
+/// public so that other Cervey endpoints can be signed the same way. Sign exactly the URL you
+/// send.
+///
+/// ```
+/// use benefits_sdk::cervey::NtcSigner;
+///
+/// let signer = NtcSigner::new(
+///     "0F4575AB5CDE496E96A2C8CEC4AEFE57C82C007A29974A8E8D4335F70CC140F9",
+///     "RsMhYGkrSq9ty7+t2vG3kdcJSLbDbrwn13+ldP6KoXY=",
+/// )?;
+/// let signature = signer.signature(
+///     "GET",
+///     "https://claimsapi.cervey.com/api/company",
+///     1527025062,
+///     "7ca9e83609f74bdcbf3199d6c410fff5",
+///     None,
+/// );
+/// assert_eq!(signature, "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=");
+/// # Ok::<(), benefits_sdk::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct NtcSigner {
+    app_id: SecretString,
+    /// Keyed once; cloned for each signature.
+    mac: Hmac<Sha256>,
+}
+
+impl fmt::Debug for NtcSigner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NtcSigner { app_id: <redacted>, key: <redacted> }")
+    }
+}
+
+impl NtcSigner {
+    /// A signer for an Application ID and an API Key (base64 text, as Cervey issues it).
+    ///
+    /// # Errors
+    /// [`Error::Config`] for an empty or malformed Application ID, or an API Key that is not
+    /// valid base64 or is empty. The messages never contain the values.
+    pub fn new(
+        app_id: impl Into<SecretString>,
+        api_key: impl Into<SecretString>,
+    ) -> Result<Self, Error> {
+        let app_id = app_id.into();
+        let id = app_id.expose_secret();
+        if id.trim().is_empty() {
+            return Err(Error::Config(
+                "Application ID: must not be empty".to_owned(),
+            ));
+        }
+        if !id.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
+            return Err(Error::Config(
+                "Application ID: must be visible ASCII without `:`".to_owned(),
+            ));
+        }
+        let api_key = api_key.into();
+        let key = BASE64
+            .decode(api_key.expose_secret().trim())
+            .map_err(|_| Error::Config("API Key: not valid base64".to_owned()))?;
+        if key.is_empty() {
+            return Err(Error::Config("API Key: must not be empty".to_owned()));
+        }
+        let mac = Hmac::<Sha256>::new_from_slice(&key)
+            .map_err(|_| Error::Config("API Key: cannot key HMAC-SHA256".to_owned()))?;
+        Ok(NtcSigner { app_id, mac })
+    }
+
+    /// The text that is signed. It holds the Application ID: show it only where that may be
+    /// seen (it helps to compare with what the server computed).
+    pub fn string_to_sign(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        nonce: &str,
+        body: Option<&[u8]>,
+    ) -> String {
+        let mut text = String::with_capacity(160 + url.len() * 2);
+        text.push_str(self.app_id.expose_secret());
+        text.push_str(method);
+        text.push_str(&url_encode(&url.to_lowercase()));
+        text.push_str(&timestamp.to_string());
+        text.push_str(nonce);
+        if let Some(body) = body {
+            text.push_str(&BASE64.encode(Md5::digest(body)));
+        }
+        text
+    }
+
+    /// The base64 signature of one request.
+    pub fn signature(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        nonce: &str,
+        body: Option<&[u8]>,
+    ) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(
+            self.string_to_sign(method, url, timestamp, nonce, body)
+                .as_bytes(),
+        );
+        BASE64.encode(mac.finalize().into_bytes())
+    }
+
+    /// The whole `Authorization` value: `ntc {AppID}:{Signature}:{Nonce}:{Timestamp}`.
+    pub fn authorization(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        nonce: &str,
+        body: Option<&[u8]>,
+    ) -> String {
+        format!(
+            "ntc {}:{}:{nonce}:{timestamp}",
+            self.app_id.expose_secret(),
+            self.signature(method, url, timestamp, nonce, body)
+        )
+    }
+
+    /// [`NtcSigner::authorization`] with the current time and a fresh nonce.
+    pub fn authorization_now(&self, method: &str, url: &str, body: Option<&[u8]>) -> String {
+        self.authorization(method, url, unix_now(), &new_nonce(), body)
+    }
+}
+
+/// Seconds since the Unix epoch by the system clock (0 for a clock set before 1970).
+pub(crate) fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// A fresh nonce: a random v4 GUID as 32 lowercase hex digits, from the OS's secure RNG.
+pub(crate) fn new_nonce() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+/// .NET's `HttpUtility.UrlEncode`: UTF-8 bytes; `A-Z a-z 0-9 - _ . ! * ( )` kept; space as
+/// `+`; every other byte as `%xx` in lowercase hex. No crate encodes exactly this way
+/// (`percent-encoding` writes uppercase hex, `form_urlencoded` also encodes `!*()`), and the
+/// signature depends on every byte.
+pub fn url_encode(input: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(input.len() * 3);
+    for &byte in input.as_bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'_'
+            | b'.'
+            | b'!'
+            | b'*'
+            | b'('
+            | b')' => out.push(byte as char),
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 0xf)] as char);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APP_ID: &str = "0F4575AB5CDE496E96A2C8CEC4AEFE57C82C007A29974A8E8D4335F70CC140F9";
+    const API_KEY: &str = "RsMhYGkrSq9ty7+t2vG3kdcJSLbDbrwn13+ldP6KoXY=";
+
+    #[test]
+    fn reference_vector() {
+        let signer = NtcSigner::new(APP_ID, API_KEY).unwrap();
+        let url = "https://claimsapi.cervey.com/api/company";
+        let (ts, nonce) = (1527025062, "7ca9e83609f74bdcbf3199d6c410fff5");
+        assert_eq!(
+            signer.string_to_sign("GET", url, ts, nonce, None),
+            "0F4575AB5CDE496E96A2C8CEC4AEFE57C82C007A29974A8E8D4335F70CC140F9GEThttps%3a%2f%2fclaimsapi.cervey.com%2fapi%2fcompany15270250627ca9e83609f74bdcbf3199d6c410fff5"
+        );
+        assert_eq!(
+            signer.signature("GET", url, ts, nonce, None),
+            "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ="
+        );
+        assert_eq!(
+            signer.authorization("GET", url, ts, nonce, None),
+            format!("ntc {APP_ID}:xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=:{nonce}:{ts}")
+        );
+    }
+
+    #[test]
+    fn url_encoder_follows_dotnet() {
+        let table = [
+            ("", ""),
+            ("AZaz09", "AZaz09"),
+            ("-_.!*()", "-_.!*()"),
+            ("a b", "a+b"),
+            (
+                "https://x.com/a?b=1&c=2",
+                "https%3a%2f%2fx.com%2fa%3fb%3d1%26c%3d2",
+            ),
+            ("~'+,;=$@#[]", "%7e%27%2b%2c%3b%3d%24%40%23%5b%5d"),
+            ("%20", "%2520"),
+            ("é", "%c3%a9"),
+            ("€", "%e2%82%ac"),
+            ("😀", "%f0%9f%98%80"),
+            ("\n\t\u{7f}", "%0a%09%7f"),
+        ];
+        for (input, want) in table {
+            assert_eq!(url_encode(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_adds_its_md5() {
+        let signer = NtcSigner::new(APP_ID, API_KEY).unwrap();
+        let text = signer.string_to_sign("POST", "https://x/api/a", 1, "n", Some(b"{}"));
+        // base64(MD5("{}")) = mZFLkyvTelC5g8XnyQrpOw==
+        assert!(text.ends_with("1nmZFLkyvTelC5g8XnyQrpOw=="), "{text}");
+    }
+
+    #[test]
+    fn bad_keys_are_configuration_errors_that_do_not_echo_them() {
+        for (id, key) in [
+            ("", API_KEY),
+            ("has:colon", API_KEY),
+            ("has space", API_KEY),
+            (APP_ID, "not base64!"),
+            (APP_ID, ""),
+        ] {
+            let err = NtcSigner::new(id, key).unwrap_err();
+            assert!(matches!(err, Error::Config(_)), "{err:?}");
+            let text = err.to_string();
+            assert!(
+                !text.contains("not base64!") && !text.contains("has:colon"),
+                "{text}"
+            );
+        }
+        let signer = NtcSigner::new(APP_ID, API_KEY).unwrap();
+        let shown = format!("{signer:?}");
+        assert!(
+            !shown.contains(APP_ID) && !shown.contains("RsMh"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn nonces_are_fresh_lowercase_hex() {
+        let a = new_nonce();
+        let b = new_nonce();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 32);
+        assert!(
+            a.bytes()
+                .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
+        );
+    }
+}

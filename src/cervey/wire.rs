@@ -1,0 +1,149 @@
+//! Cervey's wire formats, kept at the edge: .NET decimals read from their exact JSON text,
+//! ISO 8601 date-times with 0–7 fractional digits, null collections.
+
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+/// .NET `decimal` ⇄ `Decimal`, through the number's own text: never through a binary float.
+pub(crate) mod money {
+    use super::*;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        parse(raw.get()).map_err(serde::de::Error::custom)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        RawValue::from_string(v.to_string())
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+
+    /// A JSON number (or a number in a string) as a decimal.
+    pub(crate) fn parse(text: &str) -> Result<Decimal, &'static str> {
+        let text = text.trim();
+        let text = text
+            .strip_prefix('"')
+            .and_then(|t| t.strip_suffix('"'))
+            .unwrap_or(text);
+        text.parse::<Decimal>()
+            .or_else(|_| Decimal::from_scientific(text))
+            .map_err(|_| "expected a decimal number")
+    }
+}
+
+/// An optional decimal (the deprecated MOOP and deductible amounts): null or missing is `None`.
+pub(crate) mod money_option {
+    use super::*;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        let raw = Option::<Box<RawValue>>::deserialize(d)?;
+        match raw {
+            Some(raw) if raw.get() != "null" => money::parse(raw.get())
+                .map(Some)
+                .map_err(serde::de::Error::custom),
+            _ => Ok(None),
+        }
+    }
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => money::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+}
+
+/// ISO 8601 with the payer's offset and 0–7 fractional digits. A value without an offset keeps
+/// its wall-clock reading with offset +00:00.
+pub(crate) mod datetime {
+    use super::*;
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<DateTime<FixedOffset>, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = DateTime<FixedOffset>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an ISO 8601 date-time")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                parse(v).ok_or_else(|| E::custom("expected an ISO 8601 date-time"))
+            }
+        }
+        d.deserialize_str(V)
+    }
+
+    pub(crate) fn serialize<S: Serializer>(
+        v: &DateTime<FixedOffset>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&v.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+    }
+
+    pub(crate) fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+        DateTime::parse_from_rfc3339(text).ok().or_else(|| {
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|local| local.and_utc().fixed_offset())
+        })
+    }
+}
+
+/// A collection that may be missing or `null`: both read as empty.
+pub(crate) fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_keeps_every_digit() {
+        for (text, want) in [
+            ("1.0", "1.0"),
+            ("-12.50", "-12.50"),
+            (
+                "0.3333333333333333333333333333",
+                "0.3333333333333333333333333333",
+            ),
+            (
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            ("1E-2", "0.01"),
+            ("\"15.25\"", "15.25"),
+        ] {
+            assert_eq!(money::parse(text).unwrap().to_string(), want, "{text}");
+        }
+        assert!(money::parse("true").is_err());
+    }
+
+    #[test]
+    fn datetimes_with_0_to_7_fraction_digits_and_offsets() {
+        for (text, offset_secs, nanos) in [
+            ("2025-07-16T15:12:18.9921369-05:00", -5 * 3600, 992_136_900),
+            ("2025-12-09T20:11:46.140252-06:00", -6 * 3600, 140_252_000),
+            ("2025-01-01T00:00:00+00:00", 0, 0),
+            ("2025-01-01T00:00:00Z", 0, 0),
+            ("2025-01-01T08:30:00.5", 0, 500_000_000),
+        ] {
+            let dt = datetime::parse(text).unwrap();
+            assert_eq!(dt.offset().local_minus_utc(), offset_secs, "{text}");
+            assert_eq!(dt.timestamp_subsec_nanos(), nanos, "{text}");
+        }
+        let kept = datetime::parse("2025-07-16T15:12:18-05:00").unwrap();
+        assert_eq!(kept.to_rfc3339(), "2025-07-16T15:12:18-05:00");
+        assert!(datetime::parse("16/07/2025").is_none());
+    }
+}
