@@ -158,7 +158,7 @@ impl BenefitsClient {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for a key of 0 or a Limit of 0; a 400 from an office older than
-    /// 23.2.62 for [`BenefitFilter::All`]; transport, decode and API errors.
+    /// 23.2.62 for `BenefitFilter::All`; transport, decode and API errors.
     pub async fn list_page(
         &self,
         filter: BenefitFilter,

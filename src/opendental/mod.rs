@@ -2,7 +2,7 @@
 //!
 //! | Job | Endpoint | Method | Open Dental |
 //! |---|---|---|---|
-//! | get one | `GET /benefits/{BenefitNum}` | [`BenefitsClient::get`] | 25.3.7 (`od-25-3`) |
+//! | get one | `GET /benefits/{BenefitNum}` | `BenefitsClient::get` | 25.3.7 (`od-25-3`) |
 //! | list a page | `GET /benefits` | [`BenefitsClient::list_page`] | 22.3.27 (no filter: 23.2.62, `od-23-2`) |
 //! | list all | `GET /benefits`, paged | [`BenefitsClient::list`], [`BenefitsClient::list_all`] | 22.3.27 |
 //! | create | `POST /benefits` | [`BenefitsClient::create`] | 22.3.17 |
