@@ -59,3 +59,8 @@ mod transport;
 pub use error::{ApiError, DecodeError, Error, Violation, Violations};
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
+
+// The README's examples are compiled as doctests, so that they stay true.
+#[cfg(all(doctest, feature = "od-25-3"))]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
