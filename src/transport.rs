@@ -143,6 +143,68 @@ pub(crate) struct Transport {
     pub(crate) api: &'static str,
 }
 
+/// The transport settings both client builders share; turned into a [`Transport`] at `build()`.
+#[derive(Debug)]
+pub(crate) struct TransportOptions {
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Option<Duration>,
+    pub(crate) http: Option<reqwest::Client>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) max_response_bytes: usize,
+    pub(crate) user_agent: Option<String>,
+}
+
+/// Connecting should be quick; a server that does not answer in this time is away.
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl TransportOptions {
+    pub(crate) fn new(timeout: Duration) -> Self {
+        TransportOptions {
+            timeout,
+            connect_timeout: None,
+            http: None,
+            retry: RetryPolicy::default(),
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent: None,
+        }
+    }
+
+    /// Checks the settings and builds the sender.
+    pub(crate) fn build(
+        self,
+        api: &'static str,
+        throttle: Option<Duration>,
+    ) -> Result<Transport, Error> {
+        if self.max_response_bytes == 0 {
+            return Err(Error::Config(
+                "max response bytes: must be above 0".to_owned(),
+            ));
+        }
+        let http = match (self.http, self.connect_timeout) {
+            (Some(_), Some(_)) => {
+                return Err(Error::Config(
+                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
+                ));
+            }
+            (Some(client), None) => client,
+            // No redirects: a redirect must never carry the keys to another host.
+            (None, connect) => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .connect_timeout(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        Ok(Transport {
+            http,
+            timeout: self.timeout,
+            retry: self.retry,
+            throttle: throttle.filter(|d| !d.is_zero()).map(Throttle::new),
+            max_response_bytes: self.max_response_bytes,
+            api,
+        })
+    }
+}
+
 /// What one attempt came to.
 enum Outcome {
     Success(Bytes),
@@ -155,16 +217,6 @@ enum Outcome {
 }
 
 impl Transport {
-    /// The default `reqwest::Client`: no redirects (a redirect must never carry the keys to
-    /// another host), connect timeout as given.
-    pub(crate) fn default_http_client(connect_timeout: Duration) -> Result<reqwest::Client, Error> {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(connect_timeout)
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
-    }
-
     /// Sends `call`, retrying as the policy allows, and returns the body of a 2xx answer.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<Reply, Error> {
         let span = tracing::debug_span!(

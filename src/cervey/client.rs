@@ -15,14 +15,10 @@ use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
 use crate::error::{Error, Violations};
 use crate::retry::RetryPolicy;
-use crate::throttle::Throttle;
-use crate::transport::{
-    self, Call, DEFAULT_MAX_RESPONSE_BYTES, PlainHttp, Transport, parse_base_url,
-};
+use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const BENEFIT_CHECK_ROUTE: &str = "GET api/benefitcheck";
 const UNAUTHORIZED_HINT: &str = "Cervey answers 401 for a wrong Application ID or API Key, a \
      signature that does not match the URL sent, a timestamp more than about 5 minutes off \
@@ -182,13 +178,8 @@ pub struct BenefitCheckClientBuilder {
     app_id: Option<SecretString>,
     api_key: Option<SecretString>,
     base_url: String,
-    timeout: Duration,
-    connect_timeout: Option<Duration>,
-    http: Option<reqwest::Client>,
-    retry: RetryPolicy,
+    transport: TransportOptions,
     throttle: Option<Duration>,
-    user_agent: Option<String>,
-    max_response_bytes: usize,
     clock: Option<Arc<Clock>>,
     nonce: Option<Arc<NonceSource>>,
 }
@@ -199,13 +190,8 @@ impl Default for BenefitCheckClientBuilder {
             app_id: None,
             api_key: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: None,
-            http: None,
-            retry: RetryPolicy::default(),
+            transport: TransportOptions::new(DEFAULT_TIMEOUT),
             throttle: None,
-            user_agent: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             clock: None,
             nonce: None,
         }
@@ -218,8 +204,8 @@ impl fmt::Debug for BenefitCheckClientBuilder {
             .field("app_id", &self.app_id.as_ref().map(|_| "<redacted>"))
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
+            .field("timeout", &self.transport.timeout)
+            .field("retry", &self.transport.retry)
             .finish_non_exhaustive()
     }
 }
@@ -245,25 +231,25 @@ impl BenefitCheckClientBuilder {
 
     /// The time limit of one attempt, from sending to the whole body (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.transport.timeout = timeout;
         self
     }
 
     /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
     /// Uses your `reqwest::Client` (shared pool, proxies, TLS roots).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.transport.http = Some(client);
         self
     }
 
     /// The retry policy (default [`RetryPolicy::default`]).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.transport.retry = policy;
         self
     }
 
@@ -276,13 +262,13 @@ impl BenefitCheckClientBuilder {
 
     /// Your application's name and version, sent before this crate's in `User-Agent`.
     pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.user_agent = Some(app.into());
+        self.transport.user_agent = Some(app.into());
         self
     }
 
     /// The largest response body accepted (default 32 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
+        self.transport.max_response_bytes = bytes;
         self
     }
 
@@ -313,34 +299,12 @@ impl BenefitCheckClientBuilder {
         };
         let signer = NtcSigner::new(app_id, api_key)?;
         let base = parse_base_url(&self.base_url, PlainHttp::LoopbackOnly, false)?;
-        if self.max_response_bytes == 0 {
-            return Err(Error::Config(
-                "max response bytes: must be above 0".to_owned(),
-            ));
-        }
-        let http = match (self.http, self.connect_timeout) {
-            (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
-                ));
-            }
-            (Some(client), None) => client,
-            (None, connect) => {
-                Transport::default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
-            }
-        };
+        let headers = transport::json_headers(self.transport.user_agent.as_deref(), false)?;
         Ok(BenefitCheckClient {
             inner: Arc::new(Inner {
-                transport: Transport {
-                    http,
-                    timeout: self.timeout,
-                    retry: self.retry,
-                    throttle: self.throttle.filter(|d| !d.is_zero()).map(Throttle::new),
-                    max_response_bytes: self.max_response_bytes,
-                    api: "cervey",
-                },
+                transport: self.transport.build("cervey", self.throttle)?,
                 base,
-                headers: transport::json_headers(self.user_agent.as_deref(), false)?,
+                headers,
                 signer,
                 clock: self.clock.unwrap_or_else(|| Arc::new(unix_now)),
                 nonce: self.nonce.unwrap_or_else(|| Arc::new(new_nonce)),

@@ -18,16 +18,13 @@ use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
 use crate::error::{Error, Violations};
 use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
-use crate::transport::{
-    self, Call, DEFAULT_MAX_RESPONSE_BYTES, PlainHttp, Transport, parse_base_url,
-};
+use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
 const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
 const LOCAL_API_URL: &str = "http://localhost:30222/api/v1";
 const API_SERVICE_PORT: u16 = 30223;
 /// Above Open Dental's own 60 s limit, so its 504 arrives before the client gives up.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
-const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest page any mode serves (Local API and API Service with Enterprise).
 const MAX_PAGE_SIZE: u32 = 10_000;
 const UNAUTHORIZED_HINT: &str = "Open Dental answers 401 for a wrong, disabled or unassigned \
@@ -403,14 +400,9 @@ pub struct BenefitsClientBuilder {
     customer_key: Option<SecretString>,
     target: Target,
     allow_insecure_http: bool,
-    timeout: Duration,
-    connect_timeout: Option<Duration>,
-    http: Option<reqwest::Client>,
-    retry: RetryPolicy,
+    transport: TransportOptions,
     throttle: Option<Option<Duration>>,
     page_size: Option<u32>,
-    user_agent: Option<String>,
-    max_response_bytes: usize,
 }
 
 impl Default for BenefitsClientBuilder {
@@ -420,14 +412,9 @@ impl Default for BenefitsClientBuilder {
             customer_key: None,
             target: Target::Mode(ApiMode::Remote),
             allow_insecure_http: false,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: None,
-            http: None,
-            retry: RetryPolicy::default(),
+            transport: TransportOptions::new(DEFAULT_TIMEOUT),
             throttle: None,
             page_size: None,
-            user_agent: None,
-            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -443,8 +430,8 @@ impl fmt::Debug for BenefitsClientBuilder {
                 "customer_key",
                 &self.customer_key.as_ref().map(|_| "<redacted>"),
             )
-            .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
+            .field("timeout", &self.transport.timeout)
+            .field("retry", &self.transport.retry)
             .field("page_size", &self.page_size)
             .finish_non_exhaustive()
     }
@@ -498,14 +485,14 @@ impl BenefitsClientBuilder {
     /// The time limit of one attempt, from sending to the whole body (default 90 s, above
     /// Open Dental's 60 s server limit).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.transport.timeout = timeout;
         self
     }
 
     /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds:
     /// with [`BenefitsClientBuilder::http_client`], set it on that client instead.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
+        self.transport.connect_timeout = Some(timeout);
         self
     }
 
@@ -513,13 +500,13 @@ impl BenefitsClientBuilder {
     /// The client's own timeout, redirect and proxy settings then apply; this crate still sets
     /// the per-request timeout and every header.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+        self.transport.http = Some(client);
         self
     }
 
     /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] for none).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
+        self.transport.retry = policy;
         self
     }
 
@@ -546,13 +533,13 @@ impl BenefitsClientBuilder {
 
     /// Your application's name and version, sent before this crate's in `User-Agent`.
     pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.user_agent = Some(app.into());
+        self.transport.user_agent = Some(app.into());
         self
     }
 
     /// The largest response body accepted (default 32 MiB).
     pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.max_response_bytes = bytes;
+        self.transport.max_response_bytes = bytes;
         self
     }
 
@@ -584,42 +571,15 @@ impl BenefitsClientBuilder {
                 "page size {page_size}: must be between 1 and {MAX_PAGE_SIZE}"
             )));
         }
-        if self.max_response_bytes == 0 {
-            return Err(Error::Config(
-                "max response bytes: must be above 0".to_owned(),
-            ));
-        }
-        let http = match (self.http, self.connect_timeout) {
-            (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
-                ));
-            }
-            (Some(client), None) => client,
-            (None, connect) => {
-                Transport::default_http_client(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))?
-            }
-        };
-        let mut headers = transport::json_headers(self.user_agent.as_deref(), true)?;
+        let mut headers = transport::json_headers(self.transport.user_agent.as_deref(), true)?;
         let mut auth = HeaderValue::try_from(format!("ODFHIR {developer}/{customer}"))
             .map_err(|_| Error::Config("keys: must be visible ASCII".to_owned()))?;
         auth.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, auth);
-        let throttle = self
-            .throttle
-            .unwrap_or(mode.default_throttle())
-            .filter(|d| !d.is_zero())
-            .map(Throttle::new);
+        let throttle = self.throttle.unwrap_or(mode.default_throttle());
         Ok(BenefitsClient {
             inner: Arc::new(Inner {
-                transport: Transport {
-                    http,
-                    timeout: self.timeout,
-                    retry: self.retry,
-                    throttle,
-                    max_response_bytes: self.max_response_bytes,
-                    api: "opendental",
-                },
+                transport: self.transport.build("opendental", throttle)?,
                 base,
                 headers,
                 mode,
