@@ -154,6 +154,58 @@ pub(crate) struct TransportOptions {
     pub(crate) user_agent: Option<String>,
 }
 
+/// The builder methods for [`TransportOptions`], the same on both client builders (each has a
+/// `transport: TransportOptions` field). The argument is the default timeout, in words.
+macro_rules! transport_setters {
+    ($default_timeout:literal) => {
+        #[doc = concat!(
+                    "The time limit of one attempt, from sending to the whole body (default ",
+                    $default_timeout,
+                    ")."
+                )]
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.timeout = timeout;
+            self
+        }
+
+        /// The time limit to connect (default 10 s). Only for the HTTP client this crate
+        /// builds: with `http_client`, set it on that client instead (`build` says so).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.transport.connect_timeout = Some(timeout);
+            self
+        }
+
+        /// Uses your `reqwest::Client` (to share a connection pool, or set proxies or TLS
+        /// roots). Its redirect and proxy settings then apply; this crate still sets the
+        /// per-request timeout and every header.
+        pub fn http_client(mut self, client: reqwest::Client) -> Self {
+            self.transport.http = Some(client);
+            self
+        }
+
+        /// The retry policy (default [`RetryPolicy::default`](crate::RetryPolicy::default);
+        /// [`RetryPolicy::disabled`](crate::RetryPolicy::disabled) for none).
+        pub fn retry_policy(mut self, policy: crate::RetryPolicy) -> Self {
+            self.transport.retry = policy;
+            self
+        }
+
+        /// Your application's name and version, sent before this crate's in `User-Agent`.
+        pub fn user_agent(mut self, app: impl Into<String>) -> Self {
+            self.transport.user_agent = Some(app.into());
+            self
+        }
+
+        /// The largest response body accepted (default 32 MiB); a larger one is refused with
+        /// [`Error::ResponseTooLarge`](crate::Error::ResponseTooLarge) before it is read whole.
+        pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+            self.transport.max_response_bytes = bytes;
+            self
+        }
+    };
+}
+pub(crate) use transport_setters;
+
 /// Connecting should be quick; a server that does not answer in this time is away.
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 

@@ -14,7 +14,6 @@ use super::model::BenefitCheck;
 use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
 use crate::error::{Error, Violations};
-use crate::retry::RetryPolicy;
 use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
@@ -70,7 +69,7 @@ impl fmt::Debug for BenefitCheckClient {
 
 impl BenefitCheckClient {
     /// Starts a builder: base URL `https://claimsapi.cervey.com/api/`, 30 s request timeout,
-    /// 10 s connect timeout, the default [`RetryPolicy`], no throttle.
+    /// 10 s connect timeout, the default [`RetryPolicy`](crate::RetryPolicy), no throttle.
     pub fn builder() -> BenefitCheckClientBuilder {
         BenefitCheckClientBuilder::default()
     }
@@ -211,6 +210,8 @@ impl fmt::Debug for BenefitCheckClientBuilder {
 }
 
 impl BenefitCheckClientBuilder {
+    crate::transport::transport_setters!("30 s");
+
     /// The Application ID and the API Key (base64 text) Cervey issued.
     pub fn credentials(
         mut self,
@@ -229,46 +230,10 @@ impl BenefitCheckClientBuilder {
         self
     }
 
-    /// The time limit of one attempt, from sending to the whole body (default 30 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Uses your `reqwest::Client` (shared pool, proxies, TLS roots).
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http = Some(client);
-        self
-    }
-
-    /// The retry policy (default [`RetryPolicy::default`]).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
     /// Spaces this client's requests (and its clones') at least `interval` apart (default: no
     /// spacing).
     pub fn throttle(mut self, interval: Duration) -> Self {
         self.throttle = Some(interval);
-        self
-    }
-
-    /// Your application's name and version, sent before this crate's in `User-Agent`.
-    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.transport.user_agent = Some(app.into());
-        self
-    }
-
-    /// The largest response body accepted (default 32 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = bytes;
         self
     }
 

@@ -16,7 +16,6 @@ use url::Url;
 use super::model::{Benefit, BenefitNum};
 use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
 use crate::error::{Error, Violations};
-use crate::retry::RetryPolicy;
 use crate::throttle::Throttle;
 use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
@@ -117,7 +116,7 @@ impl fmt::Debug for BenefitsClient {
 
 impl BenefitsClient {
     /// Starts a builder with the defaults: Remote mode, 90 s request timeout, 10 s connect
-    /// timeout, the default [`RetryPolicy`].
+    /// timeout, the default [`RetryPolicy`](crate::RetryPolicy).
     pub fn builder() -> BenefitsClientBuilder {
         BenefitsClientBuilder::default()
     }
@@ -251,7 +250,7 @@ impl BenefitsClient {
 
     /// Creates a benefit: `POST /benefits`, answered 201 with the new row. The benefit is
     /// validated first ([`NewBenefit::validate`]). Never retried unless the retry policy says
-    /// [`RetryPolicy::retry_non_idempotent`]: a retried POST can create a duplicate.
+    /// [`RetryPolicy::retry_non_idempotent`](crate::RetryPolicy::retry_non_idempotent): a retried POST can create a duplicate.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] before sending; on a timeout or a 504 the error's
@@ -438,6 +437,8 @@ impl fmt::Debug for BenefitsClientBuilder {
 }
 
 impl BenefitsClientBuilder {
+    crate::transport::transport_setters!("90 s, above Open Dental's 60 s server limit");
+
     /// The developer key (Open Dental's, for your product) and the customer key (one office's).
     pub fn keys(
         mut self,
@@ -482,34 +483,6 @@ impl BenefitsClientBuilder {
         self
     }
 
-    /// The time limit of one attempt, from sending to the whole body (default 90 s, above
-    /// Open Dental's 60 s server limit).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.transport.timeout = timeout;
-        self
-    }
-
-    /// The time limit to connect (default 10 s). Only for the HTTP client this crate builds:
-    /// with [`BenefitsClientBuilder::http_client`], set it on that client instead.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.transport.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Uses your `reqwest::Client` (to share a connection pool, or set proxies or TLS roots).
-    /// The client's own timeout, redirect and proxy settings then apply; this crate still sets
-    /// the per-request timeout and every header.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.transport.http = Some(client);
-        self
-    }
-
-    /// The retry policy (default [`RetryPolicy::default`]; [`RetryPolicy::disabled`] for none).
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
     /// Spaces this client's requests (and its clones') at least `interval` apart. Remote
     /// default: 1 s; set 5 s for a Read-All-only key, 500 ms for Enterprise.
     pub fn throttle(mut self, interval: Duration) -> Self {
@@ -528,18 +501,6 @@ impl BenefitsClientBuilder {
     /// with Enterprise): the server would answer a shorter page and listing would stop there.
     pub fn page_size(mut self, rows: u32) -> Self {
         self.page_size = Some(rows);
-        self
-    }
-
-    /// Your application's name and version, sent before this crate's in `User-Agent`.
-    pub fn user_agent(mut self, app: impl Into<String>) -> Self {
-        self.transport.user_agent = Some(app.into());
-        self
-    }
-
-    /// The largest response body accepted (default 32 MiB).
-    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
-        self.transport.max_response_bytes = bytes;
         self
     }
 
