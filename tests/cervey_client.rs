@@ -12,7 +12,7 @@ use benefits_sdk::cervey::{
 };
 use benefits_sdk::{Error, StatusCode};
 use chrono::NaiveDate;
-use common::{fast_retries, fixture, fixture_json};
+use common::{fast_retries, fixture, fixture_json, mount_first};
 use rust_decimal::Decimal;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -201,13 +201,7 @@ async fn an_injected_clock_and_nonce_give_the_exact_authorization() {
 #[tokio::test]
 async fn a_retry_is_signed_again_with_a_new_nonce() {
     let server = MockServer::start().await;
-    expect_check()
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(&server, expect_check(), 2, ResponseTemplate::new(503)).await;
     expect_check()
         .respond_with(json(200, fixture("benefitcheck_sample.json")))
         .expect(1)

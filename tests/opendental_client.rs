@@ -442,13 +442,13 @@ async fn a_malformed_body_is_a_decode_error_with_its_path() {
 #[tokio::test]
 async fn retries_a_503_then_succeeds() {
     let server = MockServer::start().await;
-    expect("GET", "/benefits")
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(2)
-        .expect(2)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(
+        &server,
+        expect("GET", "/benefits"),
+        2,
+        ResponseTemplate::new(503),
+    )
+    .await;
     expect("GET", "/benefits")
         .respond_with(json(200, &fixture("benefit_list.json")))
         .expect(1)
@@ -484,13 +484,13 @@ async fn gives_up_after_max_attempts() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = MockServer::start().await;
-    expect("GET", "/benefits")
-        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(
+        &server,
+        expect("GET", "/benefits"),
+        1,
+        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
+    )
+    .await;
     expect("GET", "/benefits")
         .respond_with(json(200, "[]"))
         .expect(1)
@@ -544,13 +544,13 @@ async fn post_is_never_retried_by_default() {
 #[tokio::test]
 async fn post_is_retried_when_the_caller_opts_in() {
     let server = MockServer::start().await;
-    expect("POST", "/benefits")
-        .respond_with(ResponseTemplate::new(503))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(
+        &server,
+        expect("POST", "/benefits"),
+        1,
+        ResponseTemplate::new(503),
+    )
+    .await;
     expect("POST", "/benefits")
         .respond_with(json(201, &fixture("post_response.json")))
         .expect(1)
@@ -609,13 +609,13 @@ async fn a_post_that_gets_504_or_times_out_has_an_unknown_outcome() {
 #[tokio::test]
 async fn a_delete_whose_retry_finds_the_row_gone_succeeded() {
     let server = MockServer::start().await;
-    expect("DELETE", "/benefits/75")
-        .respond_with(ResponseTemplate::new(504))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(
+        &server,
+        expect("DELETE", "/benefits/75"),
+        1,
+        ResponseTemplate::new(504),
+    )
+    .await;
     expect("DELETE", "/benefits/75")
         .respond_with(json(404, "\"Benefit not found.\""))
         .expect(1)
@@ -628,13 +628,13 @@ async fn a_delete_whose_retry_finds_the_row_gone_succeeded() {
 async fn a_delete_of_a_missing_row_is_not_found() {
     let server = MockServer::start().await;
     // 429 means the first attempt was refused, so the 404 after it is the truth.
-    expect("DELETE", "/benefits/76")
-        .respond_with(ResponseTemplate::new(429))
-        .up_to_n_times(1)
-        .expect(1)
-        .with_priority(1)
-        .mount(&server)
-        .await;
+    mount_first(
+        &server,
+        expect("DELETE", "/benefits/76"),
+        1,
+        ResponseTemplate::new(429),
+    )
+    .await;
     expect("DELETE", "/benefits/76")
         .respond_with(json(404, "\"Benefit not found.\""))
         .expect(1)

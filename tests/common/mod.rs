@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use benefits_sdk::RetryPolicy;
 use benefits_sdk::opendental::{BenefitsClient, BenefitsClientBuilder};
-use wiremock::{Match, MockServer, Request};
+use wiremock::{Match, MockBuilder, MockServer, Request, ResponseTemplate};
 
 pub const DEVELOPER_KEY: &str = "devKEY123";
 pub const CUSTOMER_KEY: &str = "custKEY456";
@@ -100,4 +100,20 @@ impl Match for NoBody {
     fn matches(&self, request: &Request) -> bool {
         request.body.is_empty()
     }
+}
+
+/// Answers the first `n` requests that `mock` matches with `response` (and expects exactly
+/// that many), ahead of every other mock mounted on the server.
+pub async fn mount_first(
+    server: &MockServer,
+    mock: MockBuilder,
+    n: u64,
+    response: ResponseTemplate,
+) {
+    mock.respond_with(response)
+        .up_to_n_times(n)
+        .expect(n)
+        .with_priority(1)
+        .mount(server)
+        .await;
 }
