@@ -551,12 +551,38 @@ fn spec_put_examples() {
         .time_period(TimePeriod::ServiceYear)
         .quantity(QuantityQualifier::AgeLimit, 13)
         .code_num(CodeNum::new(156))
-        .proc_code("D1110".to_owned())
+        .proc_code("D1110")
         .coverage_level(CoverageLevel::Individual);
     assert_eq!(broken(verbatim.validate()), ["MonetaryAmt"]);
     // Its wire form is still exactly the spec's.
     assert_eq!(
         serde_json::to_value(&verbatim).unwrap(),
         fixture_json("put_request_full.json")
+    );
+}
+
+#[test]
+fn cleared_fields_send_the_apis_empty_values() {
+    #[allow(unused_mut)]
+    let mut update = BenefitUpdate::new()
+        .clear_cov_cat_num()
+        .clear_percent()
+        .clear_monetary_amt()
+        .clear_code_num()
+        .clear_proc_code();
+    #[allow(unused_mut)]
+    let mut want = serde_json::json!({
+        "CovCatNum": 0, "Percent": -1, "MonetaryAmt": -1.0, "CodeNum": 0, "procCode": ""
+    });
+    #[cfg(feature = "od-25-3")]
+    {
+        update = update.clear_code_group_num();
+        want["CodeGroupNum"] = 0.into();
+    }
+    assert!(update.validate().is_ok());
+    assert_eq!(serde_json::to_value(&update).unwrap(), want);
+    assert_eq!(
+        serde_json::to_string(&BenefitUpdate::new().monetary_amt(dec("499.99"))).unwrap(),
+        r#"{"MonetaryAmt":499.99}"#
     );
 }

@@ -446,7 +446,6 @@ impl BenefitUpdate {
         percent, clear_percent: u8;
         monetary_amt, clear_monetary_amt: Decimal;
         code_num, clear_code_num: CodeNum;
-        proc_code, clear_proc_code: String;
         #[cfg(feature = "od-25-3")]
         code_group_num, clear_code_group_num: CodeGroupNum;
     }
@@ -457,6 +456,18 @@ impl BenefitUpdate {
         coverage_level: CoverageLevel;
         #[cfg(feature = "od-25-3")]
         treat_area: TreatArea;
+    }
+
+    /// Sets the procedure code by its text, e.g. `D1110`.
+    pub fn proc_code(mut self, code: impl Into<String>) -> Self {
+        self.proc_code = Patch::Set(code.into());
+        self
+    }
+
+    /// Empties `proc_code` (sends `""`).
+    pub fn clear_proc_code(mut self) -> Self {
+        self.proc_code = Patch::Clear;
+        self
     }
 
     /// Sets QuantityQualifier and Quantity together.
