@@ -10,6 +10,7 @@ use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
+use subtle::ConstantTimeEq;
 
 use crate::error::Error;
 
@@ -128,6 +129,38 @@ impl NtcSigner {
         BASE64.encode(mac.finalize().into_bytes())
     }
 
+    /// True when `signature` (base64) is the signature of this request. The comparison is
+    /// constant-time, so a server (or a fake of one) built on it leaks nothing through timing.
+    pub fn verify(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        nonce: &str,
+        body: Option<&[u8]>,
+        signature: &str,
+    ) -> bool {
+        let Ok(claimed) = BASE64.decode(signature) else {
+            return false;
+        };
+        let mut mac = self.mac.clone();
+        mac.update(
+            self.string_to_sign(method, url, timestamp, nonce, body)
+                .as_bytes(),
+        );
+        mac.verify_slice(&claimed).is_ok()
+    }
+
+    /// True when `app_id` is this signer's Application ID (constant-time).
+    pub fn is_app_id(&self, app_id: &str) -> bool {
+        bool::from(
+            self.app_id
+                .expose_secret()
+                .as_bytes()
+                .ct_eq(app_id.as_bytes()),
+        )
+    }
+
     /// The whole `Authorization` value: `ntc {AppID}:{Signature}:{Nonce}:{Timestamp}`.
     pub fn authorization(
         &self,
@@ -216,6 +249,21 @@ mod tests {
             signer.authorization("GET", url, ts, nonce, None),
             format!("ntc {APP_ID}:xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=:{nonce}:{ts}")
         );
+    }
+
+    #[test]
+    fn verify_accepts_only_the_right_signature() {
+        let signer = NtcSigner::new(APP_ID, API_KEY).unwrap();
+        let url = "https://claimsapi.cervey.com/api/company";
+        let (ts, nonce) = (1527025062, "7ca9e83609f74bdcbf3199d6c410fff5");
+        let good = "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=";
+        assert!(signer.verify("GET", url, ts, nonce, None, good));
+        assert!(!signer.verify("GET", url, ts + 1, nonce, None, good));
+        assert!(!signer.verify("POST", url, ts, nonce, None, good));
+        assert!(!signer.verify("GET", url, ts, nonce, None, "not base64"));
+        assert!(signer.is_app_id(APP_ID));
+        assert!(!signer.is_app_id(&APP_ID[1..]));
+        assert!(!signer.is_app_id(&APP_ID.to_lowercase()));
     }
 
     #[test]
