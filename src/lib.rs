@@ -39,6 +39,7 @@
 //! | `native-tls` | no | TLS through the platform's library |
 //! | `od-23-2` | yes (via `od-25-3`) | Open Dental 23.2.62: `CodeGroupNum` on benefits and new benefits, listing with no filter |
 //! | `od-25-3` | yes | Open Dental 25.3.7: `TreatArea`, `CodeGroupNum` in updates, GET a single benefit |
+//! | `test-util` | no | `mock`: fakes of both APIs for your own tests |
 //!
 //! Turn the `od-*` features off to match an office on an older version: the fields and methods
 //! its server does not know then do not exist, and are never sent. Responses that carry them
@@ -51,6 +52,9 @@ pub mod cervey;
 mod error;
 mod explain;
 mod macros;
+#[cfg(feature = "test-util")]
+#[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
+pub mod mock;
 pub mod opendental;
 mod retry;
 mod throttle;

@@ -18,4 +18,6 @@ pub use model::{
     MoopCheck, RateNo,
 };
 pub use query::{BenefitCheckQuery, MemberNo};
+#[cfg(feature = "test-util")]
+pub(crate) use signing::unix_now as signing_clock;
 pub use signing::{NtcSigner, url_encode};

@@ -1,0 +1,559 @@
+//! `MockOpenDental`: a stateful fake of the Benefits API.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{NaiveDateTime, Timelike, Utc};
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request};
+
+use super::faults::{Answer, Handler, Responder, Shared, fault_knobs, lock};
+use crate::RetryPolicy;
+use crate::opendental::{
+    Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCatNum,
+    CoverageLevel, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
+};
+
+const DEVELOPER_KEY: &str = "mock-developer-key";
+const CUSTOMER_KEY: &str = "mock-customer-key";
+const PREFIX: &str = "/api/v1/benefits";
+
+/// A fake Open Dental Benefits API on loopback, with an in-memory store.
+///
+/// It answers like the real server: rows ordered by BenefitNum, `Limit` capped at the page cap
+/// (default 100, as Remote), 201 with the row on POST, partial PUT that refreshes
+/// `SecDateTEdit`, 400 with a JSON-string explanation for what the server documents as bad
+/// (no owner, both owners or both filters, an unknown enum name, Percent or Quantity out of
+/// range, Percent on a non-CoInsurance benefit, a WaitingPeriod not in Months or Years, an age
+/// limit of 0, a code with a coverage category, a TreatArea on a benefit that is not a frequency
+/// limitation, changing the code group of a frequency or age limit), 404 for a missing row, and
+/// 401 unless `Authorization: ODFHIR {developer}/{customer}` carries its keys.
+///
+/// The fields a row has are those of this build's [`Benefit`] (see the `od-*` features).
+pub struct MockOpenDental {
+    server: MockServer,
+    store: Arc<Mutex<Store>>,
+    shared: Arc<Shared>,
+    developer_key: String,
+    customer_key: String,
+    page_cap: u32,
+}
+
+impl std::fmt::Debug for MockOpenDental {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockOpenDental")
+            .field("uri", &self.server.uri())
+            .field("page_cap", &self.page_cap)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`MockOpenDental`] before it starts.
+#[derive(Debug, Clone)]
+pub struct MockOpenDentalBuilder {
+    developer_key: String,
+    customer_key: String,
+    page_cap: u32,
+}
+
+impl MockOpenDentalBuilder {
+    /// The keys the fake accepts (default `mock-developer-key` / `mock-customer-key`).
+    pub fn keys(mut self, developer: impl Into<String>, customer: impl Into<String>) -> Self {
+        self.developer_key = developer.into();
+        self.customer_key = customer.into();
+        self
+    }
+
+    /// The most rows a page holds, whatever `Limit` asks (default 100, as Remote; 1000 for
+    /// Local API or API Service).
+    pub fn page_cap(mut self, rows: u32) -> Self {
+        self.page_cap = rows.max(1);
+        self
+    }
+
+    /// Starts the server.
+    pub async fn start(self) -> MockOpenDental {
+        let server = MockServer::start().await;
+        let store = Arc::new(Mutex::new(Store::default()));
+        let shared = Arc::new(Shared::default());
+        let handler = OpenDentalHandler {
+            store: store.clone(),
+            authorization: format!("ODFHIR {}/{}", self.developer_key, self.customer_key),
+            page_cap: self.page_cap,
+        };
+        Mock::given(any())
+            .respond_with(Responder {
+                handler,
+                shared: shared.clone(),
+            })
+            .mount(&server)
+            .await;
+        MockOpenDental {
+            server,
+            store,
+            shared,
+            developer_key: self.developer_key,
+            customer_key: self.customer_key,
+            page_cap: self.page_cap,
+        }
+    }
+}
+
+impl MockOpenDental {
+    /// Starts a fake with the default keys and a page cap of 100.
+    pub async fn start() -> Self {
+        Self::builder().start().await
+    }
+
+    /// Configures a fake.
+    pub fn builder() -> MockOpenDentalBuilder {
+        MockOpenDentalBuilder {
+            developer_key: DEVELOPER_KEY.to_owned(),
+            customer_key: CUSTOMER_KEY.to_owned(),
+            page_cap: 100,
+        }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123/api/v1`.
+    pub fn base_url(&self) -> String {
+        format!("{}/api/v1", self.server.uri())
+    }
+
+    /// A client builder pointed at the fake, with its keys, its page cap as page size, no
+    /// throttle and millisecond retry backoffs.
+    pub fn client_builder(&self) -> BenefitsClientBuilder {
+        BenefitsClient::builder()
+            .keys(self.developer_key.clone(), self.customer_key.clone())
+            .base_url(self.base_url())
+            .page_size(self.page_cap)
+            .retry_policy(RetryPolicy::new().backoff(
+                std::time::Duration::from_millis(1),
+                std::time::Duration::from_millis(10),
+            ))
+    }
+
+    /// A client pointed at the fake (see [`MockOpenDental::client_builder`]).
+    pub fn client(&self) -> BenefitsClient {
+        // The builder's settings are all valid by construction: a loopback URL, keys of
+        // visible ASCII, a page size of at least 1.
+        self.client_builder()
+            .build()
+            .expect("a client of the fake always builds")
+    }
+
+    /// Stores a benefit directly (no HTTP, no validation), as if created earlier, and returns
+    /// the row with its BenefitNum and dates.
+    pub fn seed(&self, benefit: &NewBenefit) -> Benefit {
+        let mut store = lock(&self.store);
+        let row = store.new_row(benefit.owner);
+        let row = fill(row, benefit);
+        store.rows.insert(row.benefit_num, row.clone());
+        row
+    }
+
+    /// Stores rows as they are (their BenefitNums included), replacing rows with the same key.
+    pub fn insert(&self, rows: impl IntoIterator<Item = Benefit>) {
+        let mut store = lock(&self.store);
+        for row in rows {
+            store.next_num = store.next_num.max(row.benefit_num.get());
+            store.rows.insert(row.benefit_num, row);
+        }
+    }
+
+    /// Every stored row, ordered by BenefitNum.
+    pub fn benefits(&self) -> Vec<Benefit> {
+        lock(&self.store).rows.values().cloned().collect()
+    }
+
+    fault_knobs!();
+}
+
+#[derive(Default)]
+struct Store {
+    rows: BTreeMap<BenefitNum, Benefit>,
+    next_num: u64,
+}
+
+impl Store {
+    fn new_row(&mut self, owner: Owner) -> Benefit {
+        self.next_num += 1;
+        let now = now();
+        let (plan_num, pat_plan_num) = match owner {
+            Owner::Plan(p) => (Some(p), None),
+            Owner::PatPlan(p) => (None, Some(p)),
+        };
+        Benefit {
+            benefit_num: BenefitNum::new(self.next_num),
+            plan_num,
+            pat_plan_num,
+            cov_cat_num: None,
+            benefit_type: BenefitType::ActiveCoverage,
+            percent: None,
+            monetary_amt: None,
+            time_period: TimePeriod::None,
+            quantity_qualifier: QuantityQualifier::None,
+            quantity: 0,
+            code_num: None,
+            proc_code: None,
+            coverage_level: CoverageLevel::None,
+            sec_date_t_entry: Some(now),
+            sec_date_t_edit: Some(now),
+            #[cfg(feature = "od-23-2")]
+            code_group_num: None,
+            #[cfg(feature = "od-25-3")]
+            treat_area: crate::opendental::TreatArea::None,
+        }
+    }
+}
+
+/// The office's clock, to the second.
+fn now() -> NaiveDateTime {
+    let now = Utc::now().naive_utc();
+    now.with_nanosecond(0).unwrap_or(now)
+}
+
+/// A seeded row: the new benefit's fields, the server's defaults for the rest.
+fn fill(mut row: Benefit, b: &NewBenefit) -> Benefit {
+    row.benefit_type = b.benefit_type.clone();
+    row.coverage_level = b.coverage_level.clone();
+    row.cov_cat_num = b.cov_cat_num;
+    row.percent = b.percent;
+    row.monetary_amt = b.monetary_amt;
+    row.quantity_qualifier = b.quantity_qualifier.clone().unwrap_or_default();
+    row.quantity = b.quantity.unwrap_or(0);
+    row.time_period = b
+        .time_period
+        .clone()
+        .unwrap_or_else(|| default_period(&row));
+    row.code_num = b.code_num;
+    row.proc_code = b.proc_code.clone();
+    #[cfg(feature = "od-23-2")]
+    {
+        row.code_group_num = b.code_group_num;
+    }
+    #[cfg(feature = "od-25-3")]
+    if let Some(area) = &b.treat_area {
+        row.treat_area = area.clone();
+    }
+    row
+}
+
+/// The server's TimePeriod default: None for frequency shapes counted in months or years, else
+/// the calendar year (the fake's plans renew in January).
+fn default_period(row: &Benefit) -> TimePeriod {
+    let months_or_years = matches!(
+        row.quantity_qualifier,
+        QuantityQualifier::Months | QuantityQualifier::Years | QuantityQualifier::AgeLimit
+    );
+    if row.benefit_type == BenefitType::Limitations && months_or_years {
+        TimePeriod::None
+    } else {
+        TimePeriod::CalendarYear
+    }
+}
+
+struct OpenDentalHandler {
+    store: Arc<Mutex<Store>>,
+    authorization: String,
+    page_cap: u32,
+}
+
+/// An Open Dental explanation: a JSON string literal.
+fn explain(status: u16, text: &str) -> Answer {
+    Answer::json(
+        status,
+        Value::String(text.to_owned()).to_string().into_bytes(),
+    )
+}
+
+impl Handler for OpenDentalHandler {
+    fn handle(&self, request: &Request) -> Answer {
+        let authorized = request
+            .headers
+            .get("Authorization")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == self.authorization);
+        if !authorized {
+            return explain(401, "Invalid authorization header.");
+        }
+        let json = request
+            .headers
+            .get("Content-Type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json"));
+        if !json {
+            return explain(400, "Content-Type must be application/json.");
+        }
+        let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
+            return explain(404, "Resource not found.");
+        };
+        let num = match rest {
+            "" | "/" => None,
+            _ => match rest[1..].parse::<u64>() {
+                Ok(n) if rest.starts_with('/') => Some(BenefitNum::new(n)),
+                _ => return explain(404, "Resource not found."),
+            },
+        };
+        let mut store = lock(&self.store);
+        let result = match (request.method.as_str(), num) {
+            ("GET", None) => self.list(&store, request),
+            ("GET", Some(n)) => store
+                .rows
+                .get(&n)
+                .map(|row| (200, row.clone()))
+                .map(|(s, row)| Answer::json(s, to_json(&row)))
+                .ok_or((404, "Benefit not found.".to_owned())),
+            ("POST", None) => create(&mut store, &request.body),
+            ("PUT", Some(n)) => update(&mut store, n, &request.body),
+            ("DELETE", Some(n)) => match store.rows.remove(&n) {
+                Some(_) => Ok(Answer::empty(200)),
+                None => Err((404, "Benefit not found.".to_owned())),
+            },
+            _ => Err((405, "Method not allowed.".to_owned())),
+        };
+        result.unwrap_or_else(|(status, text)| explain(status, &text))
+    }
+
+    fn fault_body(&self, status: u16) -> Vec<u8> {
+        Value::String(format!("Injected fault {status}."))
+            .to_string()
+            .into_bytes()
+    }
+
+    fn malformed_body(&self) -> &'static [u8] {
+        br#"[{"BenefitNum": 1, "PlanNum": 12, "BenefitType": "Limi"#
+    }
+}
+
+type Outcome = Result<Answer, (u16, String)>;
+
+fn bad(text: impl Into<String>) -> (u16, String) {
+    (400, text.into())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+    // A Benefit always serializes: every field is a number, a string or a fixed format.
+    serde_json::to_vec(value).unwrap_or_default()
+}
+
+impl OpenDentalHandler {
+    fn list(&self, store: &Store, request: &Request) -> Outcome {
+        let mut plan = None;
+        let mut pat_plan = None;
+        let mut limit = self.page_cap as usize;
+        let mut offset = 0usize;
+        for (key, value) in request.url.query_pairs() {
+            let number = || {
+                value
+                    .parse::<u64>()
+                    .map_err(|_| bad(format!("{key} is invalid.")))
+            };
+            match key.as_ref() {
+                "PlanNum" => plan = Some(PlanNum::new(number()?)),
+                "PatPlanNum" => pat_plan = Some(PatPlanNum::new(number()?)),
+                "Limit" => limit = (number()? as usize).min(self.page_cap as usize),
+                "Offset" => offset = number()? as usize,
+                _ => {}
+            }
+        }
+        if plan.is_some() && pat_plan.is_some() {
+            return Err(bad("Only one of PlanNum or PatPlanNum may be given."));
+        }
+        let rows: Vec<&Benefit> = store
+            .rows
+            .values()
+            .filter(|b| plan.is_none_or(|p| b.plan_num == Some(p)))
+            .filter(|b| pat_plan.is_none_or(|p| b.pat_plan_num == Some(p)))
+            .skip(offset)
+            .take(limit)
+            .collect();
+        Ok(Answer::json(200, to_json(&rows)))
+    }
+}
+
+fn body_map(body: &[u8]) -> Result<Map<String, Value>, (u16, String)> {
+    serde_json::from_slice(body).map_err(|_| bad("The request body is not a valid JSON object."))
+}
+
+fn create(store: &mut Store, body: &[u8]) -> Outcome {
+    let map = body_map(body)?;
+    let plan = int(&map, "PlanNum")?.filter(|n| *n > 0);
+    let pat_plan = int(&map, "PatPlanNum")?.filter(|n| *n > 0);
+    let owner = match (plan, pat_plan) {
+        (Some(p), None) => Owner::Plan(PlanNum::new(p as u64)),
+        (None, Some(p)) => Owner::PatPlan(PatPlanNum::new(p as u64)),
+        (None, None) => return Err(bad("PlanNum or PatPlanNum is required.")),
+        (Some(_), Some(_)) => return Err(bad("Only one of PlanNum or PatPlanNum may be given.")),
+    };
+    if !map.contains_key("BenefitType") {
+        return Err(bad("BenefitType is required."));
+    }
+    if !map.contains_key("CoverageLevel") {
+        return Err(bad("CoverageLevel is required."));
+    }
+    let mut row = store.new_row(owner);
+    apply(&mut row, &map)?;
+    if !map.contains_key("TimePeriod") {
+        row.time_period = default_period(&row);
+    }
+    check(&row)?;
+    store.next_num = store.next_num.max(row.benefit_num.get());
+    store.rows.insert(row.benefit_num, row.clone());
+    Ok(Answer::json(201, to_json(&row)))
+}
+
+fn update(store: &mut Store, num: BenefitNum, body: &[u8]) -> Outcome {
+    let map = body_map(body)?;
+    if map.contains_key("PlanNum") || map.contains_key("PatPlanNum") {
+        return Err(bad("PlanNum and PatPlanNum cannot be changed."));
+    }
+    let Some(before) = store.rows.get(&num) else {
+        return Err((404, "Benefit not found.".to_owned()));
+    };
+    let mut row = before.clone();
+    apply(&mut row, &map)?;
+    #[cfg(feature = "od-25-3")]
+    if map.contains_key("CodeGroupNum")
+        && before.code_group_num.is_some()
+        && row.code_group_num != before.code_group_num
+        && (before.is_frequency_limitation() || before.is_age_limit())
+    {
+        return Err(bad(
+            "CodeGroupNum cannot be changed for a Frequency Limitation or an Age Limit.",
+        ));
+    }
+    check(&row)?;
+    row.sec_date_t_edit = Some(now());
+    store.rows.insert(num, row.clone());
+    Ok(Answer::json(200, to_json(&row)))
+}
+
+/// Sets the fields present in the body on the row, checking each value's form.
+fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String)> {
+    if let Some(t) = name(map, "BenefitType", BenefitType::from_wire)? {
+        row.benefit_type = t;
+    }
+    if let Some(c) = name(map, "CoverageLevel", CoverageLevel::from_wire)? {
+        row.coverage_level = c;
+    }
+    if let Some(p) = name(map, "TimePeriod", TimePeriod::from_wire)? {
+        row.time_period = p;
+    }
+    if let Some(q) = name(map, "QuantityQualifier", QuantityQualifier::from_wire)? {
+        row.quantity_qualifier = q;
+    }
+    if let Some(c) = int(map, "CovCatNum")? {
+        row.cov_cat_num = u64::try_from(c).ok().filter(|c| *c > 0).map(CovCatNum::new);
+    }
+    if let Some(p) = int(map, "Percent")? {
+        row.percent = match p {
+            -1 => None,
+            0..=100 => Some(p as u8),
+            _ => return Err(bad("Percent must be between 0 and 100.")),
+        };
+    }
+    if let Some(value) = map.get("MonetaryAmt") {
+        let amount = value
+            .as_f64()
+            .and_then(|f| f.to_string().parse::<Decimal>().ok())
+            .ok_or_else(|| bad("MonetaryAmt is invalid."))?;
+        row.monetary_amt = (amount != Decimal::NEGATIVE_ONE).then_some(amount);
+    }
+    if let Some(q) = int(map, "Quantity")? {
+        row.quantity = u8::try_from(q)
+            .ok()
+            .filter(|q| *q <= 100)
+            .ok_or_else(|| bad("Quantity must be between 0 and 100."))?;
+    }
+    // CodeNum wins over procCode when both are sent.
+    if let Some(code) = map.get("procCode") {
+        let code = code.as_str().ok_or_else(|| bad("procCode is invalid."))?;
+        row.proc_code = (!code.is_empty()).then(|| code.to_owned());
+    }
+    if let Some(c) = int(map, "CodeNum")? {
+        row.code_num = u64::try_from(c).ok().filter(|c| *c > 0).map(CodeNum::new);
+    }
+    #[cfg(feature = "od-23-2")]
+    if let Some(g) = int(map, "CodeGroupNum")? {
+        row.code_group_num = u64::try_from(g)
+            .ok()
+            .filter(|g| *g > 0)
+            .map(crate::opendental::CodeGroupNum::new);
+    }
+    #[cfg(feature = "od-25-3")]
+    if let Some(a) = name(map, "TreatArea", crate::opendental::TreatArea::from_wire)? {
+        row.treat_area = a;
+    }
+    Ok(())
+}
+
+/// The documented rules on the row as it would be stored.
+fn check(row: &Benefit) -> Result<(), (u16, String)> {
+    if row.percent.is_some() && row.benefit_type != BenefitType::CoInsurance {
+        return Err(bad("Percent is only allowed for CoInsurance benefits."));
+    }
+    if row.benefit_type == BenefitType::WaitingPeriod
+        && !matches!(
+            row.quantity_qualifier,
+            QuantityQualifier::Months | QuantityQualifier::Years
+        )
+    {
+        return Err(bad(
+            "QuantityQualifier must be Months or Years for a WaitingPeriod.",
+        ));
+    }
+    if row.quantity_qualifier == QuantityQualifier::AgeLimit && row.quantity == 0 {
+        return Err(bad("Quantity must be greater than 0 for an AgeLimit."));
+    }
+    if row.cov_cat_num.is_some() && (row.code_num.is_some() || row.proc_code.is_some()) {
+        return Err(bad(
+            "CodeNum and procCode are only allowed when CovCatNum is 0.",
+        ));
+    }
+    #[cfg(feature = "od-25-3")]
+    if row.treat_area != crate::opendental::TreatArea::None && !row.is_frequency_limitation() {
+        return Err(bad("TreatArea is only allowed for a Frequency Limitation."));
+    }
+    Ok(())
+}
+
+fn int(map: &Map<String, Value>, key: &str) -> Result<Option<i64>, (u16, String)> {
+    map.get(key)
+        .map(|v| v.as_i64().ok_or_else(|| bad(format!("{key} is invalid."))))
+        .transpose()
+}
+
+fn name<E: IsUnknown>(
+    map: &Map<String, Value>,
+    key: &str,
+    from_wire: fn(&str) -> E,
+) -> Result<Option<E>, (u16, String)> {
+    map.get(key)
+        .map(|v| {
+            v.as_str()
+                .map(from_wire)
+                .filter(|e| !e.unknown())
+                .ok_or_else(|| bad(format!("{key} is invalid.")))
+        })
+        .transpose()
+}
+
+/// The enums' `is_unknown`, for [`name`].
+trait IsUnknown {
+    fn unknown(&self) -> bool;
+}
+
+macro_rules! is_unknown {
+    ($($t:ty),+) => {$(
+        impl IsUnknown for $t {
+            fn unknown(&self) -> bool {
+                self.is_unknown()
+            }
+        }
+    )+};
+}
+is_unknown!(BenefitType, CoverageLevel, TimePeriod, QuantityQualifier);
+#[cfg(feature = "od-25-3")]
+is_unknown!(crate::opendental::TreatArea);
