@@ -30,6 +30,7 @@
 //! ```
 
 mod cervey;
+pub mod demo;
 mod faults;
 mod opendental;
 

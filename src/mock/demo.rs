@@ -1,0 +1,166 @@
+//! Realistic data for demos and first runs: a dental plan's benefits and a member's benefit
+//! check.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use crate::cervey::BenefitCheck;
+#[cfg(feature = "od-23-2")]
+use crate::opendental::CodeGroupNum;
+use crate::opendental::{BenefitYear, CovCatNum, CoverageLevel, NewBenefit, PlanNum, WaitingUnit};
+
+/// A typical PPO plan: 100/80/50 coinsurance, a $50 deductible, a $1,500 annual maximum,
+/// exams and cleanings twice per benefit year, bitewings every 12 months, a pano every 5
+/// years, fluoride up to age 19, and a 12-month wait on major services.
+///
+/// Category and code group numbers are the fake's own (Open Dental's defaults differ per
+/// office): categories 1 Diagnostic, 2 Preventive, 3 Basic, 4 Major; code groups 1 exams,
+/// 2 cleanings, 3 bitewings, 4 panoramic, 5 fluoride.
+///
+/// Without the `od-23-2` feature the frequency limitations carry no code group and the age
+/// limit is left out (both need Open Dental 23.2).
+pub fn plan_benefits(plan: PlanNum) -> Vec<NewBenefit> {
+    #[cfg(feature = "od-23-2")]
+    let group = |b: NewBenefit, group: u64| b.code_group_num(CodeGroupNum::new(group));
+    #[cfg(not(feature = "od-23-2"))]
+    let group = |b: NewBenefit, _group: u64| b;
+    #[allow(unused_mut)]
+    let mut benefits = vec![
+        NewBenefit::coinsurance(plan, CovCatNum::new(1), 100),
+        NewBenefit::coinsurance(plan, CovCatNum::new(2), 100),
+        NewBenefit::coinsurance(plan, CovCatNum::new(3), 80),
+        NewBenefit::coinsurance(plan, CovCatNum::new(4), 50),
+        NewBenefit::deductible(plan, CoverageLevel::Individual, Decimal::new(50, 0)),
+        NewBenefit::annual_max(plan, CoverageLevel::Individual, Decimal::new(1500, 0)),
+        NewBenefit::waiting_period(plan, WaitingUnit::Months, 12).cov_cat_num(CovCatNum::new(4)),
+        group(
+            NewBenefit::per_benefit_year(plan, 2, BenefitYear::Calendar),
+            1,
+        ),
+        group(
+            NewBenefit::per_benefit_year(plan, 2, BenefitYear::Calendar),
+            2,
+        ),
+        group(NewBenefit::in_last_12_months(plan, 1), 3),
+        group(NewBenefit::every_n_years(plan, 5), 4),
+    ];
+    #[cfg(feature = "od-23-2")]
+    benefits.push(NewBenefit::age_limit(plan, CodeGroupNum::new(5), 19));
+    benefits
+}
+
+/// A member part-way through the year of `as_of`: $350 of a $500 deductible met, $1,840.24 of
+/// a $3,000 out-of-pocket maximum, with Month, Period and Lifetime totals.
+pub fn benefit_check(as_of: NaiveDate) -> BenefitCheck {
+    let year = as_of.year();
+    let offset = "-06:00";
+    let month_start = format!("{year}-{:02}-01T00:00:00{offset}", as_of.month());
+    let next_month = NaiveDate::from_ymd_opt(year, as_of.month(), 1)
+        .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+        .unwrap_or(as_of);
+    let month_end = format!(
+        "{}T23:59:59.9999999{offset}",
+        next_month.pred_opt().unwrap_or(as_of)
+    );
+    let period_start = format!("{year}-01-01T00:00:00{offset}");
+    let period_end = format!("{year}-12-31T23:59:59.9999999{offset}");
+    let history = |interval: &str, start: &str, end: &str, scale: i64| {
+        let amount = |cents: i64| json!(Decimal::new(cents * scale, 2).to_string());
+        let mut h = serde_json::Map::new();
+        for (field, cents) in [
+            ("amountAppliedToPeriodicDeductibleMember", 17500),
+            ("amountAppliedToPeriodicDeductibleFamily", 31000),
+            ("amountEligibleTowardsDeductibleMember", 17500),
+            ("amountEligibleTowardsDeductibleFamily", 31000),
+            ("amountEligibleTowardsOutOfPocketLimitMember", 92012),
+            ("amountEligibleTowardsOutOfPocketLimitFamily", 154020),
+            ("planPaidAmountMember", 246050),
+            ("planPaidAmountFamily", 410075),
+            ("planIncentiveAmountMember", 0),
+        ] {
+            h.insert(field.to_owned(), amount(cents));
+        }
+        // Pharmacy claims carry a little; accumulators, other claims and adjustments nothing.
+        for source in ["rx", "accumulator", "otherClaim", "claimAdj"] {
+            for (kind, rx_cents) in [
+                ("Deductible", 0),
+                ("DeductibleApplied", 0),
+                ("OutOfPocketLimit", 4500),
+                ("PlanPaidAmount", 21000),
+            ] {
+                for (who, factor) in [("Member", 1), ("Family", 2)] {
+                    let cents = if source == "rx" { rx_cents * factor } else { 0 };
+                    h.insert(format!("{source}{kind}{who}"), amount(cents));
+                }
+            }
+        }
+        h.insert("startDate".to_owned(), json!(start));
+        h.insert("endDate".to_owned(), json!(end));
+        h.insert("interval".to_owned(), json!(interval));
+        h.insert("benefitCodeDescription".to_owned(), json!("All benefits"));
+        serde_json::Value::Object(h)
+    };
+    let rate = |id: u64, owner: &str, person: i64, family: i64| {
+        json!({
+            "url": format!("https://claimsapi.cervey.com/api/rates/{id}"),
+            "id": id,
+            "effectiveStartDate": period_start,
+            "personAmount": person,
+            "familyAmount": family,
+            owner: 7
+        })
+    };
+    let value = json!({
+        "claimHistories": [
+            history("Month", &month_start, &month_end, 0),
+            history("Period", &period_start, &period_end, 2),
+            history("Lifetime", "2019-01-01T00:00:00-06:00", &period_end, 5),
+        ],
+        "maxOutOfPockets": [{
+            "isPeriodMOOPMet": false,
+            "moop": {
+                "url": "https://claimsapi.cervey.com/api/maxoutofpockets/7",
+                "id": 7, "groupPlanNo": 41, "description": "In-network out-of-pocket maximum",
+                "personAmount": null, "familyAmount": null,
+                "memberPortalDescription": "Out-of-pocket maximum",
+                "maxOutOfPocketRates": [rate(70, "maxOutOfPocketNo", 3000, 6000)]
+            }
+        }],
+        "deductibles": [{
+            "isPeriodDeductibleMet": false,
+            "deductible": {
+                "url": "https://claimsapi.cervey.com/api/deductibles/7",
+                "id": 7, "groupPlanNo": 41, "description": "In-network deductible",
+                "personAmount": null, "familyAmount": null,
+                "memberPortalDescription": "Deductible",
+                "deductibleRates": [rate(71, "deductibleNo", 500, 1000)]
+            }
+        }]
+    });
+    // A fixed shape with every required field: it always decodes.
+    serde_json::from_value(value).expect("the demo benefit check decodes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cervey::Interval;
+
+    #[test]
+    fn demo_data_is_valid() {
+        for b in plan_benefits(PlanNum::new(12)) {
+            b.validate().unwrap();
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let check = benefit_check(day);
+        let period = check.history(&Interval::Period).unwrap();
+        assert_eq!(
+            period.amount_applied_to_periodic_deductible_member,
+            Decimal::new(35000, 2)
+        );
+        let ded = check.deductibles[0].deductible.rate_on(day).unwrap();
+        assert_eq!(ded.person_amount, Decimal::new(500, 0));
+        assert_eq!(check.claim_histories.len(), 3);
+    }
+}
