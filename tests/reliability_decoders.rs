@@ -3,10 +3,10 @@
 
 mod common;
 
-use benefits_sdk::Error;
 use benefits_sdk::__fuzz::{
     decode_benefit, decode_benefit_check, decode_benefits, explain_error_body,
 };
+use benefits_sdk::Error;
 use proptest::collection::{hash_map, vec};
 use proptest::prelude::*;
 use proptest::sample::{Index, select};
@@ -14,13 +14,45 @@ use serde_json::Value;
 
 /// Field names of both APIs, so that generated objects reach past the first key lookup.
 const FIELDS: &[&str] = &[
-    "BenefitNum", "PlanNum", "PatPlanNum", "CovCatNum", "BenefitType", "Percent", "MonetaryAmt",
-    "TimePeriod", "QuantityQualifier", "Quantity", "CodeNum", "procCode", "CoverageLevel",
-    "SecDateTEntry", "SecDateTEdit", "CodeGroupNum", "TreatArea", "claimHistories",
-    "maxOutOfPockets", "deductibles", "interval", "startDate", "endDate", "moop", "deductible",
-    "isPeriodMOOPMet", "isPeriodDeductibleMet", "maxOutOfPocketRates", "deductibleRates",
-    "effectiveStartDate", "personAmount", "familyAmount", "id", "groupPlanNo", "Message",
-    "MessageDetail", "ModelState", "planPaidAmountMember", "rxDeductibleMember",
+    "BenefitNum",
+    "PlanNum",
+    "PatPlanNum",
+    "CovCatNum",
+    "BenefitType",
+    "Percent",
+    "MonetaryAmt",
+    "TimePeriod",
+    "QuantityQualifier",
+    "Quantity",
+    "CodeNum",
+    "procCode",
+    "CoverageLevel",
+    "SecDateTEntry",
+    "SecDateTEdit",
+    "CodeGroupNum",
+    "TreatArea",
+    "claimHistories",
+    "maxOutOfPockets",
+    "deductibles",
+    "interval",
+    "startDate",
+    "endDate",
+    "moop",
+    "deductible",
+    "isPeriodMOOPMet",
+    "isPeriodDeductibleMet",
+    "maxOutOfPocketRates",
+    "deductibleRates",
+    "effectiveStartDate",
+    "personAmount",
+    "familyAmount",
+    "id",
+    "groupPlanNo",
+    "Message",
+    "MessageDetail",
+    "ModelState",
+    "planPaidAmountMember",
+    "rxDeductibleMember",
 ];
 
 fn arb_json() -> impl Strategy<Value = Value> {
@@ -29,7 +61,9 @@ fn arb_json() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::from),
         any::<i64>().prop_map(Value::from),
         any::<u64>().prop_map(Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(Value::from),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(Value::from),
         prop_oneof![
             ".{0,24}",
             Just("0001-01-01 00:00:00".to_owned()),
@@ -51,8 +85,11 @@ fn arb_json() -> impl Strategy<Value = Value> {
 /// A spec example with some bytes replaced and perhaps cut short.
 fn mutated(fixture: &'static str) -> impl Strategy<Value = Vec<u8>> {
     let original = common::fixture(fixture).into_bytes();
-    (vec((any::<Index>(), any::<u8>()), 0..6), proptest::option::of(any::<Index>())).prop_map(
-        move |(edits, cut)| {
+    (
+        vec((any::<Index>(), any::<u8>()), 0..6),
+        proptest::option::of(any::<Index>()),
+    )
+        .prop_map(move |(edits, cut)| {
             let mut bytes = original.clone();
             for (at, byte) in edits {
                 let i = at.index(bytes.len());
@@ -62,8 +99,7 @@ fn mutated(fixture: &'static str) -> impl Strategy<Value = Vec<u8>> {
                 bytes.truncate(cut.index(bytes.len() + 1));
             }
             bytes
-        },
-    )
+        })
 }
 
 fn typed<T>(result: Result<T, Error>) -> bool {

@@ -127,6 +127,18 @@ mod tests {
             assert_eq!(money::parse(text).unwrap().to_string(), want, "{text}");
         }
         assert!(money::parse("true").is_err());
+        for extreme in [
+            "1e999999999999",
+            "1e-999999999999",
+            "9e28",
+            "1e-29",
+            "-",
+            "e5",
+            "",
+        ] {
+            // Out of a decimal's range or not a number: an error, never a panic.
+            let _ = money::parse(extreme);
+        }
     }
 
     #[test]

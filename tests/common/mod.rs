@@ -117,3 +117,39 @@ pub async fn mount_first(
         .mount(server)
         .await;
 }
+
+/// A hand-written HTTP server on loopback for what wiremock cannot do (reset a connection,
+/// trickle bytes): for each connection it reads the request head, then hands the socket to
+/// `serve`. Returns the base URL (`http://127.0.0.1:port`) and a count of connections.
+pub async fn raw_server<F, Fut>(
+    serve: F,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>)
+where
+    F: Fn(tokio::net::TcpStream) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    use tokio::io::AsyncReadExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = connections.clone();
+    let serve = std::sync::Arc::new(serve);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let serve = serve.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 65536 {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buf[..n]),
+                    }
+                }
+                serve(socket).await;
+            });
+        }
+    });
+    (url, connections)
+}
