@@ -6,7 +6,7 @@ mod common;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
-use benefits_sdk::opendental::{BenefitNum, BenefitsClient, NewBenefit, PageRequest, PlanNum};
+use benefits_sdk::opendental::{BenefitNum, BenefitsClient, PageRequest, PlanNum};
 use benefits_sdk::{Error, RetryPolicy, StatusCode};
 use common::*;
 use tokio::io::AsyncWriteExt;
@@ -171,7 +171,7 @@ async fn a_redirect_to_another_host_is_not_followed_with_the_keys() {
 mod against_the_fake {
     use super::*;
     use benefits_sdk::mock::MockOpenDental;
-    use benefits_sdk::opendental::BenefitFilter;
+    use benefits_sdk::opendental::{BenefitFilter, NewBenefit};
 
     #[tokio::test]
     async fn each_server_error_status() {
