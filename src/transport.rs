@@ -404,20 +404,32 @@ impl Transport {
         if declared > self.max_response_bytes as u64 {
             return Err(too_large());
         }
-        let mut body = BytesMut::with_capacity(declared as usize);
+        // Most bodies arrive as one chunk: keep it as it is; join only when there are more.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Option<BytesMut> = None;
+        let mut len = 0usize;
         loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > self.max_response_bytes {
-                        return Err(too_large());
-                    }
-                    body.extend_from_slice(&chunk);
-                }
+            let chunk = match response.chunk().await {
+                Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
                 Err(e) => return Ok(Outcome::Failed(e)),
+            };
+            len += chunk.len();
+            if len > self.max_response_bytes {
+                return Err(too_large());
+            }
+            match (&mut joined, first.take()) {
+                (Some(buf), _) => buf.extend_from_slice(&chunk),
+                (None, None) => first = Some(chunk),
+                (None, Some(earlier)) => {
+                    let mut buf = BytesMut::with_capacity((declared as usize).max(len));
+                    buf.extend_from_slice(&earlier);
+                    buf.extend_from_slice(&chunk);
+                    joined = Some(buf);
+                }
             }
         }
-        let body = body.freeze();
+        let body = joined.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze);
         if status.is_success() {
             Ok(Outcome::Success(body))
         } else {

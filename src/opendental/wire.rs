@@ -61,8 +61,33 @@ pub(crate) mod money {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Decimal>, D::Error> {
-        let amount = rust_decimal::serde::float::deserialize(d)?;
-        Ok((amount != Decimal::NEGATIVE_ONE).then_some(amount))
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Option<Decimal>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an amount, or -1 for none")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Self::Value, E> {
+                if v == -1.0 {
+                    return Ok(None);
+                }
+                // The double's shortest round-trip text is the amount Open Dental stored
+                // (`499.99`, not 499.990000000000009…), formatted on the stack.
+                let mut buf = zmij::Buffer::new();
+                let text = buf.format_finite(v);
+                text.parse::<Decimal>()
+                    .or_else(|_| Decimal::from_scientific(text))
+                    .map(Some)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
+                Ok((v != -1).then(|| Decimal::from(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Self::Value, E> {
+                Ok(Some(Decimal::from(v)))
+            }
+        }
+        d.deserialize_any(V)
     }
 
     /// The double sent for an amount. Exact for every amount that passes validation.
@@ -121,6 +146,9 @@ pub(crate) mod datetime {
                 if v.is_empty() || v == ZERO_DATETIME {
                     return Ok(None);
                 }
+                if let Some(dt) = parse_fixed(v) {
+                    return Ok(Some(dt));
+                }
                 NaiveDateTime::parse_from_str(v, DATETIME_FORMAT)
                     .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
                     .map(Some)
@@ -131,6 +159,28 @@ pub(crate) mod datetime {
             }
         }
         d.deserialize_any(V)
+    }
+
+    /// `yyyy-MM-dd HH:mm:ss` read by position: the format is fixed, and chrono's general
+    /// parser costs more than the rest of a row. `None` sends the caller to that parser.
+    fn parse_fixed(v: &str) -> Option<NaiveDateTime> {
+        let b = v.as_bytes();
+        if b.len() != 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || b[10] != b' '
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?
+            .and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
     }
 }
 
@@ -187,6 +237,58 @@ pub(crate) mod patch {
 mod tests {
     use super::money::exact_as_double;
     use rust_decimal::Decimal;
+
+    #[test]
+    fn datetimes_read_by_position_or_by_chrono() {
+        use serde::Deserialize;
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(with = "super::datetime")]
+            at: Option<chrono::NaiveDateTime>,
+        }
+        let read = |text: &str| {
+            serde_json::from_str::<Row>(&format!("{{\"at\":\"{text}\"}}")).map(|r| r.at)
+        };
+        let want = chrono::NaiveDate::from_ymd_opt(2025, 7, 10)
+            .unwrap()
+            .and_hms_opt(13, 32, 40);
+        assert_eq!(read("2025-07-10 13:32:40").unwrap(), want);
+        assert_eq!(read("2025-07-10T13:32:40").unwrap(), want);
+        assert_eq!(read("0001-01-01 00:00:00").unwrap(), None);
+        for bad in [
+            "2025-13-10 13:32:40",
+            "2025-02-30 10:00:00",
+            "2025-07-10 24:00:00",
+            "2025-07-1a 13:32:40",
+            "2025-07-10 13:32",
+        ] {
+            assert!(read(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn amounts_read_from_doubles_and_integers() {
+        use serde::Deserialize;
+        #[derive(Deserialize)]
+        struct Row {
+            #[serde(with = "super::money")]
+            amount: Option<Decimal>,
+        }
+        let read = |text: &str| {
+            serde_json::from_str::<Row>(&format!("{{\"amount\":{text}}}")).map(|r| r.amount)
+        };
+        assert_eq!(read("-1.0").unwrap(), None);
+        assert_eq!(read("-1").unwrap(), None);
+        assert_eq!(read("499.99").unwrap(), Some("499.99".parse().unwrap()));
+        assert_eq!(read("1000.0").unwrap(), Some(Decimal::new(1000, 0)));
+        assert_eq!(read("25").unwrap(), Some(Decimal::new(25, 0)));
+        assert_eq!(
+            read("1e20").unwrap(),
+            Some("100000000000000000000".parse().unwrap())
+        );
+        assert!(read("1e300").is_err());
+        assert!(read("\"12\"").is_err());
+    }
 
     #[test]
     fn amounts_that_a_double_carries_exactly() {
