@@ -1,7 +1,7 @@
 //! Cervey's wire formats, kept at the edge: .NET decimals read from their exact JSON text,
 //! ISO 8601 date-times with 0–7 fractional digits, null collections.
 
-use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, SecondsFormat, TimeZone};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
@@ -87,6 +87,61 @@ pub(crate) mod datetime {
     }
 
     pub(crate) fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+        parse_fixed(text).or_else(|| parse_general(text))
+    }
+
+    /// `yyyy-MM-ddTHH:mm:ss[.f{1,9}][Z|±HH:mm]` read by position: the shape .NET writes, read
+    /// several times faster than chrono's general parser. `None` sends the text to that parser.
+    fn parse_fixed(text: &str) -> Option<DateTime<FixedOffset>> {
+        let b = text.as_bytes();
+        if b.len() < 19
+            || b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b't' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let num = |range: std::ops::Range<usize>| {
+            b.get(range)?.iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        let mut at = 19;
+        let mut nanos = 0u32;
+        if b.get(at) == Some(&b'.') {
+            let digits = b[at + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if digits == 0 || digits > 9 {
+                return None;
+            }
+            nanos = num(at + 1..at + 1 + digits)? * 10u32.pow(9 - digits as u32);
+            at += 1 + digits;
+        }
+        let offset_secs = match b.get(at..)? {
+            [] | [b'Z' | b'z'] => 0,
+            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+                let secs =
+                    i32::try_from(num(at + 1..at + 3)? * 3600 + num(at + 4..at + 6)? * 60).ok()?;
+                if *sign == b'-' { -secs } else { secs }
+            }
+            _ => return None,
+        };
+        let local = chrono::NaiveDate::from_ymd_opt(
+            i32::try_from(num(0..4)?).ok()?,
+            num(5..7)?,
+            num(8..10)?,
+        )?
+        .and_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
+        FixedOffset::east_opt(offset_secs)?
+            .from_local_datetime(&local)
+            .single()
+    }
+
+    fn parse_general(text: &str) -> Option<DateTime<FixedOffset>> {
         DateTime::parse_from_rfc3339(text).ok().or_else(|| {
             NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
                 .ok()
@@ -153,6 +208,29 @@ mod tests {
             let dt = datetime::parse(text).unwrap();
             assert_eq!(dt.offset().local_minus_utc(), offset_secs, "{text}");
             assert_eq!(dt.timestamp_subsec_nanos(), nanos, "{text}");
+        }
+        // The fast reader and chrono's agree wherever both read.
+        for text in [
+            "2025-07-16T15:12:18.9921369-05:00",
+            "2025-07-16T15:12:18.1+05:30",
+            "2024-02-29T23:59:59.123456789Z",
+            "2025-07-16T15:12:18-00:00",
+        ] {
+            assert_eq!(
+                datetime::parse(text),
+                DateTime::parse_from_rfc3339(text).ok(),
+                "{text}"
+            );
+        }
+        for bad in [
+            "2025-02-30T00:00:00Z",
+            "2025-07-16T25:00:00Z",
+            "2025-07-16T15:12:18.Z",
+            "2025-07-16T15:12:18+5:00",
+            "2025-07-16T15:12:18+25:00",
+            "2025-07-16T15:12:18 junk",
+        ] {
+            assert!(datetime::parse(bad).is_none(), "{bad}");
         }
         let kept = datetime::parse("2025-07-16T15:12:18-05:00").unwrap();
         assert_eq!(kept.to_rfc3339(), "2025-07-16T15:12:18-05:00");
