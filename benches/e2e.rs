@@ -90,6 +90,9 @@ fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
 // ---------------------------------------------------------------------------------------------
 // The server: HTTP/1.1 keep-alive, answers from memory, on its own thread and runtime.
 
+/// Connections the server accepted: a client that reuses its connections opens few.
+static CONNECTIONS: AtomicUsize = AtomicUsize::new(0);
+
 struct Data {
     rows: Vec<Vec<u8>>,
     check: Vec<u8>,
@@ -120,6 +123,7 @@ fn start_server(rows: u64) -> (String, Arc<Data>) {
         runtime.block_on(async move {
             let listener = TcpListener::from_std(listener).unwrap();
             while let Ok((socket, _)) = listener.accept().await {
+                CONNECTIONS.fetch_add(1, Ordering::Relaxed);
                 socket.set_nodelay(true).unwrap();
                 tokio::spawn(serve(socket, served.clone()));
             }
@@ -435,6 +439,8 @@ where
 }
 
 fn report(mode: &str, sdk: Duration, base: Duration) {
+    let opened = CONNECTIONS.swap(0, Ordering::Relaxed);
+    println!("(connections opened by both clients in this mode: {opened})");
     println!(
         "| {mode} | {:.2} ms | {:.2} ms | {:.3} |",
         sdk.as_secs_f64() * 1e3,
@@ -485,7 +491,33 @@ fn assert_same_check(sdk: &BenefitCheck, plain: &PlainCheck) {
 }
 
 fn main() {
-    let smoke = std::env::args().any(|a| a == "--smoke");
+    // `--only-checks sdk|baseline N`: just N sequential benefit checks by one client, for a
+    // profiler (e.g. `valgrind --tool=callgrind`) to compare instruction counts.
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--only-checks") {
+        let n: u64 = args[i + 2].parse().unwrap();
+        let (base, _data) = start_server(10);
+        let rt = current_thread();
+        if args[i + 1] == "sdk" {
+            let c = sdk_cervey(&base);
+            rt.block_on(async {
+                for m in 0..n {
+                    c.benefit_check(&BenefitCheckQuery::new(MemberNo::new(m + 1)))
+                        .await
+                        .unwrap();
+                }
+            });
+        } else {
+            let h = Baseline::new(&base);
+            rt.block_on(async {
+                for m in 0..n {
+                    h.check(m + 1).await;
+                }
+            });
+        }
+        return;
+    }
+    let smoke = args.iter().any(|a| a == "--smoke");
     let counts = if smoke {
         Counts {
             rows: 2_500,
@@ -503,9 +535,9 @@ fn main() {
             gets: 2_000,
             checks: 2_000,
             concurrent: 200,
-            runs: 7,
+            runs: 11,
             offices: 200,
-            office_rows: 100,
+            office_rows: 500,
             memory_rows: [10_000, 100_000],
         }
     };

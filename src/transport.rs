@@ -446,9 +446,37 @@ fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+thread_local! {
+    /// Set while [`decode`] runs a deserializer over a byte slice, which can lend out pieces of
+    /// its input.
+    static SLICE_INPUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True inside [`decode`]: a field deserializer may borrow from the input (`&RawValue`) instead
+/// of copying it. Outside (a caller's own `serde_json::from_value`, `from_reader`…) it must not.
+pub(crate) fn input_is_a_slice() -> bool {
+    SLICE_INPUT.with(std::cell::Cell::get)
+}
+
+/// Restores the flag when decoding ends, panics included.
+struct SliceInput(bool);
+
+impl SliceInput {
+    fn enter() -> Self {
+        SliceInput(SLICE_INPUT.with(|f| f.replace(true)))
+    }
+}
+
+impl Drop for SliceInput {
+    fn drop(&mut self) {
+        SLICE_INPUT.with(|f| f.set(self.0));
+    }
+}
+
 /// Decodes a JSON body. The fast path decodes directly; only on failure is the body decoded
 /// again with path tracking, so success pays nothing for the error's JSON path.
 pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T, Error> {
+    let _slice = SliceInput::enter();
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(value),
         Err(first) => {
