@@ -535,7 +535,7 @@ fn main() {
             gets: 2_000,
             checks: 2_000,
             concurrent: 200,
-            runs: 11,
+            runs: 21,
             offices: 200,
             office_rows: 500,
             memory_rows: [10_000, 100_000],
