@@ -22,13 +22,7 @@ const USAGE: &str = "usage: benefit_check [memberNo] [--date YYYY-MM-DD] [--bene
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_with(run().await)
 }
 
 async fn run() -> Result<(), String> {

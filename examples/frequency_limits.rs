@@ -21,13 +21,7 @@ use support::DEMO_PLAN;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match run().await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    support::exit_with(run().await)
 }
 
 async fn run() -> Result<(), String> {

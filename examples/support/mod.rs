@@ -10,6 +10,17 @@ use benefits_sdk::opendental::{
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// Runs an example's body: exit 0, or a one-line error and exit 1.
+pub fn exit_with(result: Result<(), String>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// The plan and member the fakes are seeded with.
 pub const DEMO_PLAN: u64 = 12;
 pub const DEMO_MEMBER: u64 = 1_234_567;

@@ -121,12 +121,11 @@ impl NtcSigner {
         nonce: &str,
         body: Option<&[u8]>,
     ) -> String {
-        let mut mac = self.mac.clone();
-        mac.update(
-            self.string_to_sign(method, url, timestamp, nonce, body)
-                .as_bytes(),
-        );
-        BASE64.encode(mac.finalize().into_bytes())
+        BASE64.encode(
+            self.mac_of(method, url, timestamp, nonce, body)
+                .finalize()
+                .into_bytes(),
+        )
     }
 
     /// True when `signature` (base64) is the signature of this request. The comparison is
@@ -143,12 +142,9 @@ impl NtcSigner {
         let Ok(claimed) = BASE64.decode(signature) else {
             return false;
         };
-        let mut mac = self.mac.clone();
-        mac.update(
-            self.string_to_sign(method, url, timestamp, nonce, body)
-                .as_bytes(),
-        );
-        mac.verify_slice(&claimed).is_ok()
+        self.mac_of(method, url, timestamp, nonce, body)
+            .verify_slice(&claimed)
+            .is_ok()
     }
 
     /// True when `app_id` is this signer's Application ID (constant-time).
@@ -175,6 +171,23 @@ impl NtcSigner {
             self.app_id.expose_secret(),
             self.signature(method, url, timestamp, nonce, body)
         )
+    }
+
+    /// The keyed HMAC fed with the text to sign.
+    fn mac_of(
+        &self,
+        method: &str,
+        url: &str,
+        timestamp: u64,
+        nonce: &str,
+        body: Option<&[u8]>,
+    ) -> Hmac<Sha256> {
+        let mut mac = self.mac.clone();
+        mac.update(
+            self.string_to_sign(method, url, timestamp, nonce, body)
+                .as_bytes(),
+        );
+        mac
     }
 
     /// [`NtcSigner::authorization`] with the current time and a fresh nonce.

@@ -10,8 +10,7 @@ use serde_json::json;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
-use super::faults::{Answer, Handler, Responder, Shared, fault_knobs, lock};
-use crate::RetryPolicy;
+use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
 use crate::cervey::{
     BenefitCheck, BenefitCheckClient, BenefitCheckClientBuilder, MemberNo, NtcSigner,
 };
@@ -113,10 +112,7 @@ impl MockCervey {
         BenefitCheckClient::builder()
             .credentials(self.app_id.clone(), self.api_key.clone())
             .base_url(self.base_url())
-            .retry_policy(RetryPolicy::new().backoff(
-                std::time::Duration::from_millis(1),
-                std::time::Duration::from_millis(10),
-            ))
+            .retry_policy(fast_retries())
     }
 
     /// A client pointed at the fake (see [`MockCervey::client_builder`]).

@@ -41,6 +41,12 @@ pub struct LoggedRequest {
     pub status: u16,
 }
 
+/// The retry policy of the clients the fakes hand out: the default, with millisecond backoffs
+/// so that tests of retried faults stay fast.
+pub(crate) fn fast_retries() -> crate::RetryPolicy {
+    crate::RetryPolicy::new().backoff(Duration::from_millis(1), Duration::from_millis(10))
+}
+
 /// A fake's answer before it becomes a wiremock response.
 pub(crate) struct Answer {
     pub(crate) status: u16,

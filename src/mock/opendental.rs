@@ -9,8 +9,7 @@ use serde_json::{Map, Value};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
-use super::faults::{Answer, Handler, Responder, Shared, fault_knobs, lock};
-use crate::RetryPolicy;
+use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCatNum,
     CoverageLevel, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
@@ -128,10 +127,7 @@ impl MockOpenDental {
             .keys(self.developer_key.clone(), self.customer_key.clone())
             .base_url(self.base_url())
             .page_size(self.page_cap)
-            .retry_policy(RetryPolicy::new().backoff(
-                std::time::Duration::from_millis(1),
-                std::time::Duration::from_millis(10),
-            ))
+            .retry_policy(fast_retries())
     }
 
     /// A client pointed at the fake (see [`MockOpenDental::client_builder`]).
