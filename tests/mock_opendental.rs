@@ -1,6 +1,6 @@
 //! The stateful Open Dental fake, driven by the real client (and raw HTTP where the point is
 //! what the server refuses).
-#![cfg(feature = "test-util")]
+#![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
 use std::time::Duration;
 

@@ -167,7 +167,7 @@ async fn a_redirect_to_another_host_is_not_followed_with_the_keys() {
     // `elsewhere` verifies on drop that it saw nothing.
 }
 
-#[cfg(feature = "test-util")]
+#[cfg(all(feature = "test-util", feature = "od-25-3"))]
 mod against_the_fake {
     use super::*;
     use benefits_sdk::mock::MockOpenDental;

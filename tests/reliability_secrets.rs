@@ -1,6 +1,6 @@
 //! Keys, response bodies and member numbers stay out of `Debug`, `Display` and the crate's
 //! tracing output, at TRACE level, through a full request cycle of both clients.
-#![cfg(feature = "test-util")]
+#![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
