@@ -104,24 +104,21 @@ async fn wrong_credentials_are_refused() {
     let payer = MockCervey::start().await;
     payer.insert(MEMBER, sample());
     let other = MockCervey::start().await;
-    let err = payer
-        .client_builder()
-        .credentials(other.app_id(), other.api_key())
-        .build()
-        .unwrap()
-        .benefit_check(&BenefitCheckQuery::new(MEMBER))
-        .await
-        .unwrap_err();
-    assert!(err.is_unauthorized());
-    let same_id_wrong_key = payer
-        .client_builder()
-        .credentials(payer.app_id(), other.api_key())
-        .build()
-        .unwrap()
-        .benefit_check(&BenefitCheckQuery::new(MEMBER))
-        .await
-        .unwrap_err();
-    assert!(same_id_wrong_key.is_unauthorized());
+    // Another payer's credentials, then the right Application ID with another key.
+    for (app_id, api_key) in [
+        (other.app_id(), other.api_key()),
+        (payer.app_id(), other.api_key()),
+    ] {
+        let err = payer
+            .client_builder()
+            .credentials(app_id.to_owned(), api_key.to_owned())
+            .build()
+            .unwrap()
+            .benefit_check(&BenefitCheckQuery::new(MEMBER))
+            .await
+            .unwrap_err();
+        assert!(err.is_unauthorized(), "{err:?}");
+    }
 }
 
 #[tokio::test]
