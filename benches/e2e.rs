@@ -493,7 +493,26 @@ fn assert_same_check(sdk: &BenefitCheck, plain: &PlainCheck) {
 fn main() {
     // `--only-checks sdk|baseline N`: just N sequential benefit checks by one client, for a
     // profiler (e.g. `valgrind --tool=callgrind`) to compare instruction counts.
+    // `--only-gets sdk|baseline|ignored|raw N`: the same for GET single and its floors, on a
+    // current-thread runtime (e.g. for `strace -c -f` to count system calls).
     let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--only-gets") {
+        let n: u64 = args[i + 2].parse().unwrap();
+        let (base, _data) = start_server(1000);
+        let (od, hand) = (sdk_od(&base), Baseline::new(&base));
+        current_thread().block_on(async {
+            let mut socket = RawSocket::connect(&base).await;
+            for num in (0..n).map(|i| i % 1000 + 1) {
+                match args[i + 1].as_str() {
+                    "sdk" => drop(od.get(BenefitNum::new(num)).await.unwrap()),
+                    "baseline" => drop(hand.get(num).await),
+                    "ignored" => drop(hand.get_ignoring_body(num).await),
+                    _ => drop(socket.get(&format!("/api/v1/benefits/{num}")).await),
+                }
+            }
+        });
+        return;
+    }
     if let Some(i) = args.iter().position(|a| a == "--only-checks") {
         let n: u64 = args[i + 2].parse().unwrap();
         let (base, _data) = start_server(10);

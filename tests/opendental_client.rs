@@ -440,6 +440,26 @@ async fn a_malformed_body_is_a_decode_error_with_its_path() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_utf8_is_a_decode_error_with_its_path() {
+    // JSON is UTF-8; a Latin-1 "é" in a string is refused where it stands.
+    let server = MockServer::start().await;
+    let body = b"[{\"BenefitNum\": 1, \"BenefitType\": \"Deductible\", \"procCode\": \"D0\xe9\"}]";
+    expect("GET", "/benefits")
+        .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"))
+        .mount(&server)
+        .await;
+    let err = client(&server)
+        .list_page(PlanNum::new(1).into(), PageRequest::default())
+        .await
+        .unwrap_err();
+    let Error::Decode(decode) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(decode.path, "[0].procCode");
+    assert_eq!(decode.body(), body);
+}
+
+#[tokio::test]
 async fn retries_a_503_then_succeeds() {
     let server = MockServer::start().await;
     mount_first(
