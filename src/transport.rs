@@ -239,9 +239,12 @@ impl TransportOptions {
                 ));
             }
             (Some(client), None) => client,
-            // No redirects: a redirect must never carry the keys to another host.
+            // No redirects: a redirect must never carry the keys to another host. No retries
+            // inside reqwest: the policy here is the only one that decides (and reqwest's
+            // default copies every request's headers in case it retries).
             (None, connect) => reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .retry(reqwest::retry::never().max_retries_per_request(0))
                 .connect_timeout(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
@@ -380,18 +383,20 @@ impl Transport {
 
     /// One attempt: send, then read the body under the cap.
     async fn attempt(&self, call: &Call<'_>) -> Result<Outcome, Error> {
-        let mut request = self
-            .http
-            .request(call.method.clone(), call.url.clone())
-            .headers(call.headers.clone())
-            .timeout(self.timeout);
+        // Built whole rather than through `RequestBuilder`, which would insert the fixed
+        // headers one by one into a fresh map.
+        let mut request = reqwest::Request::new(call.method.clone(), call.url.clone());
+        *request.headers_mut() = call.headers.clone();
+        *request.timeout_mut() = Some(self.timeout);
         if let Some(sign) = call.signer {
-            request = request.header(header::AUTHORIZATION, sign(&call.method, &call.url)?);
+            request
+                .headers_mut()
+                .insert(header::AUTHORIZATION, sign(&call.method, &call.url)?);
         }
         if let Some(body) = &call.body {
-            request = request.body(body.clone());
+            *request.body_mut() = Some(body.clone().into());
         }
-        let mut response = match request.send().await {
+        let mut response = match self.http.execute(request).await {
             Ok(r) => r,
             Err(e) => return Ok(Outcome::Failed(e)),
         };
