@@ -636,7 +636,6 @@ fn main() {
     // GET single and its floors, in turns in the same rounds: the ratios to the floors come
     // from the same stretch of time.
     let gets = counts.gets;
-    let path = |i: u64| format!("/api/v1/benefits/{}", i % 1000 + 1);
     let [s, b, floor_ignored, floor_raw] = interleaved(
         &rt,
         counts.runs,
@@ -669,7 +668,9 @@ fn main() {
                 async {
                     let mut socket = RawSocket::connect(&base).await;
                     for i in 0..gets {
-                        socket.get(&path(i)).await;
+                        socket
+                            .get(&format!("/api/v1/benefits/{}", i % 1000 + 1))
+                            .await;
                     }
                 }
                 .boxed_local()

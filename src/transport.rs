@@ -454,27 +454,27 @@ fn ms(d: Duration) -> u64 {
 thread_local! {
     /// Set while [`decode`] runs a deserializer over borrowed input, which can lend out pieces of
     /// its input.
-    static SLICE_INPUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static BORROWED_INPUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// True inside [`decode`]: a field deserializer may borrow from the input (`&RawValue`) instead
 /// of copying it. Outside (a caller's own `serde_json::from_value`, `from_reader`…) it must not.
-pub(crate) fn input_is_a_slice() -> bool {
-    SLICE_INPUT.with(std::cell::Cell::get)
+pub(crate) fn input_is_borrowed() -> bool {
+    BORROWED_INPUT.with(std::cell::Cell::get)
 }
 
 /// Restores the flag when decoding ends, panics included.
-struct SliceInput(bool);
+struct BorrowedInput(bool);
 
-impl SliceInput {
+impl BorrowedInput {
     fn enter() -> Self {
-        SliceInput(SLICE_INPUT.with(|f| f.replace(true)))
+        BorrowedInput(BORROWED_INPUT.with(|f| f.replace(true)))
     }
 }
 
-impl Drop for SliceInput {
+impl Drop for BorrowedInput {
     fn drop(&mut self) {
-        SLICE_INPUT.with(|f| f.set(self.0));
+        BORROWED_INPUT.with(|f| f.set(self.0));
     }
 }
 
@@ -486,7 +486,7 @@ impl Drop for SliceInput {
 /// check is word-at-a-time over ASCII and cost less than those repeats (callgrind, a benefit
 /// check). A body that is not UTF-8 goes to the byte reader, which says where it breaks.
 pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T, Error> {
-    let _slice = SliceInput::enter();
+    let _borrowed = BorrowedInput::enter();
     let fast = match std::str::from_utf8(&body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(&body),

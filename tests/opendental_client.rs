@@ -418,18 +418,23 @@ async fn error_bodies_are_made_readable() {
     );
 }
 
-#[tokio::test]
-async fn a_malformed_body_is_a_decode_error_with_its_path() {
+/// The error of one page fetched from a server that answers `GET /benefits` with `answer`.
+async fn list_page_error(answer: ResponseTemplate) -> Error {
     let server = MockServer::start().await;
-    let body = r#"[{"BenefitNum": 1, "BenefitType": "Deductible"}, {"BenefitNum": 2, "BenefitType": "Deductible", "MonetaryAmt": "lots"}]"#;
     expect("GET", "/benefits")
-        .respond_with(json(200, body))
+        .respond_with(answer)
         .mount(&server)
         .await;
-    let err = client(&server)
+    client(&server)
         .list_page(PlanNum::new(1).into(), PageRequest::default())
         .await
-        .unwrap_err();
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn a_malformed_body_is_a_decode_error_with_its_path() {
+    let body = r#"[{"BenefitNum": 1, "BenefitType": "Deductible"}, {"BenefitNum": 2, "BenefitType": "Deductible", "MonetaryAmt": "lots"}]"#;
+    let err = list_page_error(json(200, body)).await;
     let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };
@@ -442,16 +447,10 @@ async fn a_malformed_body_is_a_decode_error_with_its_path() {
 #[tokio::test]
 async fn a_body_that_is_not_utf8_is_a_decode_error_with_its_path() {
     // JSON is UTF-8; a Latin-1 "é" in a string is refused where it stands.
-    let server = MockServer::start().await;
     let body = b"[{\"BenefitNum\": 1, \"BenefitType\": \"Deductible\", \"procCode\": \"D0\xe9\"}]";
-    expect("GET", "/benefits")
-        .respond_with(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"))
-        .mount(&server)
-        .await;
-    let err = client(&server)
-        .list_page(PlanNum::new(1).into(), PageRequest::default())
-        .await
-        .unwrap_err();
+    let err =
+        list_page_error(ResponseTemplate::new(200).set_body_raw(body.to_vec(), "application/json"))
+            .await;
     let Error::Decode(decode) = &err else {
         panic!("{err:?}")
     };

@@ -11,10 +11,10 @@ pub(crate) mod money {
     use super::*;
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        // The client decodes from a byte slice and can borrow the number's text; any other
+        // The client decodes from borrowed input and can borrow the number's text; any other
         // input (a `Value`, a reader) gets a copy. A benefit check holds about a hundred
         // amounts: the copies were a third of its decode.
-        let parsed = if crate::transport::input_is_a_slice() {
+        let parsed = if crate::transport::input_is_borrowed() {
             parse(<&RawValue>::deserialize(d)?.get())
         } else {
             parse(Box::<RawValue>::deserialize(d)?.get())
@@ -51,7 +51,7 @@ pub(crate) mod money_option {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Decimal>, D::Error> {
-        let parsed = if crate::transport::input_is_a_slice() {
+        let parsed = if crate::transport::input_is_borrowed() {
             Option::<&RawValue>::deserialize(d)?.map(|raw| money::parse(raw.get()))
         } else {
             Option::<Box<RawValue>>::deserialize(d)?.map(|raw| money::parse(raw.get()))
