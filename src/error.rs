@@ -12,7 +12,9 @@ use reqwest::StatusCode;
 /// [`Error::is_unauthorized`], [`Error::is_retryable`], [`Error::outcome_unknown`]), which keep
 /// working when variants are added.
 ///
-/// No variant prints a key, a response body or a member number.
+/// No variant prints a key, a response body, a member number or the server's explanation, in
+/// `Display` or `Debug`: the explanation may echo member data. Read it with
+/// [`Error::message`] and log it only where your logs may hold such data.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -23,36 +25,33 @@ pub enum Error {
     #[error(transparent)]
     Api(Box<ApiError>),
     /// The request could not be sent or its response could not be read (connection, TLS,
-    /// timeout). The source is kept; the URL is stripped from it.
-    #[error("{route}: transport error{}", unknown_suffix(*.outcome_unknown))]
-    Transport {
-        /// The method and route template, e.g. `GET /benefits`.
-        route: String,
-        /// The underlying error.
-        #[source]
-        source: reqwest::Error,
-        /// True when a write may have been applied before the failure (see
-        /// [`Error::outcome_unknown`]).
-        outcome_unknown: bool,
-    },
+    /// timeout). The cause is kept as the error's source; the URL is stripped from it.
+    #[error(transparent)]
+    Transport(Box<TransportError>),
     /// A success response whose body did not match the documented shape.
     #[error(transparent)]
     Decode(Box<DecodeError>),
-    /// The server broke the paging contract (a page larger than asked for, or rows out of order
-    /// or repeated, as when Offset is ignored). Stopped instead of looping or duplicating rows.
-    #[error("paging stopped: {0}")]
-    Paging(String),
+    /// The server broke the paging contract, or rows kept moving under a listing. The listing
+    /// stopped instead of looping, repeating rows or missing one.
+    #[error(transparent)]
+    Paging(PagingError),
     /// A response body larger than the client's limit was refused before it was read whole.
-    #[error("{route}: response body exceeds the limit of {limit} bytes")]
+    #[error(
+        "{route}: response body exceeds the limit of {limit} bytes{}",
+        unknown_suffix(*outcome_unknown)
+    )]
+    #[non_exhaustive]
     ResponseTooLarge {
         /// The method and route template.
         route: String,
         /// The configured limit in bytes.
         limit: usize,
+        /// True for a write the server may have applied (it answered 2xx or 5xx).
+        outcome_unknown: bool,
     },
     /// The client was configured wrongly (missing or malformed key, base URL, option).
-    #[error("configuration error: {0}")]
-    Config(String),
+    #[error(transparent)]
+    Config(ConfigError),
 }
 
 fn unknown_suffix(unknown: bool) -> &'static str {
@@ -83,28 +82,44 @@ impl Error {
         self.status() == Some(StatusCode::UNAUTHORIZED)
     }
 
-    /// True when sending the same request again later may succeed: transport errors, 429, 502,
-    /// 503 and 504. The client already retried idempotent requests by its [`RetryPolicy`];
-    /// a POST whose [`Error::outcome_unknown`] is true must be checked before it is sent again.
+    /// True when sending the same request again later may succeed: transport errors other than
+    /// TLS and certificate failures, 429, 502, 503 and 504. The client already retried as its
+    /// [`RetryPolicy`] allows; a write whose [`Error::outcome_unknown`] is true must be checked
+    /// before it is sent again.
     ///
     /// [`RetryPolicy`]: crate::RetryPolicy
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Transport { .. } => true,
+            Error::Transport(e) => e.kind != TransportErrorKind::Tls,
             Error::Api(e) => crate::retry::is_retryable_status(e.status),
             _ => false,
         }
     }
 
-    /// True when a write (POST, PUT, DELETE) failed in a way that does not tell whether the
-    /// server applied it: a timeout or a connection lost after the request was sent, or a 504.
+    /// True when a write (POST, PUT, DELETE) may have been applied although the call failed:
+    /// the server answered 2xx but the reply could not be read (it did not decode, or it was
+    /// over the size limit), or it answered 5xx, or the connection failed after the request
+    /// was sent, or an earlier attempt of the call did one of these. Check (list, get) before
+    /// sending the write again: a second POST would create a duplicate.
     pub fn outcome_unknown(&self) -> bool {
         match self {
-            Error::Transport {
+            Error::Transport(e) => e.outcome_unknown,
+            Error::Api(e) => e.outcome_unknown,
+            Error::Decode(e) => e.outcome_unknown,
+            Error::ResponseTooLarge {
                 outcome_unknown, ..
             } => *outcome_unknown,
-            Error::Api(e) => e.outcome_unknown,
             _ => false,
+        }
+    }
+
+    /// The server's explanation of an error status ([`ApiError::message`]). It is never part
+    /// of `Display` or `Debug`: a server may echo what it was sent, a member number included.
+    /// Log it only where your logs may hold member data.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.message(),
+            _ => None,
         }
     }
 
@@ -123,35 +138,82 @@ impl Error {
             _ => None,
         }
     }
+
+    pub(crate) fn config(kind: ConfigErrorKind, message: impl Into<String>) -> Self {
+        Error::Config(ConfigError {
+            kind,
+            message: message.into(),
+        })
+    }
 }
 
 /// A non-success answer from the server.
-#[derive(Debug, Clone)]
+///
+/// `Display` and `Debug` give the route, the status, the hint and the length of the server's
+/// explanation, never its text: read that with [`ApiError::message`].
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApiError {
     /// The method and route template of the request, e.g. `PUT /benefits/{BenefitNum}`.
     pub route: String,
     /// The HTTP status.
     pub status: StatusCode,
-    /// The server's explanation made readable: plain text as is, a JSON string literal unquoted,
-    /// a JSON object's `Message` (with `MessageDetail`), an HTML page's title or text. Cut to
-    /// 300 characters; `None` for an empty body.
-    pub message: Option<String>,
+    message: Option<String>,
     /// The `Retry-After` header, in seconds or as an HTTP date, as a duration from now.
     pub retry_after: Option<Duration>,
     /// The `WWW-Authenticate` header of a 401.
     pub www_authenticate: Option<String>,
-    /// True for a write that got a 504: the server may have applied it.
+    /// True for a write the server may have applied: a 5xx, or an earlier attempt that may
+    /// have landed.
     pub outcome_unknown: bool,
     /// What usually causes this status with this API, when there is something useful to say.
     pub hint: Option<&'static str>,
 }
 
+impl ApiError {
+    pub(crate) fn new(route: String, status: StatusCode, message: Option<String>) -> Self {
+        ApiError {
+            route,
+            status,
+            message,
+            retry_after: None,
+            www_authenticate: None,
+            outcome_unknown: false,
+            hint: None,
+        }
+    }
+
+    /// The server's explanation made readable: plain text as is, a JSON string literal
+    /// unquoted, a JSON object's `Message` (with `MessageDetail`), an HTML page's title or
+    /// text. Cut to 300 characters; `None` for an empty body. It may echo member data (Cervey:
+    /// "No member found with memberNo …"): log it only where such data may go.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("route", &self.route)
+            .field("status", &self.status)
+            .field(
+                "message_len",
+                &self.message.as_ref().map(|m| m.chars().count()),
+            )
+            .field("retry_after", &self.retry_after)
+            .field("www_authenticate", &self.www_authenticate)
+            .field("outcome_unknown", &self.outcome_unknown)
+            .field("hint", &self.hint)
+            .finish()
+    }
+}
+
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} answered {}", self.route, self.status)?;
-        if let Some(m) = &self.message {
-            write!(f, ": {m}")?;
+        if self.message.is_some() {
+            f.write_str(" with an explanation (Error::message)")?;
         }
         if let Some(h) = self.hint {
             write!(f, " ({h})")?;
@@ -161,6 +223,97 @@ impl fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+/// What went wrong below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection: DNS, a refused or unreachable host, a connect timeout. Nothing was sent.
+    Connect,
+    /// The TLS handshake or the server's certificate failed. Nothing was sent; retrying will
+    /// not help.
+    Tls,
+    /// The attempt ran over the client's timeout after the request was sent.
+    Timeout,
+    /// The connection failed while the request was sent or the answer read.
+    Connection,
+}
+
+impl fmt::Display for TransportErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportErrorKind::Connect => "could not connect",
+            TransportErrorKind::Tls => "TLS handshake or certificate failed",
+            TransportErrorKind::Timeout => "timed out",
+            TransportErrorKind::Connection => "connection failed",
+        })
+    }
+}
+
+/// A request that could not be sent, or whose answer could not be read.
+///
+/// The HTTP library's error is the [`source`](std::error::Error::source), with its URL
+/// removed; this type is the stable part.
+#[non_exhaustive]
+pub struct TransportError {
+    /// The method and route template, e.g. `GET /benefits`.
+    pub route: String,
+    /// What failed.
+    pub kind: TransportErrorKind,
+    /// True when a write may have been applied before the failure.
+    pub outcome_unknown: bool,
+    source: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl TransportError {
+    pub(crate) fn new(
+        route: String,
+        kind: TransportErrorKind,
+        outcome_unknown: bool,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    ) -> Self {
+        TransportError {
+            route,
+            kind,
+            outcome_unknown,
+            source,
+        }
+    }
+
+    /// True when the attempt ran over the timeout.
+    pub fn is_timeout(&self) -> bool {
+        self.kind == TransportErrorKind::Timeout
+    }
+}
+
+impl fmt::Debug for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TransportError")
+            .field("route", &self.route)
+            .field("kind", &self.kind)
+            .field("outcome_unknown", &self.outcome_unknown)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: transport error: {}{}",
+            self.route,
+            self.kind,
+            unknown_suffix(self.outcome_unknown)
+        )
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
 
 /// A success response that could not be decoded into the documented shape.
 ///
@@ -172,8 +325,11 @@ pub struct DecodeError {
     pub route: String,
     /// The JSON path of the value that failed, e.g. `[3].MonetaryAmt`; `.` for the document.
     pub path: String,
-    /// What was wrong there, as serde says it.
+    /// What was wrong there, without the value.
     pub reason: String,
+    /// True for a write: the server answered 2xx, so it applied the write, but its reply
+    /// (the row, with its new key) could not be read.
+    pub outcome_unknown: bool,
     body: Bytes,
 }
 
@@ -183,6 +339,7 @@ impl DecodeError {
             route,
             path,
             reason,
+            outcome_unknown: false,
             body,
         }
     }
@@ -200,6 +357,7 @@ impl fmt::Debug for DecodeError {
             .field("route", &self.route)
             .field("path", &self.path)
             .field("reason", &self.reason)
+            .field("outcome_unknown", &self.outcome_unknown)
             .field("body_len", &self.body.len())
             .finish()
     }
@@ -209,13 +367,101 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: could not decode the response at `{}`: {}",
-            self.route, self.path, self.reason
+            "{}: could not decode the response at `{}`: {}{}",
+            self.route,
+            self.path,
+            self.reason,
+            unknown_suffix(self.outcome_unknown)
         )
     }
 }
 
 impl std::error::Error for DecodeError {}
+
+/// How a listing broke off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PagingErrorKind {
+    /// A page held more rows than `Limit` asked for: the server ignores `Limit`.
+    PageTooLong,
+    /// Rows were not in ascending BenefitNum order, or a page did not start where the previous
+    /// one ended: the server ignores `Offset` or orders rows otherwise.
+    OutOfOrder,
+    /// Rows were deleted under the listing so often that it could not re-anchor itself within
+    /// its bound of recoveries. List again when the office is quieter.
+    RowsKeptMoving,
+}
+
+/// The server broke the paging contract, or rows kept moving under a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PagingError {
+    /// What happened.
+    pub kind: PagingErrorKind,
+    /// The `Offset` of the page where it was seen.
+    pub offset: u64,
+    /// The `Limit` that page asked for.
+    pub limit: u32,
+}
+
+impl fmt::Display for PagingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            PagingErrorKind::PageTooLong => {
+                "the page is longer than asked: the server ignores Limit"
+            }
+            PagingErrorKind::OutOfOrder => {
+                "rows repeat or are out of BenefitNum order: does the server ignore Offset?"
+            }
+            PagingErrorKind::RowsKeptMoving => {
+                "rows kept being deleted under the listing; list again"
+            }
+        };
+        write!(
+            f,
+            "paging stopped at Offset {} (Limit {}): {what}",
+            self.offset, self.limit
+        )
+    }
+}
+
+impl std::error::Error for PagingError {}
+
+/// Which setting was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// A key or credential is missing.
+    MissingCredentials,
+    /// A key or credential is malformed (empty, not visible ASCII, not base64…).
+    InvalidCredentials,
+    /// The base URL is malformed or not allowed (plain http to a public host…).
+    BaseUrl,
+    /// Another builder option is out of range or conflicts with one set earlier.
+    InvalidOption,
+    /// The HTTP client could not be built (TLS roots, system configuration).
+    HttpClient,
+    /// A request body could not be encoded.
+    RequestBody,
+}
+
+/// The client was configured wrongly. The message never holds a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ConfigError {
+    /// Which setting was wrong.
+    pub kind: ConfigErrorKind,
+    /// What was wrong with it, in words.
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "configuration error: {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 /// One broken rule: the wire name of the field, and the rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -60,7 +60,12 @@ mod retry;
 mod throttle;
 mod transport;
 
-pub use error::{ApiError, DecodeError, Error, Violation, Violations};
+pub use error::{
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, PagingError, PagingErrorKind,
+    TransportError, TransportErrorKind, Violation, Violations,
+};
+/// The HTTP status type of [`Error::status`]: `http`'s, re-exported by reqwest, stable since
+/// `http` 1.0.
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
 

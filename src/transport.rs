@@ -11,7 +11,9 @@ use tokio::time::Instant;
 use tracing::Instrument;
 use url::{Host, Url};
 
-use crate::error::{ApiError, DecodeError, Error};
+use crate::error::{
+    ApiError, ConfigErrorKind, DecodeError, Error, TransportError, TransportErrorKind,
+};
 use crate::explain::explain;
 use crate::retry::{RetryPolicy, is_retryable_status, parse_retry_after};
 use crate::throttle::Throttle;
@@ -39,7 +41,8 @@ pub(crate) fn parse_base_url(
     plain_http: PlainHttp,
     allow_insecure: bool,
 ) -> Result<Url, Error> {
-    let bad = |why: &str| Error::Config(format!("base URL `{raw}`: {why}"));
+    // The URL itself is left out of the message: it may carry credentials.
+    let bad = |why: &str| Error::config(ConfigErrorKind::BaseUrl, format!("base URL: {why}"));
     let mut url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     match url.scheme() {
         "https" => {}
@@ -129,6 +132,22 @@ pub(crate) struct Call<'a> {
 /// A success response.
 pub(crate) struct Reply {
     pub(crate) body: Bytes,
+    /// The call was a write, which the server has now applied.
+    is_write: bool,
+}
+
+impl Reply {
+    /// Decodes the body. For a write the error says its outcome is unknown: the server applied
+    /// it, and the caller cannot tell what it made.
+    pub(crate) fn decode<T: DeserializeOwned>(self, route: &str) -> Result<T, Error> {
+        decode(route, self.body).map_err(|e| match e {
+            Error::Decode(mut d) => {
+                d.outcome_unknown = self.is_write;
+                Error::Decode(d)
+            }
+            other => other,
+        })
+    }
 }
 
 /// The shared sender. One per client, behind the client's `Arc`.
@@ -228,14 +247,16 @@ impl TransportOptions {
         throttle: Option<Duration>,
     ) -> Result<Transport, Error> {
         if self.max_response_bytes == 0 {
-            return Err(Error::Config(
-                "max response bytes: must be above 0".to_owned(),
+            return Err(Error::config(
+                ConfigErrorKind::InvalidOption,
+                "max response bytes: must be above 0",
             ));
         }
         let http = match (self.http, self.connect_timeout) {
             (Some(_), Some(_)) => {
-                return Err(Error::Config(
-                    "connect timeout: set it on the injected reqwest::Client".to_owned(),
+                return Err(Error::config(
+                    ConfigErrorKind::InvalidOption,
+                    "connect timeout: set it on the injected reqwest::Client",
                 ));
             }
             (Some(client), None) => client,
@@ -247,7 +268,12 @@ impl TransportOptions {
                 .retry(reqwest::retry::never().max_retries_per_request(0))
                 .connect_timeout(connect.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
                 .build()
-                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
+                .map_err(|e| {
+                    Error::config(
+                        ConfigErrorKind::HttpClient,
+                        format!("cannot build the HTTP client: {e}"),
+                    )
+                })?,
         };
         Ok(Transport {
             http,
@@ -269,6 +295,28 @@ enum Outcome {
         body: Bytes,
     },
     Failed(reqwest::Error),
+    /// The body was over the limit; the status it came with.
+    TooLarge(StatusCode),
+}
+
+/// A failed attempt, with what the retry decision needs to know of it.
+struct Failure {
+    error: Error,
+    /// Worth another attempt (429, 502–504, a transport error other than TLS).
+    retryable: bool,
+    /// The server may have applied the request.
+    may_have_applied: bool,
+    /// The server provably never took the request: a connection that never opened, or a 429.
+    /// Only then may a POST be sent again without the policy's opt-in.
+    never_received: bool,
+    retry_after: Option<Duration>,
+}
+
+/// Whether a write answered with `status` may have been applied: a success did, a 5xx may
+/// have (the server failed or timed out while working on it), except 503, which says the
+/// server did not take the request. A 4xx refused it.
+fn may_have_applied(status: StatusCode) -> bool {
+    status.is_success() || (status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE)
 }
 
 impl Transport {
@@ -286,10 +334,9 @@ impl Transport {
 
     async fn execute_inner(&self, call: Call<'_>) -> Result<Reply, Error> {
         let started = Instant::now();
-        let may_retry = self.retry.may_retry(&call.method);
         let is_write = call.method != Method::GET && call.method != Method::HEAD;
         // Whether an earlier attempt may have reached the server and been applied.
-        let mut earlier_may_have_landed = false;
+        let mut earlier_may_have_applied = false;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -301,16 +348,16 @@ impl Transport {
             let span = tracing::Span::current();
             span.record("attempts", attempt);
 
-            let (retryable, retry_after, landed, error) = match outcome {
+            let failure = match outcome {
                 Outcome::Success(body) => {
                     span.record("status", "ok");
                     tracing::debug!(attempt, elapsed_ms = ms(sent_at.elapsed()), "success");
-                    return Ok(Reply { body });
+                    return Ok(Reply { body, is_write });
                 }
                 Outcome::Status { status, .. }
                     if status == StatusCode::NOT_FOUND
                         && call.method == Method::DELETE
-                        && earlier_may_have_landed =>
+                        && earlier_may_have_applied =>
                 {
                     // The earlier attempt deleted the row; this one finds it gone.
                     span.record("status", status.as_u16());
@@ -318,7 +365,10 @@ impl Transport {
                         attempt,
                         "404 after an attempt that may have landed: deleted"
                     );
-                    return Ok(Reply { body: Bytes::new() });
+                    return Ok(Reply {
+                        body: Bytes::new(),
+                        is_write,
+                    });
                 }
                 Outcome::Status {
                     status,
@@ -332,50 +382,71 @@ impl Transport {
                         elapsed_ms = ms(sent_at.elapsed()),
                         "error status"
                     );
-                    let retry_after = headers
+                    let applied = may_have_applied(status);
+                    let mut api = ApiError::new(call.route.to_owned(), status, explain(&body));
+                    api.retry_after = headers
                         .get(header::RETRY_AFTER)
                         .and_then(|v| parse_retry_after(v, SystemTime::now()));
-                    let www_authenticate = headers
+                    api.www_authenticate = headers
                         .get(header::WWW_AUTHENTICATE)
                         .and_then(|v| v.to_str().ok())
                         .map(str::to_owned);
-                    let error = Error::Api(Box::new(ApiError {
-                        route: call.route.to_owned(),
-                        status,
-                        message: explain(&body),
-                        retry_after,
-                        www_authenticate,
-                        outcome_unknown: is_write && status == StatusCode::GATEWAY_TIMEOUT,
-                        hint: (status == StatusCode::UNAUTHORIZED)
-                            .then_some(call.unauthorized_hint)
-                            .flatten(),
-                    }));
-                    // A throttled request was refused, not applied.
-                    let landed = status != StatusCode::TOO_MANY_REQUESTS;
-                    (is_retryable_status(status), retry_after, landed, error)
+                    api.outcome_unknown = is_write && (applied || earlier_may_have_applied);
+                    api.hint = (status == StatusCode::UNAUTHORIZED)
+                        .then_some(call.unauthorized_hint)
+                        .flatten();
+                    Failure {
+                        retryable: is_retryable_status(status),
+                        may_have_applied: applied,
+                        never_received: status == StatusCode::TOO_MANY_REQUESTS,
+                        retry_after: api.retry_after,
+                        error: Error::Api(Box::new(api)),
+                    }
                 }
                 Outcome::Failed(source) => {
                     span.record("status", "transport error");
-                    // A refused connection never reached the server.
-                    let landed = !source.is_connect();
-                    tracing::debug!(attempt, connect = source.is_connect(), "transport error");
-                    let error = Error::Transport {
+                    let kind = transport_kind(&source);
+                    tracing::debug!(attempt, kind = ?kind, "transport error");
+                    // Connecting failed: no byte of the request was sent.
+                    let applied =
+                        !matches!(kind, TransportErrorKind::Connect | TransportErrorKind::Tls);
+                    Failure {
+                        error: Error::Transport(Box::new(TransportError::new(
+                            call.route.to_owned(),
+                            kind,
+                            is_write && (applied || earlier_may_have_applied),
+                            Box::new(source.without_url()),
+                        ))),
+                        retryable: kind != TransportErrorKind::Tls,
+                        may_have_applied: applied,
+                        never_received: kind == TransportErrorKind::Connect,
+                        retry_after: None,
+                    }
+                }
+                Outcome::TooLarge(status) => {
+                    span.record("status", status.as_u16());
+                    return Err(Error::ResponseTooLarge {
                         route: call.route.to_owned(),
-                        source: source.without_url(),
-                        outcome_unknown: is_write && landed,
-                    };
-                    (true, None, landed, error)
+                        limit: self.max_response_bytes,
+                        outcome_unknown: is_write
+                            && (may_have_applied(status) || earlier_may_have_applied),
+                    });
                 }
             };
 
-            if !retryable || !may_retry || attempt >= self.retry.attempts() {
-                return Err(error);
+            // A POST goes again only when the server provably never took it, unless the
+            // policy opts in to retrying it anyway.
+            let may_retry = self.retry.may_retry(&call.method) || failure.never_received;
+            if !failure.retryable || !may_retry || attempt >= self.retry.attempts() {
+                return Err(failure.error);
             }
-            let delay = retry_after.unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
+            let delay = failure
+                .retry_after
+                .unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
             if started.elapsed() + delay > self.retry.elapsed_budget() {
-                return Err(error);
+                return Err(failure.error);
             }
-            earlier_may_have_landed |= landed;
+            earlier_may_have_applied |= failure.may_have_applied;
             tracing::debug!(attempt, delay_ms = ms(delay), "retrying");
             tokio::time::sleep(delay).await;
         }
@@ -401,13 +472,9 @@ impl Transport {
             Err(e) => return Ok(Outcome::Failed(e)),
         };
         let status = response.status();
-        let too_large = || Error::ResponseTooLarge {
-            route: call.route.to_owned(),
-            limit: self.max_response_bytes,
-        };
         let declared = response.content_length().unwrap_or(0);
         if declared > self.max_response_bytes as u64 {
-            return Err(too_large());
+            return Ok(Outcome::TooLarge(status));
         }
         // Most bodies arrive as one chunk: keep it as it is; join only when there are more.
         let mut first: Option<Bytes> = None;
@@ -421,7 +488,7 @@ impl Transport {
             };
             len += chunk.len();
             if len > self.max_response_bytes {
-                return Err(too_large());
+                return Ok(Outcome::TooLarge(status));
             }
             match (&mut joined, first.take()) {
                 (Some(buf), _) => buf.extend_from_slice(&chunk),
@@ -445,6 +512,51 @@ impl Transport {
             })
         }
     }
+}
+
+/// What a transport failure was. A failure while connecting sent nothing; a TLS failure among
+/// those will fail the same way again.
+fn transport_kind(error: &reqwest::Error) -> TransportErrorKind {
+    if error.is_connect() {
+        if is_tls_failure(error) {
+            TransportErrorKind::Tls
+        } else {
+            TransportErrorKind::Connect
+        }
+    } else if error.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Connection
+    }
+}
+
+/// Looks for the TLS library's own error in the cause chain, inside I/O errors too (whose
+/// `source` skips the error they wrap).
+fn is_tls_failure(error: &reqwest::Error) -> bool {
+    fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
+        #[cfg(feature = "rustls")]
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        #[cfg(feature = "native-tls")]
+        if e.is::<native_tls::Error>() {
+            return true;
+        }
+        let _ = e;
+        false
+    }
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        let wrapped = e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+            .is_some_and(|inner| is_tls(inner));
+        if is_tls(e) || wrapped {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 fn ms(d: Duration) -> u64 {
@@ -563,8 +675,12 @@ pub(crate) fn json_headers(
     }
     headers.insert(header::ACCEPT, json);
     let agent = match user_agent {
-        Some(app) => HeaderValue::from_str(&format!("{app} {USER_AGENT}"))
-            .map_err(|_| Error::Config("user agent: must be visible ASCII".to_owned()))?,
+        Some(app) => HeaderValue::from_str(&format!("{app} {USER_AGENT}")).map_err(|_| {
+            Error::config(
+                ConfigErrorKind::InvalidOption,
+                "user agent: must be visible ASCII",
+            )
+        })?,
         None => HeaderValue::from_static(USER_AGENT),
     };
     headers.insert(header::USER_AGENT, agent);
@@ -634,7 +750,7 @@ mod tests {
             "not a url",
         ] {
             assert!(
-                matches!(ok(bad, PrivateNetwork), Err(Error::Config(_))),
+                matches!(ok(bad, PrivateNetwork), Err(Error::Config(ref e)) if e.kind == ConfigErrorKind::BaseUrl),
                 "{bad}"
             );
         }

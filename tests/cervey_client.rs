@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use benefits_sdk::cervey::{
     BenefitCheck, BenefitCheckClient, BenefitCheckClientBuilder, BenefitCheckQuery, BenefitCodeNo,
-    Interval, MemberNo, NtcSigner,
+    Interval, MemberNo, NtcSigner, PayerDateTime,
 };
 use benefits_sdk::{Error, StatusCode};
 use chrono::NaiveDate;
@@ -96,10 +96,12 @@ async fn sends_the_exact_signed_request_and_decodes_the_sample() {
 
     assert_eq!(check.claim_histories.len(), 2);
     let h = &check.claim_histories[0];
-    let one = Decimal::new(10, 1);
+    let one = Some(Decimal::new(10, 1));
     assert_eq!(h.amount_applied_to_periodic_deductible_member, one);
     assert_eq!(
-        h.amount_applied_to_periodic_deductible_member.to_string(),
+        h.amount_applied_to_periodic_deductible_member
+            .unwrap()
+            .to_string(),
         "1.0"
     );
     assert_eq!(h.plan_incentive_amount_member, one);
@@ -112,8 +114,9 @@ async fn sends_the_exact_signed_request_and_decodes_the_sample() {
         h.benefit_code_description.as_deref(),
         Some("sample string 2")
     );
-    assert_eq!(h.start_date.offset().local_minus_utc(), -5 * 3600);
-    assert_eq!(h.start_date.timestamp_subsec_nanos(), 992_136_900);
+    let start = h.start_date.with_offset().unwrap();
+    assert_eq!(start.offset().local_minus_utc(), -5 * 3600);
+    assert_eq!(start.timestamp_subsec_nanos(), 992_136_900);
     assert_eq!(
         h.start_date.date_naive(),
         NaiveDate::from_ymd_opt(2025, 7, 16).unwrap()
@@ -130,12 +133,12 @@ async fn sends_the_exact_signed_request_and_decodes_the_sample() {
         moop.moop.member_portal_description.as_deref(),
         Some("sample string 3")
     );
-    assert_eq!(moop.moop.person_amount, Some(one));
-    assert_eq!(moop.moop.family_amount, Some(one));
+    assert_eq!(moop.moop.person_amount, one);
+    assert_eq!(moop.moop.family_amount, one);
     let rate = &moop.moop.max_out_of_pocket_rates[1];
     assert_eq!(rate.id.get(), 4);
     assert_eq!(rate.max_out_of_pocket_no.get(), 2);
-    assert_eq!(rate.person_amount, one);
+    assert_eq!(rate.person_amount, Decimal::new(10, 1));
 
     assert_eq!(check.deductibles.len(), 2);
     let ded = &check.deductibles[1];
@@ -259,6 +262,28 @@ fn null_and_missing_collections_are_empty() {
 }
 
 #[test]
+fn a_null_or_missing_amount_does_not_fail_the_check() {
+    let mut sample = fixture_json("benefitcheck_sample.json");
+    let history = sample["claimHistories"][0].as_object_mut().unwrap();
+    history.insert("planPaidAmountMember".into(), serde_json::Value::Null);
+    history.remove("rxDeductibleFamily");
+    let body = serde_json::to_vec(&sample).unwrap();
+    for check in [
+        serde_json::from_slice::<BenefitCheck>(&body).unwrap(),
+        serde_json::from_value::<BenefitCheck>(sample.clone()).unwrap(),
+    ] {
+        let h = &check.claim_histories[0];
+        assert_eq!(h.plan_paid_amount_member, None);
+        assert_eq!(h.rx_deductible_family, None);
+        // The others are still read, to the digit.
+        assert_eq!(h.plan_paid_amount_family, Some(Decimal::new(10, 1)));
+        // And a null goes back out as null.
+        let back = serde_json::to_value(&check).unwrap();
+        assert!(back["claimHistories"][0]["planPaidAmountMember"].is_null());
+    }
+}
+
+#[test]
 fn fractions_offsets_intervals_and_pascal_case() {
     let mut sample = fixture_json("benefitcheck_sample.json");
     let histories = sample["claimHistories"].as_array_mut().unwrap();
@@ -289,9 +314,20 @@ fn fractions_offsets_intervals_and_pascal_case() {
     );
     let check: BenefitCheck = serde_json::from_value(serde_json::Value::Object(pascal)).unwrap();
     let period = check.history(&Interval::Period).unwrap();
-    assert_eq!(period.start_date.offset().local_minus_utc(), -6 * 3600);
-    assert_eq!(period.start_date.timestamp_subsec_nanos(), 140_252_000);
-    assert_eq!(period.end_date.offset().local_minus_utc(), 0);
+    let start = period.start_date.with_offset().unwrap();
+    assert_eq!(start.offset().local_minus_utc(), -6 * 3600);
+    assert_eq!(start.timestamp_subsec_nanos(), 140_252_000);
+    // Sent without an offset: a US Central wall-clock time, kept as such. No UTC is made up.
+    assert_eq!(period.end_date.with_offset(), None);
+    assert_eq!(
+        period.end_date,
+        PayerDateTime::Local(
+            NaiveDate::from_ymd_opt(2025, 12, 31)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+        )
+    );
     assert_eq!(
         period.end_date.date_naive(),
         NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()
@@ -407,7 +443,8 @@ async fn error_bodies_and_statuses() {
         let Error::Api(api) = &err else {
             panic!("{err:?}")
         };
-        assert_eq!(api.message.as_deref(), message, "{member}");
+        assert_eq!(api.message(), message, "{member}");
+        assert_eq!(err.message(), message, "{member}");
         assert_eq!(api.route, "GET api/benefitcheck");
         if status == StatusCode::UNAUTHORIZED {
             assert!(err.is_unauthorized());
@@ -420,8 +457,12 @@ async fn error_bodies_and_statuses() {
 #[tokio::test]
 async fn member_numbers_stay_out_of_errors() {
     let server = MockServer::start().await;
+    // Cervey's explanations can echo the member number back.
     expect_check()
-        .respond_with(json(404, r#"{"Message":"Not found."}"#))
+        .respond_with(json(
+            404,
+            r#"{"Message":"No member found with memberNo 4815162"}"#,
+        ))
         .mount(&server)
         .await;
     let err = client(&server)
@@ -432,6 +473,8 @@ async fn member_numbers_stay_out_of_errors() {
     for shown in [err.to_string(), format!("{err:?}")] {
         assert!(!shown.contains("4815162"), "{shown}");
     }
+    // A caller who chooses to may still read it.
+    assert_eq!(err.message(), Some("No member found with memberNo 4815162"));
     assert_eq!(format!("{MEMBER:?}"), "MemberNo(<redacted>)");
     let query = format!("{:?}", BenefitCheckQuery::new(MEMBER));
     assert!(!query.contains("4815162"), "{query}");
@@ -451,7 +494,7 @@ async fn member_zero_is_refused_before_sending() {
 #[test]
 fn configuration_errors_and_redacted_debug() {
     let config = |b: BenefitCheckClientBuilder| match b.build() {
-        Err(Error::Config(m)) => m,
+        Err(Error::Config(e)) => e.message,
         other => panic!("expected a configuration error, got {other:?}"),
     };
     assert!(config(BenefitCheckClient::builder()).contains("credentials: missing"));

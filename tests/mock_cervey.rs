@@ -152,7 +152,8 @@ async fn bad_parameters_and_other_faults() {
         .unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
     assert!(
-        err.to_string().contains("memberNo must be an integer"),
+        err.message()
+            .is_some_and(|m| m.contains("memberNo must be an integer")),
         "{err}"
     );
 

@@ -67,7 +67,7 @@ async fn create_get_update_list_delete() {
 
 #[tokio::test]
 async fn pages_are_capped_and_ordered() {
-    let office = MockOpenDental::builder().page_cap(2).start().await;
+    let office = MockOpenDental::builder().page_cap(3).start().await;
     for quantity in 1..=5 {
         office.seed(&NewBenefit::every_n_months(PLAN, quantity));
     }
@@ -76,12 +76,13 @@ async fn pages_are_capped_and_ordered() {
     let nums: Vec<u64> = all.iter().map(|b| b.benefit_num.get()).collect();
     assert_eq!(nums, [1, 2, 3, 4, 5]);
     let queries: Vec<Option<String>> = office.requests().into_iter().map(|r| r.query).collect();
+    // Each page after the first starts at the last row of the one before.
     assert_eq!(
         queries,
         [
-            Some("PlanNum=12&Limit=2".to_owned()),
-            Some("PlanNum=12&Limit=2&Offset=2".to_owned()),
-            Some("PlanNum=12&Limit=2&Offset=4".to_owned()),
+            Some("PlanNum=12&Limit=3".to_owned()),
+            Some("PlanNum=12&Limit=3&Offset=2".to_owned()),
+            Some("PlanNum=12&Limit=3&Offset=4".to_owned()),
         ]
     );
     // A Limit above the cap gets the cap.
@@ -89,7 +90,7 @@ async fn pages_are_capped_and_ordered() {
         .list_page(PLAN.into(), PageRequest::new(50, 0))
         .await
         .unwrap();
-    assert_eq!(page.len(), 2);
+    assert_eq!(page.len(), 3);
 }
 
 /// Sends a raw request, bypassing the client's own validation, and returns the status and the

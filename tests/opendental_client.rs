@@ -9,7 +9,7 @@ use benefits_sdk::opendental::{
     Benefit, BenefitFilter, BenefitNum, BenefitUpdate, BenefitsClient, NewBenefit, PageRequest,
     PatPlanNum, PlanNum, QuantityQualifier,
 };
-use benefits_sdk::{Error, RetryPolicy, StatusCode};
+use benefits_sdk::{Error, PagingErrorKind, RetryPolicy, StatusCode};
 use common::*;
 use futures_util::TryStreamExt;
 use wiremock::matchers::{body_json, header, method, path};
@@ -116,12 +116,14 @@ async fn list_with_no_filter() {
 }
 
 #[tokio::test]
-async fn paging_across_several_pages_steps_by_the_page_size() {
+async fn paging_overlaps_each_page_by_one_row() {
     let server = MockServer::start().await;
+    // Rows 1..=7 in pages of 3: each page after the first starts at the last row seen.
     for (query, body) in [
-        ("PlanNum=12&Limit=2", rows(1, 2)),
-        ("PlanNum=12&Limit=2&Offset=2", rows(3, 2)),
-        ("PlanNum=12&Limit=2&Offset=4", rows(5, 1)),
+        ("PlanNum=12&Limit=3", rows(1, 3)),
+        ("PlanNum=12&Limit=3&Offset=2", rows(3, 3)),
+        ("PlanNum=12&Limit=3&Offset=4", rows(5, 3)),
+        ("PlanNum=12&Limit=3&Offset=6", rows(7, 1)),
     ] {
         expect("GET", "/benefits")
             .and(QueryIs(Some(query)))
@@ -130,19 +132,18 @@ async fn paging_across_several_pages_steps_by_the_page_size() {
             .mount(&server)
             .await;
     }
-    let c = builder(&server).page_size(2).build().unwrap();
+    let c = builder(&server).page_size(3).build().unwrap();
     let all = c.list_all(PlanNum::new(12).into()).await.unwrap();
     let nums: Vec<u64> = all.iter().map(|b| b.benefit_num.get()).collect();
-    assert_eq!(nums, [1, 2, 3, 4, 5]);
+    assert_eq!(nums, [1, 2, 3, 4, 5, 6, 7]);
 }
 
 #[tokio::test]
-async fn paging_an_exact_multiple_ends_on_an_empty_page() {
+async fn paging_an_exact_page_ends_on_the_overlap_row() {
     let server = MockServer::start().await;
     for (query, body) in [
-        ("PlanNum=12&Limit=2", rows(1, 2)),
-        ("PlanNum=12&Limit=2&Offset=2", rows(3, 2)),
-        ("PlanNum=12&Limit=2&Offset=4", "[]".to_owned()),
+        ("PlanNum=12&Limit=3", rows(1, 3)),
+        ("PlanNum=12&Limit=3&Offset=2", rows(3, 1)),
     ] {
         expect("GET", "/benefits")
             .and(QueryIs(Some(query)))
@@ -151,8 +152,8 @@ async fn paging_an_exact_multiple_ends_on_an_empty_page() {
             .mount(&server)
             .await;
     }
-    let c = builder(&server).page_size(2).build().unwrap();
-    assert_eq!(c.list_all(PlanNum::new(12).into()).await.unwrap().len(), 4);
+    let c = builder(&server).page_size(3).build().unwrap();
+    assert_eq!(c.list_all(PlanNum::new(12).into()).await.unwrap().len(), 3);
 }
 
 #[tokio::test]
@@ -188,7 +189,11 @@ async fn a_server_that_ignores_offset_is_an_error_not_a_loop() {
         .await;
     let c = builder(&server).page_size(2).build().unwrap();
     let err = c.list_all(PlanNum::new(12).into()).await.unwrap_err();
-    assert!(matches!(err, Error::Paging(_)), "{err:?}");
+    let Error::Paging(paging) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(paging.kind, PagingErrorKind::OutOfOrder);
+    assert_eq!((paging.offset, paging.limit), (1, 2));
     assert!(
         err.to_string().contains("does the server ignore Offset"),
         "{err}"
@@ -205,12 +210,12 @@ async fn a_page_longer_than_asked_is_an_error() {
         .await;
     let c = builder(&server).page_size(2).build().unwrap();
     let err = c.list_all(PlanNum::new(12).into()).await.unwrap_err();
-    assert!(matches!(err, Error::Paging(_)), "{err:?}");
-    assert!(
-        err.to_string()
-            .contains("asked for 2 rows at Offset 0, got 3"),
-        "{err}"
-    );
+    let Error::Paging(paging) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(paging.kind, PagingErrorKind::PageTooLong);
+    assert_eq!((paging.offset, paging.limit), (0, 2));
+    assert!(err.to_string().contains("ignores Limit"), "{err}");
 }
 
 #[tokio::test]
@@ -394,7 +399,7 @@ async fn error_bodies_are_made_readable() {
         let Error::Api(api) = &err else {
             panic!("{err:?}")
         };
-        assert_eq!(api.message.as_deref(), message, "{plan}");
+        assert_eq!(api.message(), message, "{plan}");
         assert_eq!(api.route, "GET /benefits");
         assert!(!err.is_retryable());
     }
@@ -412,10 +417,13 @@ async fn error_bodies_are_made_readable() {
         .await
         .unwrap_err();
     assert!(not_found.is_not_found());
+    // The explanation is the server's words: reachable, never printed.
     assert_eq!(
         not_found.to_string(),
-        "GET /benefits answered 404 Not Found: Benefit not found."
+        "GET /benefits answered 404 Not Found with an explanation (Error::message)"
     );
+    assert_eq!(not_found.message(), Some("Benefit not found."));
+    assert!(!format!("{not_found:?}").contains("Benefit not found"));
 }
 
 /// The error of one page fetched from a server that answers `GET /benefits` with `answer`.
@@ -761,7 +769,7 @@ fn remote_mode_defaults_and_presets() {
 #[test]
 fn configuration_errors() {
     let build = |b: benefits_sdk::opendental::BenefitsClientBuilder| match b.build() {
-        Err(Error::Config(m)) => m,
+        Err(Error::Config(e)) => e.message,
         other => panic!("expected a configuration error, got {other:?}"),
     };
     assert!(build(BenefitsClient::builder()).contains("developer key: missing"));
@@ -786,6 +794,8 @@ fn configuration_errors() {
             .is_ok()
     );
     assert!(build(BenefitsClient::builder().keys("a", "b").page_size(0)).contains("page size"));
+    // Pages overlap by one row: a page of one could never move on.
+    assert!(build(BenefitsClient::builder().keys("a", "b").page_size(1)).contains("page size"));
     assert!(
         build(
             BenefitsClient::builder()

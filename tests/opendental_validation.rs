@@ -4,10 +4,10 @@ mod common;
 
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
-    BenefitType, BenefitUpdate, CodeNum, CovCatNum, CoverageLevel, NewBenefit, PatPlanNum, PlanNum,
-    QuantityQualifier, TimePeriod, WaitingUnit,
+    Advisory, BenefitType, BenefitUpdate, CodeNum, CovCatNum, CoverageLevel, NewBenefit,
+    PatPlanNum, PlanNum, QuantityQualifier, TimePeriod, WaitingUnit,
 };
-use common::fixture_json;
+use common::{compact, fixture as fixture_text};
 use rust_decimal::Decimal;
 
 const PLAN: PlanNum = PlanNum::new(12);
@@ -57,10 +57,16 @@ fn percent_only_for_coinsurance_and_0_to_100() {
     ]);
 }
 
+/// The fields advice names, in order.
+fn advised(advice: Vec<Advisory>) -> Vec<&'static str> {
+    advice.iter().map(|a| a.field).collect()
+}
+
 #[test]
-fn monetary_amt_only_for_copayment_limitations_deductible() {
+fn monetary_amt_is_never_refused_only_advised_on() {
     let amount = dec("1500.50");
-    check_new(vec![
+    // (name, benefit, advice): every one of these is valid; the server accepts each.
+    let cases: Vec<(&str, NewBenefit, &[&str])> = vec![
         (
             "copayment",
             NewBenefit::new(PLAN, BenefitType::CoPayment, CoverageLevel::None)
@@ -78,7 +84,7 @@ fn monetary_amt_only_for_copayment_limitations_deductible() {
             &[],
         ),
         (
-            "active coverage with amount",
+            "active coverage with amount (the spec's own PUT example does this)",
             NewBenefit::new(PLAN, BenefitType::ActiveCoverage, CoverageLevel::None)
                 .monetary_amt(amount),
             &["MonetaryAmt"],
@@ -107,7 +113,36 @@ fn monetary_amt_only_for_copayment_limitations_deductible() {
             NewBenefit::deductible(PLAN, CoverageLevel::Individual, Decimal::ZERO),
             &[],
         ),
-    ]);
+    ];
+    for (name, benefit, advice) in cases {
+        assert_eq!(broken(benefit.validate()), [] as [&str; 0], "{name}");
+        assert_eq!(advised(benefit.lint()), advice, "{name}");
+    }
+    let update = BenefitUpdate::new()
+        .benefit_type(BenefitType::ActiveCoverage)
+        .monetary_amt(dec("-2"));
+    assert!(update.validate().is_ok());
+    assert_eq!(advised(update.lint()), ["MonetaryAmt", "MonetaryAmt"]);
+}
+
+#[test]
+fn a_frequency_limitation_with_nothing_to_limit_is_advised_on() {
+    let months = NewBenefit::every_n_months(PLAN, 6);
+    assert!(months.validate().is_ok());
+    assert_eq!(advised(months.lint()), ["CodeGroupNum"]);
+    assert!(advised(months.clone().proc_code("D0274").lint()).is_empty());
+    assert!(advised(months.code_num(CodeNum::new(9)).lint()).is_empty());
+    #[cfg(feature = "od-23-2")]
+    assert!(
+        advised(
+            NewBenefit::every_n_years(PLAN, 5)
+                .code_group_num(benefits_sdk::opendental::CodeGroupNum::new(3))
+                .lint()
+        )
+        .is_empty()
+    );
+    // Not a frequency shape: nothing to say.
+    assert!(advised(NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 80).lint()).is_empty());
 }
 
 #[test]
@@ -192,8 +227,16 @@ fn codes_only_without_a_coverage_category() {
             base().cov_cat_num(CovCatNum::new(4)).proc_code("D1110"),
             &["procCode"],
         ),
-        ("blank procCode", base().proc_code("  "), &["procCode"]),
+        ("blank procCode", base().proc_code("  "), &[]),
+        (
+            "category 0 and a code: CovCatNum is 0",
+            base()
+                .cov_cat_num(CovCatNum::new(0))
+                .code_num(CodeNum::new(156)),
+            &[],
+        ),
     ]);
+    assert_eq!(advised(base().proc_code("  ").lint()), ["procCode"]);
 }
 
 #[test]
@@ -215,9 +258,9 @@ fn keys_above_zero_and_no_unknown_values() {
             &[],
         ),
         (
-            "category 0",
+            "category 0 is sent as written (no row), with advice",
             NewBenefit::coinsurance(PLAN, CovCatNum::new(0), 50),
-            &["CovCatNum"],
+            &[],
         ),
         (
             "unknown type",
@@ -234,6 +277,14 @@ fn keys_above_zero_and_no_unknown_values() {
             &["TimePeriod"],
         ),
     ]);
+}
+
+#[test]
+fn a_zero_key_is_advice() {
+    assert_eq!(
+        advised(NewBenefit::coinsurance(PLAN, CovCatNum::new(0), 50).lint()),
+        ["CovCatNum"]
+    );
 }
 
 #[test]
@@ -335,8 +386,13 @@ fn treat_area_only_on_a_frequency_limitation() {
             &["TreatArea"],
         ),
         (
-            "the default area anywhere",
+            "the default area is still a TreatArea: never on another benefit",
             NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 80).treat_area(TreatArea::None),
+            &["TreatArea"],
+        ),
+        (
+            "the default area on a frequency limitation",
+            NewBenefit::every_n_months(PLAN, 9).treat_area(TreatArea::None),
             &[],
         ),
     ]);
@@ -381,7 +437,13 @@ fn standard_shapes_match_the_spec_examples() {
         assert!(benefit.validate().is_ok(), "{name}");
         assert_eq!(
             serde_json::to_value(&benefit).unwrap(),
-            without_disabled_fields(fixture_json(name)),
+            without_disabled_fields(common::fixture_json(name)),
+            "{name}"
+        );
+        // Byte for byte too: the same keys in the vendor's order.
+        assert_eq!(
+            serde_json::to_string(&benefit).unwrap(),
+            compact(&fixture_text(name)),
             "{name}"
         );
     }
@@ -423,16 +485,16 @@ fn updates_are_validated_on_what_they_set() {
             &[],
         ),
         (
-            "amount on active coverage",
+            "amount on active coverage (advice only)",
             BenefitUpdate::new()
                 .benefit_type(BenefitType::ActiveCoverage)
                 .monetary_amt(dec("499.99")),
-            &["MonetaryAmt"],
+            &[],
         ),
         (
-            "negative amount",
+            "negative amount (advice only)",
             BenefitUpdate::new().monetary_amt(dec("-5")),
-            &["MonetaryAmt"],
+            &[],
         ),
         (
             "clear amount",
@@ -481,9 +543,9 @@ fn updates_are_validated_on_what_they_set() {
             &[],
         ),
         (
-            "code 0",
+            "code 0 (sent as written, with advice)",
             BenefitUpdate::new().code_num(CodeNum::new(0)),
-            &["CodeNum"],
+            &[],
         ),
         (
             "unknown level",
@@ -534,16 +596,13 @@ fn update_treat_area_against_what_the_update_sets() {
 }
 
 #[test]
-fn spec_put_examples() {
-    // The first and third examples are valid updates.
+fn spec_put_examples_pass_and_go_out_as_written() {
     let coinsurance = BenefitUpdate::new()
         .percent(70)
         .quantity(QuantityQualifier::Visits, 2);
-    assert!(coinsurance.validate().is_ok());
-    assert!(BenefitUpdate::new().quantity_only(18).validate().is_ok());
     // The second sends a MonetaryAmt with ActiveCoverage, which Open Dental documents as
-    // "only used" for CoPayment, Limitations and Deductible: the client refuses it.
-    let verbatim = BenefitUpdate::new()
+    // "only used" for CoPayment, Limitations and Deductible: it accepts and stores it.
+    let full = BenefitUpdate::new()
         .clear_cov_cat_num()
         .benefit_type(BenefitType::ActiveCoverage)
         .clear_percent()
@@ -553,12 +612,22 @@ fn spec_put_examples() {
         .code_num(CodeNum::new(156))
         .proc_code("D1110")
         .coverage_level(CoverageLevel::Individual);
-    assert_eq!(broken(verbatim.validate()), ["MonetaryAmt"]);
-    // Its wire form is still exactly the spec's.
-    assert_eq!(
-        serde_json::to_value(&verbatim).unwrap(),
-        fixture_json("put_request_full.json")
-    );
+    let quantity = BenefitUpdate::new().quantity_only(18);
+    for (update, fixture) in [
+        (&coinsurance, "put_request_coinsurance.json"),
+        (&full, "put_request_full.json"),
+        (&quantity, "put_request_quantity.json"),
+    ] {
+        assert_eq!(broken(update.validate()), [] as [&str; 0], "{fixture}");
+        // Byte for byte, as the vendor wrote it (its whitespace aside).
+        assert_eq!(
+            serde_json::to_string(update).unwrap(),
+            compact(&fixture_text(fixture)),
+            "{fixture}"
+        );
+    }
+    // What the server ignores is advice, never a refusal.
+    assert_eq!(advised(full.lint()), ["MonetaryAmt"]);
 }
 
 #[test]

@@ -3,12 +3,12 @@
 
 mod common;
 
-use benefits_sdk::Error;
 use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, MemberNo};
 use benefits_sdk::opendental::{
     BenefitNum, BenefitType, BenefitUpdate, BenefitsClient, CodeNum, CovCatNum, CoverageLevel,
-    NewBenefit, PageRequest, PlanNum, QuantityQualifier,
+    NewBenefit, PageRequest, PlanNum, QuantityQualifier, WaitingUnit,
 };
+use benefits_sdk::{ConfigErrorKind, Error};
 use common::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -48,8 +48,9 @@ async fn out_of_range_and_conflicting_values() {
             vec!["Quantity"],
         ),
         (
-            NewBenefit::deductible(plan, CoverageLevel::Individual, "-0.01".parse().unwrap()),
-            vec!["MonetaryAmt"],
+            NewBenefit::waiting_period(plan, WaitingUnit::Months, 6)
+                .quantity(QuantityQualifier::Visits, 2),
+            vec!["QuantityQualifier"],
         ),
         (
             NewBenefit::coinsurance(plan, CovCatNum::new(1), 50)
@@ -81,7 +82,16 @@ async fn out_of_range_and_conflicting_values() {
 #[test]
 fn empty_blank_or_malformed_keys() {
     let config = |r: Result<BenefitsClient, Error>| match r {
-        Err(Error::Config(m)) => m,
+        Err(Error::Config(e)) => {
+            assert!(
+                matches!(
+                    e.kind,
+                    ConfigErrorKind::InvalidCredentials | ConfigErrorKind::MissingCredentials
+                ),
+                "{e:?}"
+            );
+            e.message
+        }
         other => panic!("{other:?}"),
     };
     for (dev, cust, field) in [
@@ -98,7 +108,7 @@ fn empty_blank_or_malformed_keys() {
     }
     let cervey =
         |id: &str, key: &str| match BenefitCheckClient::builder().credentials(id, key).build() {
-            Err(Error::Config(m)) => m,
+            Err(Error::Config(e)) if e.kind == ConfigErrorKind::InvalidCredentials => e.message,
             other => panic!("{other:?}"),
         };
     assert!(cervey("", "AAAA").starts_with("Application ID"));
@@ -125,7 +135,12 @@ fn base_urls_with_parts_in_odd_places() {
             .base_url(url)
             .build()
         {
-            Err(Error::Config(m)) => assert!(m.starts_with("base URL"), "{url}: {m}"),
+            Err(Error::Config(e)) => {
+                assert_eq!(e.kind, ConfigErrorKind::BaseUrl, "{url}");
+                assert!(e.message.starts_with("base URL"), "{url}: {e}");
+                // The URL may carry credentials: it is never echoed.
+                assert!(!e.to_string().contains("pass"), "{e}");
+            }
             other => panic!("{url} ({why}): {other:?}"),
         }
     }
@@ -147,7 +162,7 @@ fn base_urls_with_parts_in_odd_places() {
         .base_url("http://10.0.0.5/api/")
         .build()
     {
-        Err(Error::Config(m)) => assert!(m.contains("loopback"), "{m}"),
+        Err(Error::Config(e)) => assert!(e.message.contains("loopback"), "{e}"),
         other => panic!("{other:?}"),
     }
 }

@@ -176,15 +176,16 @@ pub fn print_check(check: &BenefitCheck, as_of: NaiveDate) {
         "  {:<9} {:<11} {:<11} {:>12} {:>12} {:>12}",
         "Interval", "From", "To", "Deductible", "Out of pkt", "Plan paid"
     );
+    let show = |d: Option<Decimal>| d.map_or("-".to_owned(), |d| d.to_string());
     for h in &check.claim_histories {
         println!(
             "  {:<9} {:<11} {:<11} {:>12} {:>12} {:>12}",
             h.interval.as_str(),
             h.start_date.date_naive(),
             h.end_date.date_naive(),
-            h.amount_applied_to_periodic_deductible_member,
-            h.amount_eligible_towards_out_of_pocket_limit_member,
-            h.plan_paid_amount_member,
+            show(h.amount_applied_to_periodic_deductible_member),
+            show(h.amount_eligible_towards_out_of_pocket_limit_member),
+            show(h.plan_paid_amount_member),
         );
     }
     let period = check.history(&Interval::Period);
@@ -195,13 +196,13 @@ pub fn print_check(check: &BenefitCheck, as_of: NaiveDate) {
     );
     for d in &check.deductibles {
         let limit = d.deductible.rate_on(as_of).map(|r| r.person_amount);
-        let used = period.map(|p| p.amount_applied_to_periodic_deductible_member);
+        let used = period.and_then(|p| p.amount_applied_to_periodic_deductible_member);
         let name = d.deductible.description.as_deref().unwrap_or("Deductible");
         print_limit(name, limit, used, d.is_period_deductible_met);
     }
     for m in &check.max_out_of_pockets {
         let limit = m.moop.rate_on(as_of).map(|r| r.person_amount);
-        let used = period.map(|p| p.amount_eligible_towards_out_of_pocket_limit_member);
+        let used = period.and_then(|p| p.amount_eligible_towards_out_of_pocket_limit_member);
         let name = m
             .moop
             .description

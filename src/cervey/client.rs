@@ -13,7 +13,7 @@ use url::Url;
 use super::model::BenefitCheck;
 use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
-use crate::error::{Error, Violations};
+use crate::error::{ConfigErrorKind, Error, Violations};
 use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
@@ -39,8 +39,11 @@ type NonceSource = dyn Fn() -> String + Send + Sync;
 ///     .credentials("APPLICATION-ID", "API-KEY-BASE64")
 ///     .build()?;
 /// let check = client.benefit_check(&BenefitCheckQuery::new(MemberNo::new(1234567))).await?;
-/// if let Some(period) = check.history(&Interval::Period) {
-///     println!("deductible applied this period: {}", period.amount_applied_to_periodic_deductible_member);
+/// if let Some(applied) = check
+///     .history(&Interval::Period)
+///     .and_then(|period| period.amount_applied_to_periodic_deductible_member)
+/// {
+///     println!("deductible applied this period: {applied}");
 /// }
 /// # Ok(()) }
 /// ```
@@ -105,20 +108,27 @@ impl BenefitCheckClient {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, Error> {
-        if path.is_empty()
-            || path.starts_with('/')
-            || path.contains("://")
-            || path.split(['/', '?', '#']).any(|seg| seg == "..")
-            || path.contains(['?', '#'])
-        {
+        let escapes = || {
             let mut v = Violations::default();
             v.push(
                 "path",
-                "must be a path below the base URL, without `..`, a query or a fragment",
+                "must be a path below the base URL, without a query or a fragment",
             );
-            v.into_result()?;
+            v.into_result()
+        };
+        if path.is_empty() || path.contains(['?', '#']) {
+            escapes()?;
         }
+        // Checked on the joined URL itself: `..`, `%2e%2e`, `//host` and absolute URLs are all
+        // resolved by the join, and whatever they resolve to must stay below the base.
         let mut url = self.endpoint(path)?;
+        let base = &self.inner.base;
+        if url.origin() != base.origin()
+            || !url.path().starts_with(base.path())
+            || url.path() == base.path()
+        {
+            escapes()?;
+        }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -126,10 +136,12 @@ impl BenefitCheckClient {
     }
 
     fn endpoint(&self, path: &str) -> Result<Url, Error> {
-        self.inner
-            .base
-            .join(path)
-            .map_err(|e| Error::Config(format!("cannot join `{path}` to the base URL: {e}")))
+        self.inner.base.join(path).map_err(|e| {
+            Error::config(
+                ConfigErrorKind::BaseUrl,
+                format!("cannot join `{path}` to the base URL: {e}"),
+            )
+        })
     }
 
     async fn get<T: DeserializeOwned>(&self, route: &str, url: Url) -> Result<T, Error> {
@@ -138,8 +150,9 @@ impl BenefitCheckClient {
         let sign = |method: &Method, url: &Url| -> Result<HeaderValue, Error> {
             let nonce = (inner.nonce)();
             if nonce.is_empty() || !nonce.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                return Err(Error::Config(
-                    "nonce source: a nonce must be non-empty ASCII letters and digits".to_owned(),
+                return Err(Error::config(
+                    ConfigErrorKind::InvalidOption,
+                    "nonce source: a nonce must be non-empty ASCII letters and digits",
                 ));
             }
             let value = inner.signer.authorization(
@@ -150,12 +163,15 @@ impl BenefitCheckClient {
                 None,
             );
             let mut header = HeaderValue::try_from(value).map_err(|_| {
-                Error::Config("Application ID: not a valid header value".to_owned())
+                Error::config(
+                    ConfigErrorKind::InvalidCredentials,
+                    "Application ID: not a valid header value",
+                )
             })?;
             header.set_sensitive(true);
             Ok(header)
         };
-        let reply = inner
+        inner
             .transport
             .execute(Call {
                 method: Method::GET,
@@ -166,8 +182,8 @@ impl BenefitCheckClient {
                 signer: Some(&sign),
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
             })
-            .await?;
-        transport::decode(route, reply.body)
+            .await?
+            .decode(route)
     }
 }
 
@@ -258,8 +274,9 @@ impl BenefitCheckClientBuilder {
     /// URL or plain http to a host other than loopback.
     pub fn build(self) -> Result<BenefitCheckClient, Error> {
         let (Some(app_id), Some(api_key)) = (self.app_id, self.api_key) else {
-            return Err(Error::Config(
-                "credentials: missing (set them with credentials())".to_owned(),
+            return Err(Error::config(
+                ConfigErrorKind::MissingCredentials,
+                "credentials: missing (set them with credentials())",
             ));
         };
         let signer = NtcSigner::new(app_id, api_key)?;

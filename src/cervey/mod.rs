@@ -15,7 +15,7 @@ pub use client::{BenefitCheckClient, BenefitCheckClientBuilder};
 pub use model::{
     BenefitCheck, BenefitCodeNo, ClaimHistory, Deductible, DeductibleCheck, DeductibleNo,
     DeductibleRate, GroupPlanNo, Interval, MaxOutOfPocket, MaxOutOfPocketNo, MaxOutOfPocketRate,
-    MoopCheck, RateNo,
+    MoopCheck, PayerDateTime, RateNo,
 };
 pub use query::{BenefitCheckQuery, MemberNo};
 #[cfg(feature = "test-util")]

@@ -1,6 +1,6 @@
 //! The benefit check response: claim totals per interval, MOOPs and deductibles.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -39,6 +39,50 @@ wire_enum!(
         Lifetime,
     }
 );
+
+/// A Cervey date-time, as the payer sent it.
+///
+/// Cervey writes most date-times with an offset (`2025-07-16T15:12:18.99-05:00`). One without
+/// an offset is a US Central wall-clock time; the crate keeps it as such rather than invent an
+/// offset, which would put the instant 5 or 6 hours off. Use [`PayerDateTime::naive_local`] or
+/// [`PayerDateTime::date_naive`] for the payer's own reading, which every value has, and
+/// [`PayerDateTime::with_offset`] for an instant where the payer gave one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PayerDateTime {
+    /// A date-time with the offset the payer sent.
+    Offset(DateTime<FixedOffset>),
+    /// A date-time sent without an offset: US Central wall-clock time.
+    Local(NaiveDateTime),
+}
+
+impl PayerDateTime {
+    /// The instant with its offset, when the payer sent one.
+    pub fn with_offset(&self) -> Option<DateTime<FixedOffset>> {
+        match self {
+            PayerDateTime::Offset(at) => Some(*at),
+            PayerDateTime::Local(_) => None,
+        }
+    }
+
+    /// The wall-clock date and time as the payer wrote it.
+    pub fn naive_local(&self) -> NaiveDateTime {
+        match self {
+            PayerDateTime::Offset(at) => at.naive_local(),
+            PayerDateTime::Local(at) => *at,
+        }
+    }
+
+    /// The date as the payer wrote it.
+    pub fn date_naive(&self) -> NaiveDate {
+        self.naive_local().date()
+    }
+}
+
+impl From<DateTime<FixedOffset>> for PayerDateTime {
+    fn from(at: DateTime<FixedOffset>) -> Self {
+        PayerDateTime::Offset(at)
+    }
+}
 
 /// What `GET api/benefitcheck` answers: a member's claim totals per interval, and the plan's
 /// max-out-of-pocket and deductible checks with whether each is met.
@@ -85,6 +129,10 @@ impl BenefitCheck {
 
 /// Claim totals for one interval (`AuditClaimHistoryModel`). Amounts are member or family
 /// totals for medical claims, Rx claims, accumulators, other claims and claim adjustments.
+///
+/// Each amount is an `Option`: a total the payer sent as `null`, or left out, reads as `None`
+/// rather than failing the whole check, and rather than zero, which would claim that nothing
+/// was applied when the payer did not say.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClaimHistory {
@@ -92,71 +140,80 @@ pub struct ClaimHistory {
     #[serde(
         rename = "amountAppliedToPeriodicDeductibleMember",
         alias = "AmountAppliedToPeriodicDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_applied_to_periodic_deductible_member: Decimal,
+    pub amount_applied_to_periodic_deductible_member: Option<Decimal>,
     /// Applied to the periodic deductible, family.
     #[serde(
         rename = "amountAppliedToPeriodicDeductibleFamily",
         alias = "AmountAppliedToPeriodicDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_applied_to_periodic_deductible_family: Decimal,
+    pub amount_applied_to_periodic_deductible_family: Option<Decimal>,
     /// Eligible towards the deductible, member.
     #[serde(
         rename = "amountEligibleTowardsDeductibleMember",
         alias = "AmountEligibleTowardsDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_eligible_towards_deductible_member: Decimal,
+    pub amount_eligible_towards_deductible_member: Option<Decimal>,
     /// Eligible towards the deductible, family.
     #[serde(
         rename = "amountEligibleTowardsDeductibleFamily",
         alias = "AmountEligibleTowardsDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_eligible_towards_deductible_family: Decimal,
+    pub amount_eligible_towards_deductible_family: Option<Decimal>,
     /// Eligible towards the out-of-pocket limit, member.
     #[serde(
         rename = "amountEligibleTowardsOutOfPocketLimitMember",
         alias = "AmountEligibleTowardsOutOfPocketLimitMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_eligible_towards_out_of_pocket_limit_member: Decimal,
+    pub amount_eligible_towards_out_of_pocket_limit_member: Option<Decimal>,
     /// Eligible towards the out-of-pocket limit, family.
     #[serde(
         rename = "amountEligibleTowardsOutOfPocketLimitFamily",
         alias = "AmountEligibleTowardsOutOfPocketLimitFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub amount_eligible_towards_out_of_pocket_limit_family: Decimal,
+    pub amount_eligible_towards_out_of_pocket_limit_family: Option<Decimal>,
     /// Paid by the plan, member.
     #[serde(
         rename = "planPaidAmountMember",
         alias = "PlanPaidAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub plan_paid_amount_member: Decimal,
+    pub plan_paid_amount_member: Option<Decimal>,
     /// Paid by the plan, family.
     #[serde(
         rename = "planPaidAmountFamily",
         alias = "PlanPaidAmountFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub plan_paid_amount_family: Decimal,
+    pub plan_paid_amount_family: Option<Decimal>,
     /// Plan incentive, member.
     #[serde(
         rename = "planIncentiveAmountMember",
         alias = "PlanIncentiveAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub plan_incentive_amount_member: Decimal,
+    pub plan_incentive_amount_member: Option<Decimal>,
     /// First day of the interval, in the payer's offset.
     #[serde(rename = "startDate", alias = "StartDate", with = "wire::datetime")]
-    pub start_date: DateTime<FixedOffset>,
+    pub start_date: PayerDateTime,
     /// Last day of the interval, in the payer's offset.
     #[serde(rename = "endDate", alias = "EndDate", with = "wire::datetime")]
-    pub end_date: DateTime<FixedOffset>,
+    pub end_date: PayerDateTime,
     /// The interval the totals cover.
     #[serde(rename = "interval", alias = "Interval")]
     pub interval: Interval,
@@ -171,226 +228,258 @@ pub struct ClaimHistory {
     #[serde(
         rename = "rxDeductibleMember",
         alias = "RxDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_deductible_member: Decimal,
+    pub rx_deductible_member: Option<Decimal>,
     /// Rx (pharmacy) claims: deductible amount, family.
     #[serde(
         rename = "rxDeductibleFamily",
         alias = "RxDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_deductible_family: Decimal,
+    pub rx_deductible_family: Option<Decimal>,
     /// Rx (pharmacy) claims: amount applied to the deductible, member.
     #[serde(
         rename = "rxDeductibleAppliedMember",
         alias = "RxDeductibleAppliedMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_deductible_applied_member: Decimal,
+    pub rx_deductible_applied_member: Option<Decimal>,
     /// Rx (pharmacy) claims: amount applied to the deductible, family.
     #[serde(
         rename = "rxDeductibleAppliedFamily",
         alias = "RxDeductibleAppliedFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_deductible_applied_family: Decimal,
+    pub rx_deductible_applied_family: Option<Decimal>,
     /// Rx (pharmacy) claims: out-of-pocket limit amount, member.
     #[serde(
         rename = "rxOutOfPocketLimitMember",
         alias = "RxOutOfPocketLimitMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_out_of_pocket_limit_member: Decimal,
+    pub rx_out_of_pocket_limit_member: Option<Decimal>,
     /// Rx (pharmacy) claims: out-of-pocket limit amount, family.
     #[serde(
         rename = "rxOutOfPocketLimitFamily",
         alias = "RxOutOfPocketLimitFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_out_of_pocket_limit_family: Decimal,
+    pub rx_out_of_pocket_limit_family: Option<Decimal>,
     /// Rx (pharmacy) claims: amount paid by the plan, member.
     #[serde(
         rename = "rxPlanPaidAmountMember",
         alias = "RxPlanPaidAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_plan_paid_amount_member: Decimal,
+    pub rx_plan_paid_amount_member: Option<Decimal>,
     /// Rx (pharmacy) claims: amount paid by the plan, family.
     #[serde(
         rename = "rxPlanPaidAmountFamily",
         alias = "RxPlanPaidAmountFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub rx_plan_paid_amount_family: Decimal,
+    pub rx_plan_paid_amount_family: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: deductible amount, member.
     #[serde(
         rename = "accumulatorDeductibleMember",
         alias = "AccumulatorDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_deductible_member: Decimal,
+    pub accumulator_deductible_member: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: deductible amount, family.
     #[serde(
         rename = "accumulatorDeductibleFamily",
         alias = "AccumulatorDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_deductible_family: Decimal,
+    pub accumulator_deductible_family: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: amount applied to the deductible, member.
     #[serde(
         rename = "accumulatorDeductibleAppliedMember",
         alias = "AccumulatorDeductibleAppliedMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_deductible_applied_member: Decimal,
+    pub accumulator_deductible_applied_member: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: amount applied to the deductible, family.
     #[serde(
         rename = "accumulatorDeductibleAppliedFamily",
         alias = "AccumulatorDeductibleAppliedFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_deductible_applied_family: Decimal,
+    pub accumulator_deductible_applied_family: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: out-of-pocket limit amount, member.
     #[serde(
         rename = "accumulatorOutOfPocketLimitMember",
         alias = "AccumulatorOutOfPocketLimitMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_out_of_pocket_limit_member: Decimal,
+    pub accumulator_out_of_pocket_limit_member: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: out-of-pocket limit amount, family.
     #[serde(
         rename = "accumulatorOutOfPocketLimitFamily",
         alias = "AccumulatorOutOfPocketLimitFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_out_of_pocket_limit_family: Decimal,
+    pub accumulator_out_of_pocket_limit_family: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: amount paid by the plan, member.
     #[serde(
         rename = "accumulatorPlanPaidAmountMember",
         alias = "AccumulatorPlanPaidAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_plan_paid_amount_member: Decimal,
+    pub accumulator_plan_paid_amount_member: Option<Decimal>,
     /// Accumulator adjustments from other carriers or vendors: amount paid by the plan, family.
     #[serde(
         rename = "accumulatorPlanPaidAmountFamily",
         alias = "AccumulatorPlanPaidAmountFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub accumulator_plan_paid_amount_family: Decimal,
+    pub accumulator_plan_paid_amount_family: Option<Decimal>,
     /// Other claims: deductible amount, member.
     #[serde(
         rename = "otherClaimDeductibleMember",
         alias = "OtherClaimDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_deductible_member: Decimal,
+    pub other_claim_deductible_member: Option<Decimal>,
     /// Other claims: deductible amount, family.
     #[serde(
         rename = "otherClaimDeductibleFamily",
         alias = "OtherClaimDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_deductible_family: Decimal,
+    pub other_claim_deductible_family: Option<Decimal>,
     /// Other claims: amount applied to the deductible, member.
     #[serde(
         rename = "otherClaimDeductibleAppliedMember",
         alias = "OtherClaimDeductibleAppliedMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_deductible_applied_member: Decimal,
+    pub other_claim_deductible_applied_member: Option<Decimal>,
     /// Other claims: amount applied to the deductible, family.
     #[serde(
         rename = "otherClaimDeductibleAppliedFamily",
         alias = "OtherClaimDeductibleAppliedFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_deductible_applied_family: Decimal,
+    pub other_claim_deductible_applied_family: Option<Decimal>,
     /// Other claims: out-of-pocket limit amount, member.
     #[serde(
         rename = "otherClaimOutOfPocketLimitMember",
         alias = "OtherClaimOutOfPocketLimitMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_out_of_pocket_limit_member: Decimal,
+    pub other_claim_out_of_pocket_limit_member: Option<Decimal>,
     /// Other claims: out-of-pocket limit amount, family.
     #[serde(
         rename = "otherClaimOutOfPocketLimitFamily",
         alias = "OtherClaimOutOfPocketLimitFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_out_of_pocket_limit_family: Decimal,
+    pub other_claim_out_of_pocket_limit_family: Option<Decimal>,
     /// Other claims: amount paid by the plan, member.
     #[serde(
         rename = "otherClaimPlanPaidAmountMember",
         alias = "OtherClaimPlanPaidAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_plan_paid_amount_member: Decimal,
+    pub other_claim_plan_paid_amount_member: Option<Decimal>,
     /// Other claims: amount paid by the plan, family.
     #[serde(
         rename = "otherClaimPlanPaidAmountFamily",
         alias = "OtherClaimPlanPaidAmountFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub other_claim_plan_paid_amount_family: Decimal,
+    pub other_claim_plan_paid_amount_family: Option<Decimal>,
     /// Claim adjustments: deductible amount, member.
     #[serde(
         rename = "claimAdjDeductibleMember",
         alias = "ClaimAdjDeductibleMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_deductible_member: Decimal,
+    pub claim_adj_deductible_member: Option<Decimal>,
     /// Claim adjustments: deductible amount, family.
     #[serde(
         rename = "claimAdjDeductibleFamily",
         alias = "ClaimAdjDeductibleFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_deductible_family: Decimal,
+    pub claim_adj_deductible_family: Option<Decimal>,
     /// Claim adjustments: amount applied to the deductible, member.
     #[serde(
         rename = "claimAdjDeductibleAppliedMember",
         alias = "ClaimAdjDeductibleAppliedMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_deductible_applied_member: Decimal,
+    pub claim_adj_deductible_applied_member: Option<Decimal>,
     /// Claim adjustments: amount applied to the deductible, family.
     #[serde(
         rename = "claimAdjDeductibleAppliedFamily",
         alias = "ClaimAdjDeductibleAppliedFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_deductible_applied_family: Decimal,
+    pub claim_adj_deductible_applied_family: Option<Decimal>,
     /// Claim adjustments: out-of-pocket limit amount, member.
     #[serde(
         rename = "claimAdjOutOfPocketLimitMember",
         alias = "ClaimAdjOutOfPocketLimitMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_out_of_pocket_limit_member: Decimal,
+    pub claim_adj_out_of_pocket_limit_member: Option<Decimal>,
     /// Claim adjustments: out-of-pocket limit amount, family.
     #[serde(
         rename = "claimAdjOutOfPocketLimitFamily",
         alias = "ClaimAdjOutOfPocketLimitFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_out_of_pocket_limit_family: Decimal,
+    pub claim_adj_out_of_pocket_limit_family: Option<Decimal>,
     /// Claim adjustments: amount paid by the plan, member.
     #[serde(
         rename = "claimAdjPlanPaidAmountMember",
         alias = "ClaimAdjPlanPaidAmountMember",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_plan_paid_amount_member: Decimal,
+    pub claim_adj_plan_paid_amount_member: Option<Decimal>,
     /// Claim adjustments: amount paid by the plan, family.
     #[serde(
         rename = "claimAdjPlanPaidAmountFamily",
         alias = "ClaimAdjPlanPaidAmountFamily",
-        with = "wire::money"
+        default,
+        with = "wire::money_option"
     )]
-    pub claim_adj_plan_paid_amount_family: Decimal,
+    pub claim_adj_plan_paid_amount_family: Option<Decimal>,
 }
 
 /// A max-out-of-pocket check (`MOOPCheckModel`).
@@ -476,7 +565,7 @@ macro_rules! plan_limit {
             pub id: RateNo,
             /// When these amounts take effect.
             #[serde(rename = "effectiveStartDate", alias = "EffectiveStartDate", with = "wire::datetime")]
-            pub effective_start_date: DateTime<FixedOffset>,
+            pub effective_start_date: PayerDateTime,
             /// Per-person amount.
             #[serde(rename = "personAmount", alias = "PersonAmount", with = "wire::money")]
             pub person_amount: Decimal,
@@ -512,17 +601,14 @@ plan_limit!(
     DeductibleNo
 );
 
-/// The item with the latest start date on or before `date`; the first listed wins a tie.
-fn latest_on<T>(
-    items: &[T],
-    date: NaiveDate,
-    start: impl Fn(&T) -> &DateTime<FixedOffset>,
-) -> Option<&T> {
+/// The item with the latest start date on or before `date`, both read as the payer wrote them
+/// (its wall-clock date and time); the first listed wins a tie.
+fn latest_on<T>(items: &[T], date: NaiveDate, start: impl Fn(&T) -> &PayerDateTime) -> Option<&T> {
     items
         .iter()
         .filter(|item| start(item).date_naive() <= date)
         .fold(None, |best: Option<&T>, item| match best {
-            Some(b) if start(b) >= start(item) => Some(b),
+            Some(b) if start(b).naive_local() >= start(item).naive_local() => Some(b),
             _ => Some(item),
         })
 }

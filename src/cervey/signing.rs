@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::error::Error;
+use crate::error::{ConfigErrorKind, Error};
 
 /// Signs requests to Cervey's Claims API with the `ntc` scheme:
 ///
@@ -69,24 +69,36 @@ impl NtcSigner {
         let app_id = app_id.into();
         let id = app_id.expose_secret();
         if id.trim().is_empty() {
-            return Err(Error::Config(
-                "Application ID: must not be empty".to_owned(),
+            return Err(Error::config(
+                ConfigErrorKind::InvalidCredentials,
+                "Application ID: must not be empty",
             ));
         }
         if !id.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-            return Err(Error::Config(
-                "Application ID: must be visible ASCII without `:`".to_owned(),
+            return Err(Error::config(
+                ConfigErrorKind::InvalidCredentials,
+                "Application ID: must be visible ASCII without `:`",
             ));
         }
         let api_key = api_key.into();
-        let key = BASE64
-            .decode(api_key.expose_secret().trim())
-            .map_err(|_| Error::Config("API Key: not valid base64".to_owned()))?;
+        let key = BASE64.decode(api_key.expose_secret().trim()).map_err(|_| {
+            Error::config(
+                ConfigErrorKind::InvalidCredentials,
+                "API Key: not valid base64",
+            )
+        })?;
         if key.is_empty() {
-            return Err(Error::Config("API Key: must not be empty".to_owned()));
+            return Err(Error::config(
+                ConfigErrorKind::InvalidCredentials,
+                "API Key: must not be empty",
+            ));
         }
-        let mac = Hmac::<Sha256>::new_from_slice(&key)
-            .map_err(|_| Error::Config("API Key: cannot key HMAC-SHA256".to_owned()))?;
+        let mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| {
+            Error::config(
+                ConfigErrorKind::InvalidCredentials,
+                "API Key: cannot key HMAC-SHA256",
+            )
+        })?;
         Ok(NtcSigner { app_id, mac })
     }
 

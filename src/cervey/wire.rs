@@ -67,17 +67,16 @@ pub(crate) mod money_option {
     }
 }
 
-/// ISO 8601 with the payer's offset and 0–7 fractional digits. A value without an offset keeps
-/// its wall-clock reading with offset +00:00.
+/// ISO 8601 with the payer's offset and 0–7 fractional digits, or with no offset at all (a
+/// US Central wall-clock time): both kept as sent, no offset invented.
 pub(crate) mod datetime {
     use super::*;
+    use crate::cervey::PayerDateTime;
 
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> Result<DateTime<FixedOffset>, D::Error> {
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<PayerDateTime, D::Error> {
         struct V;
         impl serde::de::Visitor<'_> for V {
-            type Value = DateTime<FixedOffset>;
+            type Value = PayerDateTime;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an ISO 8601 date-time")
             }
@@ -88,20 +87,22 @@ pub(crate) mod datetime {
         d.deserialize_str(V)
     }
 
-    pub(crate) fn serialize<S: Serializer>(
-        v: &DateTime<FixedOffset>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&v.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+    pub(crate) fn serialize<S: Serializer>(v: &PayerDateTime, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            PayerDateTime::Offset(at) => {
+                s.serialize_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, false))
+            }
+            PayerDateTime::Local(at) => s.collect_str(&at.format("%Y-%m-%dT%H:%M:%S%.f")),
+        }
     }
 
-    pub(crate) fn parse(text: &str) -> Option<DateTime<FixedOffset>> {
+    pub(crate) fn parse(text: &str) -> Option<PayerDateTime> {
         parse_fixed(text).or_else(|| parse_general(text))
     }
 
     /// `yyyy-MM-ddTHH:mm:ss[.f{1,9}][Z|±HH:mm]` read by position: the shape .NET writes, read
     /// several times faster than chrono's general parser. `None` sends the text to that parser.
-    fn parse_fixed(text: &str) -> Option<DateTime<FixedOffset>> {
+    fn parse_fixed(text: &str) -> Option<PayerDateTime> {
         let b = text.as_bytes();
         if b.len() < 19
             || b[4] != b'-'
@@ -131,11 +132,12 @@ pub(crate) mod datetime {
             at += 1 + digits;
         }
         let offset_secs = match b.get(at..)? {
-            [] | [b'Z' | b'z'] => 0,
+            [] => None,
+            [b'Z' | b'z'] => Some(0),
             [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
                 let secs =
                     i32::try_from(num(at + 1..at + 3)? * 3600 + num(at + 4..at + 6)? * 60).ok()?;
-                if *sign == b'-' { -secs } else { secs }
+                Some(if *sign == b'-' { -secs } else { secs })
             }
             _ => return None,
         };
@@ -145,17 +147,24 @@ pub(crate) mod datetime {
             num(8..10)?,
         )?
         .and_hms_nano_opt(num(11..13)?, num(14..16)?, num(17..19)?, nanos)?;
-        FixedOffset::east_opt(offset_secs)?
-            .from_local_datetime(&local)
-            .single()
+        match offset_secs {
+            None => Some(PayerDateTime::Local(local)),
+            Some(secs) => FixedOffset::east_opt(secs)?
+                .from_local_datetime(&local)
+                .single()
+                .map(PayerDateTime::Offset),
+        }
     }
 
-    fn parse_general(text: &str) -> Option<DateTime<FixedOffset>> {
-        DateTime::parse_from_rfc3339(text).ok().or_else(|| {
-            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
-                .map(|local| local.and_utc().fixed_offset())
-        })
+    fn parse_general(text: &str) -> Option<PayerDateTime> {
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(PayerDateTime::Offset)
+            .or_else(|| {
+                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                    .ok()
+                    .map(PayerDateTime::Local)
+            })
     }
 }
 
@@ -212,11 +221,23 @@ mod tests {
             ("2025-12-09T20:11:46.140252-06:00", -6 * 3600, 140_252_000),
             ("2025-01-01T00:00:00+00:00", 0, 0),
             ("2025-01-01T00:00:00Z", 0, 0),
-            ("2025-01-01T08:30:00.5", 0, 500_000_000),
         ] {
-            let dt = datetime::parse(text).unwrap();
+            let dt = datetime::parse(text).unwrap().with_offset().unwrap();
             assert_eq!(dt.offset().local_minus_utc(), offset_secs, "{text}");
             assert_eq!(dt.timestamp_subsec_nanos(), nanos, "{text}");
+        }
+        // No offset sent: the wall-clock reading is kept, and no offset is made up.
+        for text in ["2025-01-01T08:30:00.5", "2025-01-01 08:30:00.5"] {
+            let local = datetime::parse(text).unwrap();
+            assert_eq!(local.with_offset(), None, "{text}");
+            assert_eq!(
+                local.naive_local(),
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+                    .unwrap()
+                    .and_hms_milli_opt(8, 30, 0, 500)
+                    .unwrap(),
+                "{text}"
+            );
         }
         // The fast reader and chrono's agree wherever both read.
         for text in [
@@ -226,7 +247,7 @@ mod tests {
             "2025-07-16T15:12:18-00:00",
         ] {
             assert_eq!(
-                datetime::parse(text),
+                datetime::parse(text).and_then(|d| d.with_offset()),
                 DateTime::parse_from_rfc3339(text).ok(),
                 "{text}"
             );
@@ -242,7 +263,10 @@ mod tests {
             assert!(datetime::parse(bad).is_none(), "{bad}");
         }
         let kept = datetime::parse("2025-07-16T15:12:18-05:00").unwrap();
-        assert_eq!(kept.to_rfc3339(), "2025-07-16T15:12:18-05:00");
+        assert_eq!(
+            kept.with_offset().unwrap().to_rfc3339(),
+            "2025-07-16T15:12:18-05:00"
+        );
         assert!(datetime::parse("16/07/2025").is_none());
     }
 }

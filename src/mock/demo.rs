@@ -157,7 +157,7 @@ mod tests {
         let period = check.history(&Interval::Period).unwrap();
         assert_eq!(
             period.amount_applied_to_periodic_deductible_member,
-            Decimal::new(35000, 2)
+            Some(Decimal::new(35000, 2))
         );
         let ded = check.deductibles[0].deductible.rate_on(day).unwrap();
         assert_eq!(ded.person_amount, Decimal::new(500, 0));

@@ -158,6 +158,11 @@ impl MockOpenDental {
         }
     }
 
+    /// Removes a row directly (no HTTP), as another user of the office would, and returns it.
+    pub fn remove(&self, benefit: BenefitNum) -> Option<Benefit> {
+        lock(&self.store).rows.remove(&benefit)
+    }
+
     /// Every stored row, ordered by BenefitNum.
     pub fn benefits(&self) -> Vec<Benefit> {
         lock(&self.store).rows.values().cloned().collect()
@@ -394,7 +399,7 @@ fn create(store: &mut Store, body: &[u8]) -> Outcome {
     if !map.contains_key("TimePeriod") {
         row.time_period = default_period(&row);
     }
-    check(&row)?;
+    check(&row, &map)?;
     store.next_num = store.next_num.max(row.benefit_num.get());
     store.rows.insert(row.benefit_num, row.clone());
     Ok(Answer::json(201, to_json(&row)))
@@ -420,7 +425,7 @@ fn update(store: &mut Store, num: BenefitNum, body: &[u8]) -> Outcome {
             "CodeGroupNum cannot be changed for a Frequency Limitation or an Age Limit.",
         ));
     }
-    check(&row)?;
+    check(&row, &map)?;
     row.sec_date_t_edit = Some(now());
     store.rows.insert(num, row.clone());
     Ok(Answer::json(200, to_json(&row)))
@@ -485,8 +490,8 @@ fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String
     Ok(())
 }
 
-/// The documented rules on the row as it would be stored.
-fn check(row: &Benefit) -> Result<(), (u16, String)> {
+/// The documented rules on the row as it would be stored, given the fields the body sent.
+fn check(row: &Benefit, sent: &Map<String, Value>) -> Result<(), (u16, String)> {
     if row.percent.is_some() && row.benefit_type != BenefitType::CoInsurance {
         return Err(bad("Percent is only allowed for CoInsurance benefits."));
     }
@@ -509,7 +514,7 @@ fn check(row: &Benefit) -> Result<(), (u16, String)> {
         ));
     }
     #[cfg(feature = "od-25-3")]
-    if row.treat_area != crate::opendental::TreatArea::None && !row.is_frequency_limitation() {
+    if sent.contains_key("TreatArea") && !row.is_frequency_limitation() {
         return Err(bad("TreatArea is only allowed for a Frequency Limitation."));
     }
     Ok(())

@@ -15,9 +15,9 @@ use url::Url;
 
 use super::model::{Benefit, BenefitNum};
 use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
-use crate::error::{Error, Violations};
+use crate::error::{ConfigErrorKind, Error, PagingError, PagingErrorKind, Violations};
 use crate::throttle::Throttle;
-use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
+use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
 
 const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
 const LOCAL_API_URL: &str = "http://localhost:30222/api/v1";
@@ -26,6 +26,8 @@ const API_SERVICE_PORT: u16 = 30223;
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
 /// The largest page any mode serves (Local API and API Service with Enterprise).
 const MAX_PAGE_SIZE: u32 = 10_000;
+/// Pages overlap by one row, so a page must hold at least two.
+const MIN_PAGE_SIZE: u32 = 2;
 const UNAUTHORIZED_HINT: &str = "Open Dental answers 401 for a wrong, disabled or unassigned \
      developer or customer key, and for a key without the permission the method needs: reads \
      need Read All, writes the Insurance permission";
@@ -195,12 +197,35 @@ impl BenefitsClient {
     }
 
     /// Lists every matching benefit as a stream that fetches a page only when the rows before
-    /// it are consumed. Each page asks for [`BenefitsClient::page_size`] rows and the next
-    /// Offset steps by exactly that; a shorter page ends the stream.
+    /// it are consumed. Rows come in BenefitNum order, each once.
     ///
-    /// A server that breaks the contract ends the stream with [`Error::Paging`] instead of
-    /// looping or repeating rows: a page longer than asked for, or rows that do not follow
-    /// the previous ones in BenefitNum order (as when Offset is ignored).
+    /// Each page asks for [`BenefitsClient::page_size`] rows. Every page after the first starts
+    /// one row early, at the last row of the page before, so that the listing can see rows move
+    /// under it. What a caller gets:
+    ///
+    /// - **Every row that exists from the start to the end of the listing, exactly once,**
+    ///   whatever the page size asked for. A server that caps pages below it (Open Dental caps
+    ///   at 100, 1000 or 10,000 rows by key and mode) answers a shorter page of exactly its
+    ///   cap; the listing then goes on with pages of that size. A page shorter than that ends
+    ///   the listing.
+    /// - **A row deleted before the listing reaches it** is not returned; one deleted after it
+    ///   was returned stays returned. A deletion shifts every later row back by one: when a page
+    ///   does not start at or before the last row returned, the listing steps back (by a page,
+    ///   then twice that…) until it does, and skips the rows it already returned. After 8 such
+    ///   steps in one listing it stops with [`Error::Paging`] of kind
+    ///   [`PagingErrorKind::RowsKeptMoving`](crate::PagingErrorKind::RowsKeptMoving) rather
+    ///   than risk a miss.
+    /// - **A row inserted during the listing** is returned when the listing has not yet passed
+    ///   its place: new rows get higher BenefitNums and land at the end.
+    ///
+    /// Requests: a listing of `n` rows in pages of `p` costs `1 + ⌈(n − p + 1) / (p − 1)⌉`
+    /// requests when `n ≥ p`, one when `n < p`; a listing of exactly one full page costs two.
+    ///
+    /// A server that breaks the paging contract ends the stream with [`Error::Paging`] instead
+    /// of looping or repeating rows: a page longer than asked for
+    /// ([`PagingErrorKind::PageTooLong`](crate::PagingErrorKind::PageTooLong)), or rows out of
+    /// BenefitNum order or a page that starts before the one before it ended, as when Offset is
+    /// ignored ([`PagingErrorKind::OutOfOrder`](crate::PagingErrorKind::OutOfOrder)).
     ///
     /// ```no_run
     /// # use benefits_sdk::opendental::{BenefitsClient, BenefitFilter, PlanNum};
@@ -217,11 +242,7 @@ impl BenefitsClient {
         filter: BenefitFilter,
     ) -> impl Stream<Item = Result<Benefit, Error>> + Send + Unpin + 'static {
         let client = self.clone();
-        let size = self.inner.page_size;
-        let start = Some(Cursor {
-            offset: 0,
-            last: None,
-        });
+        let start = Some(Cursor::new(self.inner.page_size));
         stream::try_unfold(start, move |cursor| {
             let client = client.clone();
             async move {
@@ -229,13 +250,13 @@ impl BenefitsClient {
                     return Ok(None);
                 };
                 let page = client
-                    .list_page(filter, PageRequest::new(size, cursor.offset))
+                    .list_page(filter, PageRequest::new(cursor.limit, cursor.offset))
                     .await?;
-                let next = cursor.advance(&page, size)?;
-                Ok(Some((page, next)))
+                let (rows, next) = cursor.advance(page)?;
+                Ok(Some((rows, next)))
             }
         })
-        .map_ok(|page| stream::iter(page.into_iter().map(Ok)))
+        .map_ok(|rows| stream::iter(rows.into_iter().map(Ok)))
         .try_flatten()
         .boxed()
     }
@@ -295,10 +316,12 @@ impl BenefitsClient {
     }
 
     fn endpoint(&self, path: &str) -> Result<Url, Error> {
-        self.inner
-            .base
-            .join(path)
-            .map_err(|e| Error::Config(format!("cannot join `{path}` to the base URL: {e}")))
+        self.inner.base.join(path).map_err(|e| {
+            Error::config(
+                ConfigErrorKind::BaseUrl,
+                format!("cannot join `{path}` to the base URL: {e}"),
+            )
+        })
     }
 
     fn row_url(&self, benefit: BenefitNum) -> Result<Url, Error> {
@@ -317,8 +340,7 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<T, Error> {
-        let body = self.send(method, route, url, body).await?;
-        transport::decode(route, body)
+        self.send(method, route, url, body).await?.decode(route)
     }
 
     async fn send(
@@ -327,9 +349,8 @@ impl BenefitsClient {
         route: &'static str,
         url: Url,
         body: Option<Bytes>,
-    ) -> Result<Bytes, Error> {
-        let reply = self
-            .inner
+    ) -> Result<Reply, Error> {
+        self.inner
             .transport
             .execute(Call {
                 method,
@@ -340,51 +361,114 @@ impl BenefitsClient {
                 signer: None,
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
             })
-            .await?;
-        Ok(reply.body)
+            .await
     }
 }
 
-/// Where a listing stands: the next Offset and the last BenefitNum seen.
+/// The page caps Open Dental documents: 100 (Remote), 1000 (Remote with Enterprise, Local API,
+/// API Service) and 10,000 (Local API and API Service with Enterprise). A page of exactly one
+/// of these, shorter than asked, may have been cut by the cap.
+const KNOWN_PAGE_CAPS: [usize; 3] = [100, 1000, 10_000];
+/// How often one listing may step back to re-anchor after rows were deleted under it.
+const MAX_RECOVERIES: u32 = 8;
+
+/// Where a listing stands.
 struct Cursor {
+    /// The Offset of the next page.
     offset: u64,
-    last: Option<BenefitNum>,
+    /// The Limit of the next page: the page size, or the server's cap once seen.
+    limit: u32,
+    /// The highest BenefitNum returned: every row at or below it was returned or is gone.
+    high: Option<BenefitNum>,
+    /// The last row of the page before, which the next page starts with.
+    anchor: Option<BenefitNum>,
+    /// How far the last step back went; 0 when the last page was anchored.
+    step_back: u64,
+    recoveries: u32,
 }
 
 impl Cursor {
-    /// Checks a page against the paging contract and gives the cursor for the next page, or
-    /// `None` when this page was the last.
-    fn advance(self, page: &[Benefit], size: u32) -> Result<Option<Cursor>, Error> {
-        let size_u = size as usize;
-        if page.len() > size_u {
-            return Err(Error::Paging(format!(
-                "asked for {size} rows at Offset {}, got {}: the server ignores Limit",
-                self.offset,
-                page.len()
-            )));
+    fn new(limit: u32) -> Self {
+        Cursor {
+            offset: 0,
+            limit,
+            high: None,
+            anchor: None,
+            step_back: 0,
+            recoveries: 0,
         }
-        let mut last = self.last;
-        for row in page {
-            if let Some(prev) = last.filter(|prev| row.benefit_num <= *prev) {
-                return Err(Error::Paging(format!(
-                    "BenefitNum {} at Offset {} does not follow BenefitNum {prev}: rows repeat \
-                     or are out of order (does the server ignore Offset?)",
-                    row.benefit_num, self.offset
-                )));
+    }
+
+    /// Takes a page: the rows it adds, and the cursor for the next page (`None` at the end).
+    fn advance(mut self, page: Vec<Benefit>) -> Result<(Vec<Benefit>, Option<Cursor>), Error> {
+        let fail = |kind| {
+            Err(Error::Paging(PagingError {
+                kind,
+                offset: self.offset,
+                limit: self.limit,
+            }))
+        };
+        let limit = self.limit as usize;
+        if page.len() > limit {
+            return fail(PagingErrorKind::PageTooLong);
+        }
+        if page
+            .windows(2)
+            .any(|w| w[1].benefit_num <= w[0].benefit_num)
+        {
+            return fail(PagingErrorKind::OutOfOrder);
+        }
+        let first = page.first().map(|b| b.benefit_num);
+        if let Some(high) = self.high {
+            // Anchored: no row above `high` can sit before this page, so none was skipped.
+            let anchored = self.offset == 0 || first.is_some_and(|f| f <= high);
+            if !anchored {
+                // A row before the page was deleted and the rows after it moved back.
+                self.recoveries += 1;
+                if self.recoveries > MAX_RECOVERIES {
+                    return fail(PagingErrorKind::RowsKeptMoving);
+                }
+                self.step_back = match self.step_back {
+                    0 => u64::from(self.limit - 1),
+                    step => step.saturating_mul(2),
+                };
+                self.offset = self.offset.saturating_sub(self.step_back);
+                return Ok((Vec::new(), Some(self)));
             }
-            last = Some(row.benefit_num);
+            // New rows land at the end, so a row before the anchor means Offset was ignored.
+            if self.step_back == 0 && first.zip(self.anchor).is_some_and(|(f, a)| f < a) {
+                return fail(PagingErrorKind::OutOfOrder);
+            }
         }
-        Ok((page.len() == size_u).then(|| Cursor {
-            offset: self.offset + u64::from(size),
-            last,
-        }))
+        self.step_back = 0;
+        let len = page.len();
+        self.anchor = page.last().map(|b| b.benefit_num);
+        let high = self.high;
+        let rows: Vec<Benefit> = page
+            .into_iter()
+            .filter(|b| high.is_none_or(|h| b.benefit_num > h))
+            .collect();
+        if let Some(last) = rows.last() {
+            self.high = Some(last.benefit_num);
+        }
+        let capped = len < limit && KNOWN_PAGE_CAPS.contains(&len);
+        if len < limit && !capped {
+            return Ok((rows, None));
+        }
+        // A full page, or one cut by the server's cap: go on from its last row, at that size.
+        self.limit = len as u32;
+        self.offset += len as u64 - 1;
+        Ok((rows, Some(self)))
     }
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
-    serde_json::to_vec(value)
-        .map(Bytes::from)
-        .map_err(|e| Error::Config(format!("cannot encode the request body: {e}")))
+    serde_json::to_vec(value).map(Bytes::from).map_err(|e| {
+        Error::config(
+            ConfigErrorKind::RequestBody,
+            format!("cannot encode the request body: {e}"),
+        )
+    })
 }
 
 enum Target {
@@ -496,9 +580,9 @@ impl BenefitsClientBuilder {
         self
     }
 
-    /// The page size of [`BenefitsClient::list`], 1–10,000. Default: 100 Remote, 1000 Local
-    /// API and API Service. Never set it above the mode's cap for your key (100 Remote, 1000
-    /// with Enterprise): the server would answer a shorter page and listing would stop there.
+    /// The page size of [`BenefitsClient::list`], 2–10,000. Default: 100 Remote, 1000 Local
+    /// API and API Service. A size above the server's cap for your key costs nothing extra:
+    /// the listing sees the capped page and goes on at the cap's size.
     pub fn page_size(mut self, rows: u32) -> Self {
         self.page_size = Some(rows);
         self
@@ -527,14 +611,23 @@ impl BenefitsClientBuilder {
             self.allow_insecure_http,
         )?;
         let page_size = self.page_size.unwrap_or(mode.default_page_size());
-        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(Error::Config(format!(
-                "page size {page_size}: must be between 1 and {MAX_PAGE_SIZE}"
-            )));
+        if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(Error::config(
+                ConfigErrorKind::InvalidOption,
+                format!(
+                    "page size {page_size}: must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE} \
+                     (pages overlap by one row)"
+                ),
+            ));
         }
         let mut headers = transport::json_headers(self.transport.user_agent.as_deref(), true)?;
-        let mut auth = HeaderValue::try_from(format!("ODFHIR {developer}/{customer}"))
-            .map_err(|_| Error::Config("keys: must be visible ASCII".to_owned()))?;
+        let mut auth =
+            HeaderValue::try_from(format!("ODFHIR {developer}/{customer}")).map_err(|_| {
+                Error::config(
+                    ConfigErrorKind::InvalidCredentials,
+                    "keys: must be visible ASCII",
+                )
+            })?;
         auth.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, auth);
         let throttle = self.throttle.unwrap_or(mode.default_throttle());
@@ -552,16 +645,23 @@ impl BenefitsClientBuilder {
 
 /// A key must be present, non-blank, visible ASCII without `/` (the header's separator).
 fn check_key<'a>(what: &str, key: Option<&'a SecretString>) -> Result<&'a str, Error> {
-    let key = key
-        .map(ExposeSecret::expose_secret)
-        .ok_or_else(|| Error::Config(format!("{what}: missing (set it with keys())")))?;
+    let key = key.map(ExposeSecret::expose_secret).ok_or_else(|| {
+        Error::config(
+            ConfigErrorKind::MissingCredentials,
+            format!("{what}: missing (set it with keys())"),
+        )
+    })?;
     if key.trim().is_empty() {
-        return Err(Error::Config(format!("{what}: must not be empty")));
+        return Err(Error::config(
+            ConfigErrorKind::InvalidCredentials,
+            format!("{what}: must not be empty"),
+        ));
     }
     if !key.bytes().all(|b| b.is_ascii_graphic() && b != b'/') {
-        return Err(Error::Config(format!(
-            "{what}: must be visible ASCII without spaces or `/`"
-        )));
+        return Err(Error::config(
+            ConfigErrorKind::InvalidCredentials,
+            format!("{what}: must be visible ASCII without spaces or `/`"),
+        ));
     }
     Ok(key)
 }

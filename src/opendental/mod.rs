@@ -10,12 +10,14 @@
 //! | delete | `DELETE /benefits/{BenefitNum}` | [`BenefitsClient::delete`] | 22.4.7 |
 
 mod client;
+mod lint;
 mod model;
 mod request;
 mod validate;
 mod wire;
 
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
+pub use lint::Advisory;
 #[cfg(feature = "od-23-2")]
 pub use model::CodeGroupNum;
 #[cfg(feature = "od-25-3")]

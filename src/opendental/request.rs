@@ -86,7 +86,7 @@ pub struct NewBenefit {
     /// 0–100, CoInsurance only.
     #[serde(rename = "Percent", skip_serializing_if = "Option::is_none")]
     pub percent: Option<u8>,
-    /// CoPayment, Limitations and Deductible only; not negative.
+    /// The amount; Open Dental uses it for CoPayment, Limitations and Deductible.
     #[serde(
         rename = "MonetaryAmt",
         skip_serializing_if = "Option::is_none",
@@ -294,6 +294,24 @@ impl NewBenefit {
     pub fn validate(&self) -> Result<(), crate::Error> {
         super::validate::new_benefit(self)
     }
+
+    /// Advice on what the server accepts but may not do what was meant: MonetaryAmt on a type
+    /// that ignores it, a negative amount, an amount a double cannot store exactly, a frequency
+    /// limitation with neither a code group nor a code, a key of 0, a blank procCode. Advice
+    /// never blocks [`BenefitsClient::create`](super::BenefitsClient::create); it is not
+    /// logged either: call this where you want it.
+    ///
+    /// ```
+    /// use benefits_sdk::opendental::{CoverageLevel, NewBenefit, PlanNum};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let odd = NewBenefit::deductible(PlanNum::new(12), CoverageLevel::Individual, Decimal::new(-5, 0));
+    /// assert!(odd.validate().is_ok());
+    /// assert_eq!(odd.lint()[0].field, "MonetaryAmt");
+    /// ```
+    pub fn lint(&self) -> Vec<super::Advisory> {
+        super::lint::new_benefit(self)
+    }
 }
 
 /// One field of an update: left as it is, emptied, or set.
@@ -489,6 +507,13 @@ impl BenefitUpdate {
     /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) listing each broken rule.
     pub fn validate(&self) -> Result<(), crate::Error> {
         super::validate::update(self)
+    }
+
+    /// Advice on what the server accepts but may not do what was meant (see
+    /// [`NewBenefit::lint`]); it never blocks
+    /// [`BenefitsClient::update`](super::BenefitsClient::update).
+    pub fn lint(&self) -> Vec<super::Advisory> {
+        super::lint::update(self)
     }
 }
 

@@ -1,22 +1,15 @@
 //! The documented rules of `POST` and `PUT /benefits`, checked before anything is sent. Every
-//! broken rule is reported, each with the field's wire name.
-
-use rust_decimal::Decimal;
+//! broken rule is reported, each with the field's wire name. Nothing here is stricter than the
+//! server: what the documentation does not forbid is sent, and sanity advice lives in `lint`.
 
 #[cfg(feature = "od-25-3")]
 use super::model::could_be_frequency_limitation;
 use super::model::{BenefitType, CoverageLevel, QuantityQualifier, TimePeriod};
 use super::request::{BenefitUpdate, NewBenefit, Owner, Patch};
-use super::wire::money::exact_as_double;
 use crate::error::{Error, Violations};
 
 const MAX_PERCENT: u8 = 100;
 const MAX_QUANTITY: u8 = 100;
-const AMOUNT_TYPES: [BenefitType; 3] = [
-    BenefitType::CoPayment,
-    BenefitType::Limitations,
-    BenefitType::Deductible,
-];
 
 pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     let mut v = Violations::default();
@@ -28,21 +21,8 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     known(&mut v, "CoverageLevel", Some(&b.coverage_level));
     known(&mut v, "TimePeriod", b.time_period.as_ref());
     known(&mut v, "QuantityQualifier", b.quantity_qualifier.as_ref());
-    if let Some(c) = b.cov_cat_num {
-        key(&mut v, "CovCatNum", c.get());
-    }
-    if let Some(c) = b.code_num {
-        key(&mut v, "CodeNum", c.get());
-    }
-    #[cfg(feature = "od-23-2")]
-    if let Some(g) = b.code_group_num {
-        key(&mut v, "CodeGroupNum", g.get());
-    }
     if let Some(p) = b.percent {
         percent(&mut v, p, Some(&b.benefit_type));
-    }
-    if let Some(a) = &b.monetary_amt {
-        amount(&mut v, a, Some(&b.benefit_type));
     }
     // Unset, the server's default qualifier is None.
     let qualifier = b.quantity_qualifier.clone().unwrap_or_default();
@@ -50,16 +30,15 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     quantity(&mut v, Some(&qualifier), Some(b.quantity.unwrap_or(0)));
     codes_without_category(
         &mut v,
-        b.cov_cat_num.is_some(),
+        b.cov_cat_num.is_some_and(|c| c.get() != 0),
         b.code_num.is_some(),
-        b.proc_code.as_deref(),
+        b.proc_code.is_some(),
     );
     #[cfg(feature = "od-25-3")]
     if let Some(area) = &b.treat_area {
         known(&mut v, "TreatArea", Some(area));
         treat_area(
             &mut v,
-            area,
             could_be_frequency_limitation(
                 Some(&b.benefit_type),
                 b.percent.is_some(),
@@ -83,21 +62,8 @@ pub(crate) fn update(u: &BenefitUpdate) -> Result<(), Error> {
     known(&mut v, "CoverageLevel", u.coverage_level.as_ref());
     known(&mut v, "TimePeriod", u.time_period.as_ref());
     known(&mut v, "QuantityQualifier", u.quantity_qualifier.as_ref());
-    if let Patch::Set(c) = u.cov_cat_num {
-        key(&mut v, "CovCatNum", c.get());
-    }
-    if let Patch::Set(c) = u.code_num {
-        key(&mut v, "CodeNum", c.get());
-    }
-    #[cfg(feature = "od-25-3")]
-    if let Patch::Set(g) = u.code_group_num {
-        key(&mut v, "CodeGroupNum", g.get());
-    }
     if let Patch::Set(p) = u.percent {
         percent(&mut v, p, u.benefit_type.as_ref());
-    }
-    if let Patch::Set(a) = &u.monetary_amt {
-        amount(&mut v, a, u.benefit_type.as_ref());
     }
     waiting_period(
         &mut v,
@@ -105,22 +71,17 @@ pub(crate) fn update(u: &BenefitUpdate) -> Result<(), Error> {
         u.quantity_qualifier.as_ref(),
     );
     quantity(&mut v, u.quantity_qualifier.as_ref(), u.quantity);
-    let proc_code = match &u.proc_code {
-        Patch::Set(code) => Some(code.as_str()),
-        _ => None,
-    };
     codes_without_category(
         &mut v,
-        matches!(u.cov_cat_num, Patch::Set(_)),
+        matches!(u.cov_cat_num, Patch::Set(c) if c.get() != 0),
         matches!(u.code_num, Patch::Set(_)),
-        proc_code,
+        matches!(u.proc_code, Patch::Set(_)),
     );
     #[cfg(feature = "od-25-3")]
     if let Some(area) = &u.treat_area {
         known(&mut v, "TreatArea", Some(area));
         treat_area(
             &mut v,
-            area,
             could_be_frequency_limitation(
                 u.benefit_type.as_ref(),
                 matches!(u.percent, Patch::Set(_)),
@@ -162,27 +123,6 @@ fn percent(v: &mut Violations, p: u8, benefit_type: Option<&BenefitType>) {
     }
 }
 
-fn amount(v: &mut Violations, a: &Decimal, benefit_type: Option<&BenefitType>) {
-    if a.is_sign_negative() && !a.is_zero() {
-        v.push(
-            "MonetaryAmt",
-            "must not be negative (leave it unset, or clear it, for empty)",
-        );
-    }
-    if !exact_as_double(a) {
-        v.push(
-            "MonetaryAmt",
-            format!("{a} cannot be stored exactly by Open Dental (a double)"),
-        );
-    }
-    if benefit_type.is_some_and(|t| !AMOUNT_TYPES.contains(t)) {
-        v.push(
-            "MonetaryAmt",
-            "only allowed when BenefitType is CoPayment, Limitations or Deductible",
-        );
-    }
-}
-
 fn waiting_period(
     v: &mut Violations,
     benefit_type: Option<&BenefitType>,
@@ -215,28 +155,20 @@ fn codes_without_category(
     v: &mut Violations,
     has_category: bool,
     has_code_num: bool,
-    proc_code: Option<&str>,
+    has_proc_code: bool,
 ) {
     if has_category && has_code_num {
-        v.push("CodeNum", "only allowed when CovCatNum is not set");
+        v.push("CodeNum", "only allowed when CovCatNum is 0");
     }
-    if let Some(code) = proc_code {
-        if has_category {
-            v.push("procCode", "only allowed when CovCatNum is not set");
-        }
-        if code.trim().is_empty() {
-            v.push(
-                "procCode",
-                "must not be blank (leave it unset, or clear it)",
-            );
-        }
+    if has_category && has_proc_code {
+        v.push("procCode", "only allowed when CovCatNum is 0");
     }
 }
 
 #[cfg(feature = "od-25-3")]
-fn treat_area(v: &mut Violations, area: &super::model::TreatArea, frequency: bool) {
-    // `None` is the server's default and means "the procedure's own area": always acceptable.
-    if *area != super::model::TreatArea::None && !frequency {
+fn treat_area(v: &mut Violations, frequency: bool) {
+    // "Only allowed if benefit is a Frequency Limitation": any value, `None` included.
+    if !frequency {
         v.push(
             "TreatArea",
             "only allowed on a frequency limitation (Limitations, CoverageLevel None, no \

@@ -44,9 +44,12 @@ pub(crate) mod percent {
         if raw == -1 {
             return Ok(None);
         }
-        u8::try_from(raw).map(Some).map_err(|_| {
-            serde::de::Error::custom(format_args!("Percent {raw} is neither -1 nor 0-100"))
-        })
+        // The value is left out of the message: it came from the body.
+        u8::try_from(raw)
+            .ok()
+            .filter(|p| *p <= 100)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom("Percent must be -1 or 0 to 100"))
     }
 }
 
