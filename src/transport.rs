@@ -547,14 +547,17 @@ fn is_tls_failure(error: &reqwest::Error) -> bool {
     }
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
     while let Some(e) = next {
-        let wrapped = e
-            .downcast_ref::<std::io::Error>()
-            .and_then(std::io::Error::get_ref)
-            .is_some_and(|inner| is_tls(inner));
-        if is_tls(e) || wrapped {
+        if is_tls(e) {
             return true;
         }
-        next = e.source();
+        // An I/O error's `source` is its inner error's source: step into the inner one.
+        next = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
     }
     false
 }

@@ -540,6 +540,12 @@ async fn get_json_refuses_paths_that_leave_the_base() {
         "../admin",
         "a/../../b",
         "company?x=1",
+        // Percent-encoded dots are resolved by the join: the joined URL is what is checked.
+        "%2e%2e/admin",
+        "%2E%2E/%2e%2E/x",
+        "a/%2e%2e/%2e%2e/b",
+        "//evil.example/x",
+        ".",
     ] {
         let err = c.get_json::<serde_json::Value>(bad, &[]).await.unwrap_err();
         assert!(
@@ -548,6 +554,21 @@ async fn get_json_refuses_paths_that_leave_the_base() {
         );
     }
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn get_json_takes_any_path_that_stays_below_the_base() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/company"))
+        .respond_with(json(200, "{}"))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    for ok in ["company", "x/../company"] {
+        c.get_json::<serde_json::Value>(ok, &[]).await.unwrap();
+    }
 }
 
 mod signed_url_is_sent_url {

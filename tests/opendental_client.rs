@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use benefits_sdk::opendental::{
     Benefit, BenefitFilter, BenefitNum, BenefitUpdate, BenefitsClient, NewBenefit, PageRequest,
@@ -453,6 +453,22 @@ async fn a_malformed_body_is_a_decode_error_with_its_path() {
 }
 
 #[tokio::test]
+async fn a_percent_outside_minus_1_to_100_is_a_decode_error_naming_the_field() {
+    for percent in [101, 150, 255, -2] {
+        let body =
+            format!(r#"[{{"BenefitNum": 1, "BenefitType": "CoInsurance", "Percent": {percent}}}]"#);
+        let err = list_page_error(json(200, &body)).await;
+        let Error::Decode(decode) = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(decode.path, "[0].Percent", "{percent}");
+        assert!(decode.reason.contains("-1 or 0 to 100"), "{err}");
+        // The value came from the body: it is not repeated.
+        assert!(!err.to_string().contains(&percent.to_string()), "{err}");
+    }
+}
+
+#[tokio::test]
 async fn a_body_that_is_not_utf8_is_a_decode_error_with_its_path() {
     // JSON is UTF-8; a Latin-1 "é" in a string is refused where it stands.
     let body = b"[{\"BenefitNum\": 1, \"BenefitType\": \"Deductible\", \"procCode\": \"D0\xe9\"}]";
@@ -508,28 +524,28 @@ async fn gives_up_after_max_attempts() {
     assert!(err.is_retryable());
 }
 
-#[tokio::test]
+// Paused time, with the server on the same runtime: the one-second wait passes on the test's
+// clock, and the gap between the two requests the server saw is exactly the server's ask.
+#[tokio::test(start_paused = true)]
 async fn retry_after_is_honoured() {
-    let server = MockServer::start().await;
-    mount_first(
-        &server,
-        expect("GET", "/benefits"),
-        1,
-        ResponseTemplate::new(429).insert_header("Retry-After", "1"),
-    )
+    let (url, arrivals) = recording_server(|n| match n {
+        0 => b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        _ => EMPTY_LIST,
+    })
     .await;
-    expect("GET", "/benefits")
-        .respond_with(json(200, "[]"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    let started = Instant::now();
-    client(&server)
-        .list_page(PlanNum::new(12).into(), PageRequest::default())
+    let c = BenefitsClient::builder()
+        .keys(DEVELOPER_KEY, CUSTOMER_KEY)
+        .base_url(format!("{url}/api/v1"))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    c.list_page(PlanNum::new(12).into(), PageRequest::default())
         .await
         .unwrap();
-    // The millisecond backoff was replaced by the server's one second.
-    assert!(started.elapsed() >= Duration::from_secs(1));
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2);
+    // The millisecond backoff was replaced by the server's one second, to the tick.
+    assert_eq!(arrivals[1] - arrivals[0], Duration::from_secs(1));
 }
 
 #[tokio::test]
@@ -694,17 +710,17 @@ async fn connection_refused_is_a_transport_error() {
     assert!(!err.to_string().contains("127.0.0.1"), "{err}");
 }
 
-#[tokio::test]
+// Paused time, with the server on the same runtime: the spacing is read off the test's clock.
+#[tokio::test(start_paused = true)]
 async fn throttle_spaces_requests_across_clones() {
-    let server = MockServer::start().await;
-    expect("GET", "/benefits")
-        .respond_with(json(200, "[]"))
-        .expect(6)
-        .mount(&server)
-        .await;
+    let (url, arrivals) = recording_server(|_| EMPTY_LIST).await;
     let interval = Duration::from_millis(40);
-    let c = builder(&server).throttle(interval).build().unwrap();
-    let started = Instant::now();
+    let c = BenefitsClient::builder()
+        .keys(DEVELOPER_KEY, CUSTOMER_KEY)
+        .base_url(format!("{url}/api/v1"))
+        .throttle(interval)
+        .build()
+        .unwrap();
     let tasks: Vec<_> = (0..2)
         .map(|_| {
             let c = c.clone();
@@ -720,9 +736,13 @@ async fn throttle_spaces_requests_across_clones() {
     for t in tasks {
         t.await.unwrap();
     }
-    // Six requests from two clones share one schedule: the last starts 5 intervals after
-    // the first at the earliest.
-    assert!(started.elapsed() >= interval * 5, "{:?}", started.elapsed());
+    // Six requests from two clones share one schedule: each arrives one interval after the
+    // one before, never sooner.
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 6);
+    for pair in arrivals.windows(2) {
+        assert_eq!(pair[1] - pair[0], interval);
+    }
 }
 
 #[test]

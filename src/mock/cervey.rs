@@ -224,7 +224,12 @@ impl CerveyHandler {
         match lock(&self.members).get(&member) {
             // BenefitCheck serializes: decimals, strings, booleans and dates.
             Some(check) => Answer::json(200, serde_json::to_vec(check).unwrap_or_default()),
-            None => message(404, "No member matches the request.", None),
+            // As Cervey can, the explanation echoes the member number back.
+            None => message(
+                404,
+                &format!("No member found with memberNo {member}"),
+                None,
+            ),
         }
     }
 }

@@ -665,3 +665,65 @@ fn check_key<'a>(what: &str, key: Option<&'a SecretString>) -> Result<&'a str, E
     }
     Ok(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(nums: impl IntoIterator<Item = u64>) -> Vec<Benefit> {
+        nums.into_iter()
+            .map(|n| {
+                serde_json::from_value(serde_json::json!({
+                    "BenefitNum": n, "BenefitType": "Limitations"
+                }))
+                .unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rows_that_keep_moving_end_in_a_typed_error_not_a_loop() {
+        let (rows, next) = Cursor::new(10).advance(page(1..=10)).unwrap();
+        assert_eq!(rows.len(), 10);
+        let mut cursor = next.unwrap();
+        // Each time the listing re-anchors and moves on, more rows before it are deleted.
+        for (step, high) in (1..=MAX_RECOVERIES + 1).zip(10..) {
+            let moved = cursor.advance(page(high + 100..high + 110));
+            if step > MAX_RECOVERIES {
+                let Err(Error::Paging(paging)) = moved else {
+                    panic!("expected a paging error")
+                };
+                assert_eq!(paging.kind, PagingErrorKind::RowsKeptMoving);
+                return;
+            }
+            let (rows, next) = moved.unwrap();
+            assert!(rows.is_empty());
+            let (rows, next) = next.unwrap().advance(page(high - 8..=high + 1)).unwrap();
+            assert_eq!(nums(&rows), [high + 1]);
+            cursor = next.unwrap();
+        }
+        unreachable!("the listing never gave up");
+    }
+
+    fn nums(rows: &[Benefit]) -> Vec<u64> {
+        rows.iter().map(|b| b.benefit_num.get()).collect()
+    }
+
+    #[test]
+    fn a_step_back_doubles_until_offset_zero_which_is_always_anchored() {
+        let (_, next) = Cursor::new(10).advance(page(1..=10)).unwrap();
+        let (_, next) = next.unwrap().advance(page(10..=19)).unwrap();
+        let mut cursor = next.unwrap();
+        assert_eq!(cursor.offset, 18);
+        let mut offsets = Vec::new();
+        for _ in 0..2 {
+            cursor = cursor.advance(page(40..=49)).unwrap().1.unwrap();
+            offsets.push(cursor.offset);
+        }
+        assert_eq!(offsets, [9, 0]);
+        // Nothing can sit before offset 0: whatever it holds above row 19 is new.
+        let (rows, next) = cursor.advance(page(40..=44)).unwrap();
+        assert_eq!(nums(&rows), [40, 41, 42, 43, 44]);
+        assert!(next.is_none());
+    }
+}

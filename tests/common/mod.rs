@@ -153,3 +153,33 @@ where
     });
     (url, connections)
 }
+
+/// A [`raw_server`] that notes when each request arrives, on the tokio clock (paused in a
+/// test with `start_paused`), and answers the `n`th request (from 0) with `answer(n)`, a whole
+/// HTTP/1.1 response that closes the connection.
+pub async fn recording_server(
+    answer: fn(usize) -> &'static [u8],
+) -> (
+    String,
+    std::sync::Arc<std::sync::Mutex<Vec<tokio::time::Instant>>>,
+) {
+    use tokio::io::AsyncWriteExt;
+    let arrivals = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = arrivals.clone();
+    let (url, _) = raw_server(move |mut socket| {
+        let seen = seen.clone();
+        async move {
+            let n = {
+                let mut seen = seen.lock().unwrap();
+                seen.push(tokio::time::Instant::now());
+                seen.len() - 1
+            };
+            let _ = socket.write_all(answer(n)).await;
+        }
+    })
+    .await;
+    (url, arrivals)
+}
+
+/// An empty JSON list, closing the connection.
+pub const EMPTY_LIST: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]";
