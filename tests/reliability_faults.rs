@@ -4,7 +4,7 @@
 mod common;
 
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
 use benefits_sdk::opendental::{BenefitNum, BenefitsClient, PageRequest, PlanNum};
 use benefits_sdk::{Error, RetryPolicy, StatusCode};
@@ -206,7 +206,7 @@ mod against_the_fake {
         let interval = Duration::from_millis(2);
         let client = office.client_builder().throttle(interval).build().unwrap();
         office.fail_next(10, 503);
-        let started = Instant::now();
+        let started = std::time::Instant::now();
         let tasks: Vec<_> = (0..50)
             .map(|_| {
                 let client = client.clone();
