@@ -491,6 +491,8 @@ fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String
 }
 
 /// The documented rules on the row as it would be stored, given the fields the body sent.
+// Only TreatArea (od-25-3) is judged by what was sent.
+#[cfg_attr(not(feature = "od-25-3"), allow(unused_variables))]
 fn check(row: &Benefit, sent: &Map<String, Value>) -> Result<(), (u16, String)> {
     if row.percent.is_some() && row.benefit_type != BenefitType::CoInsurance {
         return Err(bad("Percent is only allowed for CoInsurance benefits."));
