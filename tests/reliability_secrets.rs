@@ -2,13 +2,14 @@
 //! tracing output, at TRACE level, through a full request cycle of both clients.
 #![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use benefits_sdk::cervey::{BenefitCheckQuery, MemberNo, NtcSigner};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{BenefitFilter, BenefitUpdate, NewBenefit, PlanNum};
+use common::Captured;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 const DEV_KEY: &str = "SECRETDEVKEY7351";
@@ -19,19 +20,6 @@ const API_KEY: &str = "U0VDUkVULUNFUlZFWS1BUEktS0VZLTMyLUJZVEVTISE=";
 const MEMBER: u64 = 4_815_162_342;
 const UNKNOWN_MEMBER: u64 = 2_718_281_828;
 const BODY_MARKER: &str = "D9QZX";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 fn assert_clean(what: &str, text: &str) {
     let secrets = [
@@ -145,7 +133,7 @@ async fn nothing_secret_in_trace_logs_debug_or_errors() {
     let decode_err = decode.benefit_check(&query).await.unwrap_err();
     shown.push(format!("{decode_err} {decode_err:?}"));
 
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     // The cycle was traced: spans with route templates, statuses and attempts.
     assert!(logs.contains("benefits_sdk.request"), "{logs}");
     assert!(logs.contains("route=\"POST /benefits\""), "{logs}");

@@ -4,8 +4,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use benefits_sdk::opendental::{BenefitNum, BenefitUpdate, NewBenefit, PlanNum};
@@ -153,20 +152,6 @@ async fn a_retry_refused_after_an_attempt_that_may_have_landed_keeps_the_outcome
     assert!(err.outcome_unknown());
 }
 
-/// A tracing writer that keeps what the crate logs, to count its retries.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_post_whose_connection_was_refused_never_landed_and_is_sent_again() {
     let port = {
@@ -193,7 +178,7 @@ async fn a_post_whose_connection_was_refused_never_landed_and_is_sent_again() {
     };
     assert_eq!(transport.kind, TransportErrorKind::Connect);
     assert!(!err.outcome_unknown());
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     // Three attempts: two retries, although it is a POST.
     assert_eq!(log.matches("retrying").count(), 2, "{log}");
 }

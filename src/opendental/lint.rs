@@ -5,7 +5,7 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::model::{BenefitType, could_be_frequency_limitation};
+use super::model::BenefitType;
 use super::request::{BenefitUpdate, NewBenefit, Patch};
 use super::wire::money::exact_as_double;
 
@@ -60,16 +60,7 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Vec<Advisory> {
     let has_group = false;
     let has_code = b.code_num.is_some_and(|c| c.get() != 0)
         || b.proc_code.as_deref().is_some_and(|c| !c.trim().is_empty());
-    let qualifier = b.quantity_qualifier.clone().unwrap_or_default();
-    let frequency = could_be_frequency_limitation(
-        Some(&b.benefit_type),
-        b.percent.is_some(),
-        b.monetary_amt.is_some(),
-        Some(&b.coverage_level),
-        Some(&qualifier),
-        b.time_period.as_ref(),
-    );
-    if frequency && !has_group && !has_code {
+    if b.could_be_frequency_limitation() && !has_group && !has_code {
         n.push(
             "CodeGroupNum",
             "a frequency limitation with neither a code group nor a procedure code limits \

@@ -295,6 +295,20 @@ impl NewBenefit {
         super::validate::new_benefit(self)
     }
 
+    /// Whether the row this creates may be a frequency limitation. An unset TimePeriod is the
+    /// server's to pick, and it picks one that fits a frequency shape; an unset
+    /// QuantityQualifier is None.
+    pub(crate) fn could_be_frequency_limitation(&self) -> bool {
+        super::model::could_be_frequency_limitation(
+            Some(&self.benefit_type),
+            self.percent.is_some(),
+            self.monetary_amt.is_some(),
+            Some(&self.coverage_level),
+            Some(&self.quantity_qualifier.clone().unwrap_or_default()),
+            self.time_period.as_ref(),
+        )
+    }
+
     /// Advice on what the server accepts but may not do what was meant: MonetaryAmt on a type
     /// that ignores it, a negative amount, an amount a double cannot store exactly, a frequency
     /// limitation with neither a code group nor a code, a key of 0, a blank procCode. Advice

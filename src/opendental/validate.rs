@@ -37,18 +37,7 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     #[cfg(feature = "od-25-3")]
     if let Some(area) = &b.treat_area {
         known(&mut v, "TreatArea", Some(area));
-        treat_area(
-            &mut v,
-            could_be_frequency_limitation(
-                Some(&b.benefit_type),
-                b.percent.is_some(),
-                b.monetary_amt.is_some(),
-                Some(&b.coverage_level),
-                Some(&qualifier),
-                // Unset, the server picks it: a frequency shape gets a period that fits.
-                b.time_period.as_ref(),
-            ),
-        );
+        treat_area(&mut v, b.could_be_frequency_limitation());
     }
     v.into_result()
 }
