@@ -90,6 +90,15 @@ macro_rules! wire_enum {
             }
         }
 
+        impl crate::macros::WireEnum for $name {
+            fn wire_name(&self) -> &str {
+                self.as_str()
+            }
+            fn unknown(&self) -> bool {
+                self.is_unknown()
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = std::convert::Infallible;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -119,6 +128,15 @@ macro_rules! wire_enum {
             }
         }
     };
+}
+
+/// What generic code of the crate needs of any wire enum: the validator (never send an
+/// `Unknown`) and the fake (refuse one).
+pub(crate) trait WireEnum {
+    /// The name on the wire.
+    fn wire_name(&self) -> &str;
+    /// True for a value this crate does not know.
+    fn unknown(&self) -> bool;
 }
 
 pub(crate) use {typed_id, wire_enum};

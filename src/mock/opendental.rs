@@ -10,6 +10,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
 use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
+use crate::macros::WireEnum;
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCatNum,
     CoverageLevel, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
@@ -528,7 +529,7 @@ fn int(map: &Map<String, Value>, key: &str) -> Result<Option<i64>, (u16, String)
         .transpose()
 }
 
-fn name<E: IsUnknown>(
+fn name<E: WireEnum>(
     map: &Map<String, Value>,
     key: &str,
     from_wire: fn(&str) -> E,
@@ -542,21 +543,3 @@ fn name<E: IsUnknown>(
         })
         .transpose()
 }
-
-/// The enums' `is_unknown`, for [`name`].
-trait IsUnknown {
-    fn unknown(&self) -> bool;
-}
-
-macro_rules! is_unknown {
-    ($($t:ty),+) => {$(
-        impl IsUnknown for $t {
-            fn unknown(&self) -> bool {
-                self.is_unknown()
-            }
-        }
-    )+};
-}
-is_unknown!(BenefitType, CoverageLevel, TimePeriod, QuantityQualifier);
-#[cfg(feature = "od-25-3")]
-is_unknown!(crate::opendental::TreatArea);

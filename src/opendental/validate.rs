@@ -4,9 +4,10 @@
 
 #[cfg(feature = "od-25-3")]
 use super::model::could_be_frequency_limitation;
-use super::model::{BenefitType, CoverageLevel, QuantityQualifier, TimePeriod};
+use super::model::{BenefitType, QuantityQualifier};
 use super::request::{BenefitUpdate, NewBenefit, Owner, Patch};
 use crate::error::{Error, Violations};
+use crate::macros::WireEnum;
 
 const MAX_PERCENT: u8 = 100;
 const MAX_QUANTITY: u8 = 100;
@@ -91,13 +92,13 @@ fn key(v: &mut Violations, field: &'static str, raw: u64) {
 }
 
 /// An `Unknown` enum value came from a server; it is never sent back.
-fn known<E: WireName>(v: &mut Violations, field: &'static str, value: Option<&E>) {
+fn known<E: WireEnum>(v: &mut Violations, field: &'static str, value: Option<&E>) {
     if let Some(value) = value.filter(|e| e.unknown()) {
         v.push(
             field,
             format!(
                 "`{}` is not a value this version of the crate can send",
-                value.name()
+                value.wire_name()
             ),
         );
     }
@@ -166,25 +167,3 @@ fn treat_area(v: &mut Violations, frequency: bool) {
         );
     }
 }
-
-/// What `known` needs of the wire enums.
-trait WireName {
-    fn unknown(&self) -> bool;
-    fn name(&self) -> &str;
-}
-
-macro_rules! wire_name {
-    ($($t:ty),+) => {$(
-        impl WireName for $t {
-            fn unknown(&self) -> bool {
-                self.is_unknown()
-            }
-            fn name(&self) -> &str {
-                self.as_str()
-            }
-        }
-    )+};
-}
-wire_name!(BenefitType, CoverageLevel, TimePeriod, QuantityQualifier);
-#[cfg(feature = "od-25-3")]
-wire_name!(super::model::TreatArea);
