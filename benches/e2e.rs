@@ -795,7 +795,7 @@ fn main() {
     let signs = 20_000;
     let t = Instant::now();
     for _ in 0..signs {
-        std::hint::black_box(signer.authorization_now("GET", &url, None));
+        std::hint::black_box(signer.authorization_now("GET", &url));
     }
     let per_sign = t.elapsed() / signs;
     println!(

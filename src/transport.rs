@@ -566,33 +566,6 @@ fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
-thread_local! {
-    /// Set while [`decode`] runs a deserializer over borrowed input, which can lend out pieces of
-    /// its input.
-    static BORROWED_INPUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// True inside [`decode`]: a field deserializer may borrow from the input (`&RawValue`) instead
-/// of copying it. Outside (a caller's own `serde_json::from_value`, `from_reader`…) it must not.
-pub(crate) fn input_is_borrowed() -> bool {
-    BORROWED_INPUT.with(std::cell::Cell::get)
-}
-
-/// Restores the flag when decoding ends, panics included.
-struct BorrowedInput(bool);
-
-impl BorrowedInput {
-    fn enter() -> Self {
-        BorrowedInput(BORROWED_INPUT.with(|f| f.replace(true)))
-    }
-}
-
-impl Drop for BorrowedInput {
-    fn drop(&mut self) {
-        BORROWED_INPUT.with(|f| f.set(self.0));
-    }
-}
-
 /// Decodes a JSON body. The fast path decodes directly; only on failure is the body decoded
 /// again with path tracking, so success pays nothing for the error's JSON path.
 ///
@@ -601,7 +574,6 @@ impl Drop for BorrowedInput {
 /// check is word-at-a-time over ASCII and cost less than those repeats (callgrind, a benefit
 /// check). A body that is not UTF-8 goes to the byte reader, which says where it breaks.
 pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T, Error> {
-    let _borrowed = BorrowedInput::enter();
     let fast = match std::str::from_utf8(&body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(&body),

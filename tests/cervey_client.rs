@@ -50,7 +50,7 @@ fn verify(request: &Request) -> Option<(String, u64)> {
         absolute.push_str(q);
     }
     let ts: u64 = timestamp.parse().ok()?;
-    let expected = signer().signature(request.method.as_str(), &absolute, ts, nonce, None);
+    let expected = signer().signature(request.method.as_str(), &absolute, ts, nonce);
     (app_id == APP_ID && signature == expected).then(|| (nonce.to_owned(), ts))
 }
 
@@ -184,7 +184,7 @@ async fn an_injected_clock_and_nonce_give_the_exact_authorization() {
     let server = MockServer::start().await;
     let url = format!("{}/api/benefitcheck?memberNo=4815162", server.uri());
     let nonce = "7ca9e83609f74bdcbf3199d6c410fff5";
-    let want = signer().authorization("GET", &url, 1_527_025_062, nonce, None);
+    let want = signer().authorization("GET", &url, 1_527_025_062, nonce);
     expect_check()
         .and(header("Authorization", want.as_str()))
         .respond_with(json(200, "{}"))

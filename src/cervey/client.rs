@@ -155,13 +155,10 @@ impl BenefitCheckClient {
                     "nonce source: a nonce must be non-empty ASCII letters and digits",
                 ));
             }
-            let value = inner.signer.authorization(
-                method.as_str(),
-                url.as_str(),
-                (inner.clock)(),
-                &nonce,
-                None,
-            );
+            let value =
+                inner
+                    .signer
+                    .authorization(method.as_str(), url.as_str(), (inner.clock)(), &nonce);
             let mut header = HeaderValue::try_from(value).map_err(|_| {
                 Error::config(
                     ConfigErrorKind::InvalidCredentials,

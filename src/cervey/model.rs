@@ -506,100 +506,177 @@ pub struct DeductibleCheck {
     pub deductible: Deductible,
 }
 
-/// A MOOP and a deductible have the same shape on the wire: a plan-level definition with dated
-/// rates, differing only in the names of the rates collection and of the rate's back-reference.
-macro_rules! plan_limit {
-    (
-        $what:literal,
-        $limit:ident { $rates:ident: $rates_wire:literal | $rates_pascal:literal },
-        $rate:ident { $owner:ident: $owner_wire:literal | $owner_pascal:literal },
-        $id:ident
-    ) => {
-        #[doc = concat!("A ", $what, " set up on a plan, with its dated rates.")]
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $limit {
-            /// The resource's URL in the Claims API.
-            #[serde(rename = "url", alias = "Url", default)]
-            pub url: Option<String>,
-            #[doc = concat!("The ", $what, "'s key.")]
-            #[serde(rename = "id", alias = "Id")]
-            pub id: $id,
-            /// The group plan it belongs to.
-            #[serde(rename = "groupPlanNo", alias = "GroupPlanNo")]
-            pub group_plan_no: GroupPlanNo,
-            /// Its description.
-            #[serde(rename = "description", alias = "Description", default)]
-            pub description: Option<String>,
-            /// Per-person amount. Deprecated by Cervey in favour of the dated rates (`rate_on`).
-            #[serde(rename = "personAmount", alias = "PersonAmount", default, with = "wire::money_option")]
-            pub person_amount: Option<Decimal>,
-            /// Per-family amount. Deprecated by Cervey in favour of the dated rates.
-            #[serde(rename = "familyAmount", alias = "FamilyAmount", default, with = "wire::money_option")]
-            pub family_amount: Option<Decimal>,
-            /// The description shown in the member portal.
-            #[serde(rename = "memberPortalDescription", alias = "MemberPortalDescription", default)]
-            pub member_portal_description: Option<String>,
-            /// The amounts by effective date.
-            #[serde(rename = $rates_wire, alias = $rates_pascal, default, deserialize_with = "null_as_empty")]
-            pub $rates: Vec<$rate>,
-        }
-
-        impl $limit {
-            /// The rate in effect on `date`: the latest whose effective start date (in its own
-            /// offset) is on or before it.
-            pub fn rate_on(&self, date: NaiveDate) -> Option<&$rate> {
-                latest_on(&self.$rates, date, |r| &r.effective_start_date)
-            }
-        }
-
-        #[doc = concat!("The ", $what, " amounts from one effective date on.")]
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[non_exhaustive]
-        pub struct $rate {
-            /// The resource's URL in the Claims API.
-            #[serde(rename = "url", alias = "Url", default)]
-            pub url: Option<String>,
-            /// The rate's key.
-            #[serde(rename = "id", alias = "Id")]
-            pub id: RateNo,
-            /// When these amounts take effect.
-            #[serde(rename = "effectiveStartDate", alias = "EffectiveStartDate", with = "wire::datetime")]
-            pub effective_start_date: PayerDateTime,
-            /// Per-person amount.
-            #[serde(rename = "personAmount", alias = "PersonAmount", with = "wire::money")]
-            pub person_amount: Decimal,
-            /// Per-family amount.
-            #[serde(rename = "familyAmount", alias = "FamilyAmount", with = "wire::money")]
-            pub family_amount: Decimal,
-            #[doc = concat!("The ", $what, " the rate belongs to.")]
-            #[serde(rename = $owner_wire, alias = $owner_pascal)]
-            pub $owner: $id,
-        }
-    };
+/// A max out of pocket set up on a plan, with its dated rates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MaxOutOfPocket {
+    /// The resource's URL in the Claims API.
+    #[serde(rename = "url", alias = "Url", default)]
+    pub url: Option<String>,
+    /// The max out of pocket's key.
+    #[serde(rename = "id", alias = "Id")]
+    pub id: MaxOutOfPocketNo,
+    /// The group plan it belongs to.
+    #[serde(rename = "groupPlanNo", alias = "GroupPlanNo")]
+    pub group_plan_no: GroupPlanNo,
+    /// Its description.
+    #[serde(rename = "description", alias = "Description", default)]
+    pub description: Option<String>,
+    /// Per-person amount. Deprecated by Cervey in favour of the dated rates (`rate_on`).
+    #[serde(
+        rename = "personAmount",
+        alias = "PersonAmount",
+        default,
+        with = "wire::money_option"
+    )]
+    pub person_amount: Option<Decimal>,
+    /// Per-family amount. Deprecated by Cervey in favour of the dated rates.
+    #[serde(
+        rename = "familyAmount",
+        alias = "FamilyAmount",
+        default,
+        with = "wire::money_option"
+    )]
+    pub family_amount: Option<Decimal>,
+    /// The description shown in the member portal.
+    #[serde(
+        rename = "memberPortalDescription",
+        alias = "MemberPortalDescription",
+        default
+    )]
+    pub member_portal_description: Option<String>,
+    /// The amounts by effective date.
+    #[serde(
+        rename = "maxOutOfPocketRates",
+        alias = "MaxOutOfPocketRates",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
+    pub max_out_of_pocket_rates: Vec<MaxOutOfPocketRate>,
 }
 
-plan_limit!(
-    "max out of pocket",
-    MaxOutOfPocket {
-        max_out_of_pocket_rates: "maxOutOfPocketRates" | "MaxOutOfPocketRates"
-    },
-    MaxOutOfPocketRate {
-        max_out_of_pocket_no: "maxOutOfPocketNo" | "MaxOutOfPocketNo"
-    },
-    MaxOutOfPocketNo
-);
+impl MaxOutOfPocket {
+    /// The rate in effect on `date`: the latest whose effective start date (as the payer wrote
+    /// it) is on or before it.
+    pub fn rate_on(&self, date: NaiveDate) -> Option<&MaxOutOfPocketRate> {
+        latest_on(&self.max_out_of_pocket_rates, date, |r| {
+            &r.effective_start_date
+        })
+    }
+}
 
-plan_limit!(
-    "deductible",
-    Deductible {
-        deductible_rates: "deductibleRates" | "DeductibleRates"
-    },
-    DeductibleRate {
-        deductible_no: "deductibleNo" | "DeductibleNo"
-    },
-    DeductibleNo
-);
+/// The max out of pocket amounts from one effective date on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MaxOutOfPocketRate {
+    /// The resource's URL in the Claims API.
+    #[serde(rename = "url", alias = "Url", default)]
+    pub url: Option<String>,
+    /// The rate's key.
+    #[serde(rename = "id", alias = "Id")]
+    pub id: RateNo,
+    /// When these amounts take effect.
+    #[serde(
+        rename = "effectiveStartDate",
+        alias = "EffectiveStartDate",
+        with = "wire::datetime"
+    )]
+    pub effective_start_date: PayerDateTime,
+    /// Per-person amount.
+    #[serde(rename = "personAmount", alias = "PersonAmount", with = "wire::money")]
+    pub person_amount: Decimal,
+    /// Per-family amount.
+    #[serde(rename = "familyAmount", alias = "FamilyAmount", with = "wire::money")]
+    pub family_amount: Decimal,
+    /// The max out of pocket the rate belongs to.
+    #[serde(rename = "maxOutOfPocketNo", alias = "MaxOutOfPocketNo")]
+    pub max_out_of_pocket_no: MaxOutOfPocketNo,
+}
+
+/// A deductible set up on a plan, with its dated rates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Deductible {
+    /// The resource's URL in the Claims API.
+    #[serde(rename = "url", alias = "Url", default)]
+    pub url: Option<String>,
+    /// The deductible's key.
+    #[serde(rename = "id", alias = "Id")]
+    pub id: DeductibleNo,
+    /// The group plan it belongs to.
+    #[serde(rename = "groupPlanNo", alias = "GroupPlanNo")]
+    pub group_plan_no: GroupPlanNo,
+    /// Its description.
+    #[serde(rename = "description", alias = "Description", default)]
+    pub description: Option<String>,
+    /// Per-person amount. Deprecated by Cervey in favour of the dated rates (`rate_on`).
+    #[serde(
+        rename = "personAmount",
+        alias = "PersonAmount",
+        default,
+        with = "wire::money_option"
+    )]
+    pub person_amount: Option<Decimal>,
+    /// Per-family amount. Deprecated by Cervey in favour of the dated rates.
+    #[serde(
+        rename = "familyAmount",
+        alias = "FamilyAmount",
+        default,
+        with = "wire::money_option"
+    )]
+    pub family_amount: Option<Decimal>,
+    /// The description shown in the member portal.
+    #[serde(
+        rename = "memberPortalDescription",
+        alias = "MemberPortalDescription",
+        default
+    )]
+    pub member_portal_description: Option<String>,
+    /// The amounts by effective date.
+    #[serde(
+        rename = "deductibleRates",
+        alias = "DeductibleRates",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
+    pub deductible_rates: Vec<DeductibleRate>,
+}
+
+impl Deductible {
+    /// The rate in effect on `date`: the latest whose effective start date (as the payer wrote
+    /// it) is on or before it.
+    pub fn rate_on(&self, date: NaiveDate) -> Option<&DeductibleRate> {
+        latest_on(&self.deductible_rates, date, |r| &r.effective_start_date)
+    }
+}
+
+/// The deductible amounts from one effective date on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DeductibleRate {
+    /// The resource's URL in the Claims API.
+    #[serde(rename = "url", alias = "Url", default)]
+    pub url: Option<String>,
+    /// The rate's key.
+    #[serde(rename = "id", alias = "Id")]
+    pub id: RateNo,
+    /// When these amounts take effect.
+    #[serde(
+        rename = "effectiveStartDate",
+        alias = "EffectiveStartDate",
+        with = "wire::datetime"
+    )]
+    pub effective_start_date: PayerDateTime,
+    /// Per-person amount.
+    #[serde(rename = "personAmount", alias = "PersonAmount", with = "wire::money")]
+    pub person_amount: Decimal,
+    /// Per-family amount.
+    #[serde(rename = "familyAmount", alias = "FamilyAmount", with = "wire::money")]
+    pub family_amount: Decimal,
+    /// The deductible the rate belongs to.
+    #[serde(rename = "deductibleNo", alias = "DeductibleNo")]
+    pub deductible_no: DeductibleNo,
+}
 
 /// The item with the latest start date on or before `date`, both read as the payer wrote them
 /// (its wall-clock date and time); the first listed wins a tie.

@@ -7,7 +7,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use md5::{Digest, Md5};
 use secrecy::{ExposeSecret, SecretString};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -19,7 +18,7 @@ use crate::error::{ConfigErrorKind, Error};
 /// ```text
 /// Authorization: ntc {AppID}:{Signature}:{Nonce}:{Timestamp}
 /// Signature = base64(HMAC-SHA256(base64decode(ApiKey),
-///     AppID + METHOD + UrlEncode(lowercase(absolute URL)) + Timestamp + Nonce [+ base64(MD5(body))]))
+///     AppID + METHOD + UrlEncode(lowercase(absolute URL)) + Timestamp + Nonce))
 /// ```
 ///
 /// [`BenefitCheckClient`](super::BenefitCheckClient) signs every attempt itself; the signer is
@@ -38,7 +37,6 @@ use crate::error::{ConfigErrorKind, Error};
 ///     "https://claimsapi.cervey.com/api/company",
 ///     1527025062,
 ///     "7ca9e83609f74bdcbf3199d6c410fff5",
-///     None,
 /// );
 /// assert_eq!(signature, "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=");
 /// # Ok::<(), benefits_sdk::Error>(())
@@ -104,37 +102,20 @@ impl NtcSigner {
 
     /// The text that is signed. It holds the Application ID: show it only where that may be
     /// seen (it helps to compare with what the server computed).
-    pub fn string_to_sign(
-        &self,
-        method: &str,
-        url: &str,
-        timestamp: u64,
-        nonce: &str,
-        body: Option<&[u8]>,
-    ) -> String {
+    pub fn string_to_sign(&self, method: &str, url: &str, timestamp: u64, nonce: &str) -> String {
         let mut text = String::with_capacity(160 + url.len() * 2);
         text.push_str(self.app_id.expose_secret());
         text.push_str(method);
         text.push_str(&url_encode(&url.to_lowercase()));
         text.push_str(&timestamp.to_string());
         text.push_str(nonce);
-        if let Some(body) = body {
-            text.push_str(&BASE64.encode(Md5::digest(body)));
-        }
         text
     }
 
     /// The base64 signature of one request.
-    pub fn signature(
-        &self,
-        method: &str,
-        url: &str,
-        timestamp: u64,
-        nonce: &str,
-        body: Option<&[u8]>,
-    ) -> String {
+    pub fn signature(&self, method: &str, url: &str, timestamp: u64, nonce: &str) -> String {
         BASE64.encode(
-            self.mac_of(method, url, timestamp, nonce, body)
+            self.mac_of(method, url, timestamp, nonce)
                 .finalize()
                 .into_bytes(),
         )
@@ -148,13 +129,12 @@ impl NtcSigner {
         url: &str,
         timestamp: u64,
         nonce: &str,
-        body: Option<&[u8]>,
         signature: &str,
     ) -> bool {
         let Ok(claimed) = BASE64.decode(signature) else {
             return false;
         };
-        self.mac_of(method, url, timestamp, nonce, body)
+        self.mac_of(method, url, timestamp, nonce)
             .verify_slice(&claimed)
             .is_ok()
     }
@@ -170,41 +150,27 @@ impl NtcSigner {
     }
 
     /// The whole `Authorization` value: `ntc {AppID}:{Signature}:{Nonce}:{Timestamp}`.
-    pub fn authorization(
-        &self,
-        method: &str,
-        url: &str,
-        timestamp: u64,
-        nonce: &str,
-        body: Option<&[u8]>,
-    ) -> String {
+    pub fn authorization(&self, method: &str, url: &str, timestamp: u64, nonce: &str) -> String {
         format!(
             "ntc {}:{}:{nonce}:{timestamp}",
             self.app_id.expose_secret(),
-            self.signature(method, url, timestamp, nonce, body)
+            self.signature(method, url, timestamp, nonce)
         )
     }
 
     /// The keyed HMAC fed with the text to sign.
-    fn mac_of(
-        &self,
-        method: &str,
-        url: &str,
-        timestamp: u64,
-        nonce: &str,
-        body: Option<&[u8]>,
-    ) -> Hmac<Sha256> {
+    fn mac_of(&self, method: &str, url: &str, timestamp: u64, nonce: &str) -> Hmac<Sha256> {
         let mut mac = self.mac.clone();
         mac.update(
-            self.string_to_sign(method, url, timestamp, nonce, body)
+            self.string_to_sign(method, url, timestamp, nonce)
                 .as_bytes(),
         );
         mac
     }
 
     /// [`NtcSigner::authorization`] with the current time and a fresh nonce.
-    pub fn authorization_now(&self, method: &str, url: &str, body: Option<&[u8]>) -> String {
-        self.authorization(method, url, unix_now(), &new_nonce(), body)
+    pub fn authorization_now(&self, method: &str, url: &str) -> String {
+        self.authorization(method, url, unix_now(), &new_nonce())
     }
 }
 
@@ -263,15 +229,15 @@ mod tests {
         let url = "https://claimsapi.cervey.com/api/company";
         let (ts, nonce) = (1527025062, "7ca9e83609f74bdcbf3199d6c410fff5");
         assert_eq!(
-            signer.string_to_sign("GET", url, ts, nonce, None),
+            signer.string_to_sign("GET", url, ts, nonce),
             "0F4575AB5CDE496E96A2C8CEC4AEFE57C82C007A29974A8E8D4335F70CC140F9GEThttps%3a%2f%2fclaimsapi.cervey.com%2fapi%2fcompany15270250627ca9e83609f74bdcbf3199d6c410fff5"
         );
         assert_eq!(
-            signer.signature("GET", url, ts, nonce, None),
+            signer.signature("GET", url, ts, nonce),
             "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ="
         );
         assert_eq!(
-            signer.authorization("GET", url, ts, nonce, None),
+            signer.authorization("GET", url, ts, nonce),
             format!("ntc {APP_ID}:xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=:{nonce}:{ts}")
         );
     }
@@ -282,10 +248,10 @@ mod tests {
         let url = "https://claimsapi.cervey.com/api/company";
         let (ts, nonce) = (1527025062, "7ca9e83609f74bdcbf3199d6c410fff5");
         let good = "xwKZQDUcZzov5NCjqChbx8/k0ggp4j9tR1pN1Why4fQ=";
-        assert!(signer.verify("GET", url, ts, nonce, None, good));
-        assert!(!signer.verify("GET", url, ts + 1, nonce, None, good));
-        assert!(!signer.verify("POST", url, ts, nonce, None, good));
-        assert!(!signer.verify("GET", url, ts, nonce, None, "not base64"));
+        assert!(signer.verify("GET", url, ts, nonce, good));
+        assert!(!signer.verify("GET", url, ts + 1, nonce, good));
+        assert!(!signer.verify("POST", url, ts, nonce, good));
+        assert!(!signer.verify("GET", url, ts, nonce, "not base64"));
         assert!(signer.is_app_id(APP_ID));
         assert!(!signer.is_app_id(&APP_ID[1..]));
         assert!(!signer.is_app_id(&APP_ID.to_lowercase()));
@@ -312,14 +278,6 @@ mod tests {
         for (input, want) in table {
             assert_eq!(url_encode(input), want, "{input:?}");
         }
-    }
-
-    #[test]
-    fn a_body_adds_its_md5() {
-        let signer = NtcSigner::new(APP_ID, API_KEY).unwrap();
-        let text = signer.string_to_sign("POST", "https://x/api/a", 1, "n", Some(b"{}"));
-        // base64(MD5("{}")) = mZFLkyvTelC5g8XnyQrpOw==
-        assert!(text.ends_with("1nmZFLkyvTelC5g8XnyQrpOw=="), "{text}");
     }
 
     #[test]

@@ -11,15 +11,8 @@ pub(crate) mod money {
     use super::*;
 
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
-        // The client decodes from borrowed input and can borrow the number's text; any other
-        // input (a `Value`, a reader) gets a copy. A benefit check holds about a hundred
-        // amounts: the copies were a third of its decode.
-        let parsed = if crate::transport::input_is_borrowed() {
-            parse(<&RawValue>::deserialize(d)?.get())
-        } else {
-            parse(Box::<RawValue>::deserialize(d)?.get())
-        };
-        parsed.map_err(serde::de::Error::custom)
+        // The number's own text, whatever the input (a body, a `Value`, a reader).
+        parse(Box::<RawValue>::deserialize(d)?.get()).map_err(serde::de::Error::custom)
     }
 
     pub(crate) fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
@@ -51,11 +44,7 @@ pub(crate) mod money_option {
     pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Decimal>, D::Error> {
-        let parsed = if crate::transport::input_is_borrowed() {
-            Option::<&RawValue>::deserialize(d)?.map(|raw| money::parse(raw.get()))
-        } else {
-            Option::<Box<RawValue>>::deserialize(d)?.map(|raw| money::parse(raw.get()))
-        };
+        let parsed = Option::<Box<RawValue>>::deserialize(d)?.map(|raw| money::parse(raw.get()));
         parsed.transpose().map_err(serde::de::Error::custom)
     }
 

@@ -181,14 +181,12 @@ impl CerveyHandler {
             absolute.push('?');
             absolute.push_str(query);
         }
-        let body = (!request.body.is_empty()).then_some(request.body.as_slice());
         let valid = self.signer.is_app_id(app_id)
             & self.signer.verify(
                 request.method.as_str(),
                 &absolute,
                 timestamp,
                 nonce,
-                body,
                 signature,
             );
         // A nonce counts as used once a correctly signed request carried it.

@@ -11,6 +11,8 @@ use wiremock::{Mock, MockServer, Request};
 
 use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
 use crate::macros::WireEnum;
+use crate::opendental::rules;
+use crate::opendental::wire::money;
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCatNum,
     CoverageLevel, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
@@ -450,23 +452,23 @@ fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String
         row.cov_cat_num = u64::try_from(c).ok().filter(|c| *c > 0).map(CovCatNum::new);
     }
     if let Some(p) = int(map, "Percent")? {
-        row.percent = match p {
-            -1 => None,
-            0..=100 => Some(p as u8),
+        row.percent = match u8::try_from(p) {
+            _ if p == -1 => None,
+            Ok(p) if p <= rules::MAX_PERCENT => Some(p),
             _ => return Err(bad("Percent must be between 0 and 100.")),
         };
     }
     if let Some(value) = map.get("MonetaryAmt") {
         let amount = value
             .as_f64()
-            .and_then(|f| f.to_string().parse::<Decimal>().ok())
+            .and_then(money::from_wire)
             .ok_or_else(|| bad("MonetaryAmt is invalid."))?;
         row.monetary_amt = (amount != Decimal::NEGATIVE_ONE).then_some(amount);
     }
     if let Some(q) = int(map, "Quantity")? {
         row.quantity = u8::try_from(q)
             .ok()
-            .filter(|q| *q <= 100)
+            .filter(|q| *q <= rules::MAX_QUANTITY)
             .ok_or_else(|| bad("Quantity must be between 0 and 100."))?;
     }
     // CodeNum wins over procCode when both are sent.
@@ -491,27 +493,24 @@ fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String
     Ok(())
 }
 
-/// The documented rules on the row as it would be stored, given the fields the body sent.
+/// The documented rules on the row as it would be stored, given the fields the body sent: the
+/// same rules the client's validator reads (`opendental::rules`), in Open Dental's words.
 // Only TreatArea (od-25-3) is judged by what was sent.
 #[cfg_attr(not(feature = "od-25-3"), allow(unused_variables))]
 fn check(row: &Benefit, sent: &Map<String, Value>) -> Result<(), (u16, String)> {
-    if row.percent.is_some() && row.benefit_type != BenefitType::CoInsurance {
+    if row.percent.is_some() && !rules::percent_allowed(Some(&row.benefit_type)) {
         return Err(bad("Percent is only allowed for CoInsurance benefits."));
     }
-    if row.benefit_type == BenefitType::WaitingPeriod
-        && !matches!(
-            row.quantity_qualifier,
-            QuantityQualifier::Months | QuantityQualifier::Years
-        )
-    {
+    if !rules::waiting_period_qualifier_ok(Some(&row.benefit_type), Some(&row.quantity_qualifier)) {
         return Err(bad(
             "QuantityQualifier must be Months or Years for a WaitingPeriod.",
         ));
     }
-    if row.quantity_qualifier == QuantityQualifier::AgeLimit && row.quantity == 0 {
+    if !rules::age_limit_quantity_ok(Some(&row.quantity_qualifier), Some(row.quantity)) {
         return Err(bad("Quantity must be greater than 0 for an AgeLimit."));
     }
-    if row.cov_cat_num.is_some() && (row.code_num.is_some() || row.proc_code.is_some()) {
+    if !rules::code_allowed(row.cov_cat_num) && (row.code_num.is_some() || row.proc_code.is_some())
+    {
         return Err(bad(
             "CodeNum and procCode are only allowed when CovCatNum is 0.",
         ));

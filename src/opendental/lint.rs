@@ -6,7 +6,9 @@ use std::fmt;
 use rust_decimal::Decimal;
 
 use super::model::BenefitType;
-use super::request::{BenefitUpdate, NewBenefit, Patch};
+use super::patch::Patch;
+use super::request::{BenefitUpdate, NewBenefit};
+use super::rules::AMOUNT_TYPES;
 use super::wire::money::exact_as_double;
 
 /// One piece of advice on a request: the field, as the API names it, and what may not be what
@@ -26,12 +28,6 @@ impl fmt::Display for Advisory {
     }
 }
 
-const AMOUNT_TYPES: [BenefitType; 3] = [
-    BenefitType::CoPayment,
-    BenefitType::Limitations,
-    BenefitType::Deductible,
-];
-
 #[derive(Default)]
 struct Notes(Vec<Advisory>);
 
@@ -44,7 +40,36 @@ impl Notes {
     }
 }
 
-pub(crate) fn new_benefit(b: &NewBenefit) -> Vec<Advisory> {
+impl NewBenefit {
+    /// Advice on what the server accepts but may not do what was meant: MonetaryAmt on a type
+    /// that ignores it, a negative amount, an amount a double cannot store exactly, a frequency
+    /// limitation with neither a code group nor a code, a key of 0, a blank procCode. Advice
+    /// never blocks [`BenefitsClient::create`](super::BenefitsClient::create); it is not
+    /// logged either: call this where you want it.
+    ///
+    /// ```
+    /// use benefits_sdk::opendental::{CoverageLevel, NewBenefit, PlanNum};
+    /// use rust_decimal::Decimal;
+    ///
+    /// let odd = NewBenefit::deductible(PlanNum::new(12), CoverageLevel::Individual, Decimal::new(-5, 0));
+    /// assert!(odd.validate().is_ok());
+    /// assert_eq!(odd.lint()[0].field, "MonetaryAmt");
+    /// ```
+    pub fn lint(&self) -> Vec<Advisory> {
+        new_benefit(self)
+    }
+}
+
+impl BenefitUpdate {
+    /// Advice on what the server accepts but may not do what was meant (see
+    /// [`NewBenefit::lint`]); it never blocks
+    /// [`BenefitsClient::update`](super::BenefitsClient::update).
+    pub fn lint(&self) -> Vec<Advisory> {
+        update(self)
+    }
+}
+
+fn new_benefit(b: &NewBenefit) -> Vec<Advisory> {
     let mut n = Notes::default();
     if let Some(a) = &b.monetary_amt {
         amount(&mut n, a, Some(&b.benefit_type));
@@ -70,7 +95,7 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Vec<Advisory> {
     n.0
 }
 
-pub(crate) fn update(u: &BenefitUpdate) -> Vec<Advisory> {
+fn update(u: &BenefitUpdate) -> Vec<Advisory> {
     let mut n = Notes::default();
     if let Patch::Set(a) = &u.monetary_amt {
         amount(&mut n, a, u.benefit_type.as_ref());

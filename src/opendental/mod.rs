@@ -12,9 +12,11 @@
 mod client;
 mod lint;
 mod model;
+mod patch;
 mod request;
+pub(crate) mod rules;
 mod validate;
-mod wire;
+pub(crate) mod wire;
 
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
 pub use lint::Advisory;
@@ -26,6 +28,7 @@ pub use model::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum,
     QuantityQualifier, TimePeriod,
 };
+pub use patch::Patch;
 pub use request::{
-    BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, Patch, WaitingUnit,
+    BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };

@@ -55,8 +55,10 @@ wire_enum!(
 
 wire_enum!(
     /// Who a benefit applies to (`benefit.CoverageLevel`).
+    #[derive(Default)]
     CoverageLevel {
         /// Neither: per procedure (frequency and age limits, coinsurance).
+        #[default]
         None,
         /// Each covered person.
         Individual,
@@ -67,8 +69,10 @@ wire_enum!(
 
 wire_enum!(
     /// The period a benefit counts over (`benefit.TimePeriod`).
+    #[derive(Default)]
     TimePeriod {
         /// No period.
+        #[default]
         None,
         /// The plan's benefit year, which renews in the plan's `MonthRenew`.
         ServiceYear,
@@ -85,8 +89,10 @@ wire_enum!(
 
 wire_enum!(
     /// What `Quantity` counts (`benefit.QuantityQualifier`).
+    #[derive(Default)]
     QuantityQualifier {
         /// Nothing.
+        #[default]
         None,
         /// Procedures.
         NumberOfServices,
@@ -104,8 +110,10 @@ wire_enum!(
 #[cfg(feature = "od-25-3")]
 wire_enum!(
     /// The area a frequency limitation counts per (`benefit.TreatArea`, Open Dental 25.3.7).
+    #[derive(Default)]
     TreatArea {
         /// The procedure's own treatment area (the default).
+        #[default]
         None,
         /// Per surface.
         Surf,
@@ -123,19 +131,6 @@ wire_enum!(
         ToothRange,
     }
 );
-
-macro_rules! default_none {
-    ($($t:ident),+) => {$(
-        impl Default for $t {
-            fn default() -> Self {
-                $t::None
-            }
-        }
-    )+};
-}
-default_none!(CoverageLevel, TimePeriod, QuantityQualifier);
-#[cfg(feature = "od-25-3")]
-default_none!(TreatArea);
 
 /// One benefit row, as `GET /benefits` and friends return it.
 ///
@@ -204,72 +199,4 @@ pub struct Benefit {
     #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
     #[serde(rename = "TreatArea", default)]
     pub treat_area: TreatArea,
-}
-
-impl Benefit {
-    /// True when Open Dental treats this row as a Frequency Limitation (the rule of its
-    /// `Benefits.IsFrequencyLimitation`): Limitations, no Percent, no MonetaryAmt, CoverageLevel
-    /// None, and either Months/Years with TimePeriod None, or NumberOfServices with ServiceYear,
-    /// CalendarYear or NumberInLast12Months. Only such rows may carry a TreatArea.
-    pub fn is_frequency_limitation(&self) -> bool {
-        could_be_frequency_limitation(
-            Some(&self.benefit_type),
-            self.percent.is_some(),
-            self.monetary_amt.is_some(),
-            Some(&self.coverage_level),
-            Some(&self.quantity_qualifier),
-            Some(&self.time_period),
-        )
-    }
-
-    /// True when Open Dental treats this row as an Age Limit (its `Benefits.IsAgeLimit`): a code
-    /// group, Limitations, no Percent, no MonetaryAmt, plan level, AgeLimit with a Quantity above
-    /// 0, CoverageLevel None, and TimePeriod None or a benefit year.
-    #[cfg(feature = "od-23-2")]
-    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
-    pub fn is_age_limit(&self) -> bool {
-        self.code_group_num.is_some()
-            && self.benefit_type == BenefitType::Limitations
-            && self.percent.is_none()
-            && self.monetary_amt.is_none()
-            && self.pat_plan_num.is_none()
-            && self.quantity_qualifier == QuantityQualifier::AgeLimit
-            && self.coverage_level == CoverageLevel::None
-            && self.quantity > 0
-            && matches!(
-                self.time_period,
-                TimePeriod::None | TimePeriod::ServiceYear | TimePeriod::CalendarYear
-            )
-    }
-}
-
-/// The frequency-limitation rule on the fields that decide it, where `None` means "not known"
-/// (a new benefit that leaves TimePeriod to the server, an update that leaves a field as it is):
-/// true unless what is known rules a frequency limitation out.
-pub(crate) fn could_be_frequency_limitation(
-    benefit_type: Option<&BenefitType>,
-    has_percent: bool,
-    has_amount: bool,
-    coverage_level: Option<&CoverageLevel>,
-    qualifier: Option<&QuantityQualifier>,
-    time_period: Option<&TimePeriod>,
-) -> bool {
-    const BENEFIT_YEARS: [TimePeriod; 3] = [
-        TimePeriod::ServiceYear,
-        TimePeriod::CalendarYear,
-        TimePeriod::NumberInLast12Months,
-    ];
-    let period_is = |ok: &dyn Fn(&TimePeriod) -> bool| time_period.is_none_or(ok);
-    benefit_type.is_none_or(|t| *t == BenefitType::Limitations)
-        && !has_percent
-        && !has_amount
-        && coverage_level.is_none_or(|c| *c == CoverageLevel::None)
-        && match qualifier {
-            Some(QuantityQualifier::Months | QuantityQualifier::Years) => {
-                period_is(&|p| *p == TimePeriod::None)
-            }
-            Some(QuantityQualifier::NumberOfServices) => period_is(&|p| BENEFIT_YEARS.contains(p)),
-            Some(_) => false,
-            None => period_is(&|p| *p == TimePeriod::None || BENEFIT_YEARS.contains(p)),
-        }
 }

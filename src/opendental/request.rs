@@ -11,6 +11,7 @@ use super::model::{
     BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum, QuantityQualifier,
     TimePeriod,
 };
+use super::patch::{self, Patch};
 use super::wire;
 
 /// The one owner of a new benefit: a plan, or one patient's plan as an override.
@@ -90,7 +91,7 @@ pub struct NewBenefit {
     #[serde(
         rename = "MonetaryAmt",
         skip_serializing_if = "Option::is_none",
-        with = "rust_decimal::serde::float_option"
+        serialize_with = "wire::money::serialize"
     )]
     pub monetary_amt: Option<Decimal>,
     /// The period; unset lets the server choose from the plan's renewal month.
@@ -285,75 +286,6 @@ impl NewBenefit {
         self.treat_area = Some(area);
         self
     }
-
-    /// Checks every documented rule and reports all that are broken.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) listing each broken rule with its
-    /// field.
-    pub fn validate(&self) -> Result<(), crate::Error> {
-        super::validate::new_benefit(self)
-    }
-
-    /// Whether the row this creates may be a frequency limitation. An unset TimePeriod is the
-    /// server's to pick, and it picks one that fits a frequency shape; an unset
-    /// QuantityQualifier is None.
-    pub(crate) fn could_be_frequency_limitation(&self) -> bool {
-        super::model::could_be_frequency_limitation(
-            Some(&self.benefit_type),
-            self.percent.is_some(),
-            self.monetary_amt.is_some(),
-            Some(&self.coverage_level),
-            Some(&self.quantity_qualifier.clone().unwrap_or_default()),
-            self.time_period.as_ref(),
-        )
-    }
-
-    /// Advice on what the server accepts but may not do what was meant: MonetaryAmt on a type
-    /// that ignores it, a negative amount, an amount a double cannot store exactly, a frequency
-    /// limitation with neither a code group nor a code, a key of 0, a blank procCode. Advice
-    /// never blocks [`BenefitsClient::create`](super::BenefitsClient::create); it is not
-    /// logged either: call this where you want it.
-    ///
-    /// ```
-    /// use benefits_sdk::opendental::{CoverageLevel, NewBenefit, PlanNum};
-    /// use rust_decimal::Decimal;
-    ///
-    /// let odd = NewBenefit::deductible(PlanNum::new(12), CoverageLevel::Individual, Decimal::new(-5, 0));
-    /// assert!(odd.validate().is_ok());
-    /// assert_eq!(odd.lint()[0].field, "MonetaryAmt");
-    /// ```
-    pub fn lint(&self) -> Vec<super::Advisory> {
-        super::lint::new_benefit(self)
-    }
-}
-
-/// One field of an update: left as it is, emptied, or set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub enum Patch<T> {
-    /// Not sent: the server keeps the current value.
-    #[default]
-    Keep,
-    /// Sent as the API's empty value (`-1` for Percent and MonetaryAmt, `0` for a key, `""`
-    /// for procCode).
-    Clear,
-    /// Sent with this value.
-    Set(T),
-}
-
-impl<T> Patch<T> {
-    /// True for [`Patch::Keep`].
-    pub fn is_keep(&self) -> bool {
-        matches!(self, Patch::Keep)
-    }
-
-    /// The value, for [`Patch::Set`].
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Patch::Set(v) => Some(v),
-            _ => None,
-        }
-    }
 }
 
 /// A partial update for `PUT /benefits/{BenefitNum}`: only fields set here are sent; the server
@@ -374,7 +306,7 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "CovCatNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::fk"
+        serialize_with = "patch::wire::fk"
     )]
     pub cov_cat_num: Patch<CovCatNum>,
     /// What the benefit says.
@@ -384,14 +316,14 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "Percent",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::percent"
+        serialize_with = "patch::wire::percent"
     )]
     pub percent: Patch<u8>,
     /// MonetaryAmt (`Clear` sends -1).
     #[serde(
         rename = "MonetaryAmt",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::money"
+        serialize_with = "patch::wire::money"
     )]
     pub monetary_amt: Patch<Decimal>,
     /// TimePeriod.
@@ -407,14 +339,14 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "CodeNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::fk"
+        serialize_with = "patch::wire::fk"
     )]
     pub code_num: Patch<CodeNum>,
     /// The procedure code's text (`Clear` sends "").
     #[serde(
         rename = "procCode",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::string"
+        serialize_with = "patch::wire::string"
     )]
     pub proc_code: Patch<String>,
     /// CoverageLevel.
@@ -427,7 +359,7 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "CodeGroupNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "wire::patch::fk"
+        serialize_with = "patch::wire::fk"
     )]
     pub code_group_num: Patch<CodeGroupNum>,
     /// The treatment area; only on a frequency limitation. Open Dental 25.3.7.
@@ -437,57 +369,101 @@ pub struct BenefitUpdate {
     pub treat_area: Option<TreatArea>,
 }
 
-// The attributes passed in are cfgs only; the docs are made from the field's name.
-macro_rules! patch_setters {
-    ($($(#[$m:meta])* $field:ident, $clear:ident: $t:ty;)+) => {$(
-        #[doc = concat!("Sets `", stringify!($field), "`.")]
-        $(#[$m])*
-        pub fn $field(mut self, value: $t) -> Self {
-            self.$field = Patch::Set(value);
-            self
-        }
-
-        #[doc = concat!("Empties `", stringify!($field), "` (sends the API's empty value).")]
-        $(#[$m])*
-        pub fn $clear(mut self) -> Self {
-            self.$field = Patch::Clear;
-            self
-        }
-    )+};
-}
-
-macro_rules! option_setters {
-    ($($(#[$m:meta])* $field:ident: $t:ty;)+) => {$(
-        #[doc = concat!("Sets `", stringify!($field), "`.")]
-        $(#[$m])*
-        pub fn $field(mut self, value: $t) -> Self {
-            self.$field = Some(value);
-            self
-        }
-    )+};
-}
-
 impl BenefitUpdate {
     /// An update that changes nothing yet.
     pub fn new() -> Self {
         Self::default()
     }
 
-    patch_setters! {
-        cov_cat_num, clear_cov_cat_num: CovCatNum;
-        percent, clear_percent: u8;
-        monetary_amt, clear_monetary_amt: Decimal;
-        code_num, clear_code_num: CodeNum;
-        #[cfg(feature = "od-25-3")]
-        code_group_num, clear_code_group_num: CodeGroupNum;
+    /// Sets the coverage category the benefit applies to (`CovCatNum`).
+    pub fn cov_cat_num(mut self, category: CovCatNum) -> Self {
+        self.cov_cat_num = Patch::Set(category);
+        self
     }
 
-    option_setters! {
-        benefit_type: BenefitType;
-        time_period: TimePeriod;
-        coverage_level: CoverageLevel;
-        #[cfg(feature = "od-25-3")]
-        treat_area: TreatArea;
+    /// Empties the coverage category: sends `CovCatNum` 0.
+    pub fn clear_cov_cat_num(mut self) -> Self {
+        self.cov_cat_num = Patch::Clear;
+        self
+    }
+
+    /// Sets `Percent`, 0–100; only allowed when the benefit is CoInsurance.
+    pub fn percent(mut self, percent: u8) -> Self {
+        self.percent = Patch::Set(percent);
+        self
+    }
+
+    /// Empties `Percent`: sends -1.
+    pub fn clear_percent(mut self) -> Self {
+        self.percent = Patch::Clear;
+        self
+    }
+
+    /// Sets `MonetaryAmt`, which Open Dental uses for CoPayment, Limitations and Deductible.
+    pub fn monetary_amt(mut self, amount: Decimal) -> Self {
+        self.monetary_amt = Patch::Set(amount);
+        self
+    }
+
+    /// Empties `MonetaryAmt`: sends -1.
+    pub fn clear_monetary_amt(mut self) -> Self {
+        self.monetary_amt = Patch::Clear;
+        self
+    }
+
+    /// Sets the procedure code by key (`CodeNum`); only allowed when CovCatNum is 0.
+    pub fn code_num(mut self, code: CodeNum) -> Self {
+        self.code_num = Patch::Set(code);
+        self
+    }
+
+    /// Empties the procedure code key: sends `CodeNum` 0.
+    pub fn clear_code_num(mut self) -> Self {
+        self.code_num = Patch::Clear;
+        self
+    }
+
+    /// Sets the code group (`CodeGroupNum`). Open Dental 25.3.7; the server refuses to change
+    /// it on a frequency or age limit that already has one.
+    #[cfg(feature = "od-25-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
+    pub fn code_group_num(mut self, group: CodeGroupNum) -> Self {
+        self.code_group_num = Patch::Set(group);
+        self
+    }
+
+    /// Empties the code group: sends `CodeGroupNum` 0. Open Dental 25.3.7.
+    #[cfg(feature = "od-25-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
+    pub fn clear_code_group_num(mut self) -> Self {
+        self.code_group_num = Patch::Clear;
+        self
+    }
+
+    /// Sets `BenefitType`.
+    pub fn benefit_type(mut self, benefit_type: BenefitType) -> Self {
+        self.benefit_type = Some(benefit_type);
+        self
+    }
+
+    /// Sets `TimePeriod`.
+    pub fn time_period(mut self, period: TimePeriod) -> Self {
+        self.time_period = Some(period);
+        self
+    }
+
+    /// Sets `CoverageLevel`.
+    pub fn coverage_level(mut self, level: CoverageLevel) -> Self {
+        self.coverage_level = Some(level);
+        self
+    }
+
+    /// Sets `TreatArea`; only allowed on a frequency limitation. Open Dental 25.3.7.
+    #[cfg(feature = "od-25-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
+    pub fn treat_area(mut self, area: TreatArea) -> Self {
+        self.treat_area = Some(area);
+        self
     }
 
     /// Sets the procedure code by its text, e.g. `D1110`.
@@ -513,21 +489,6 @@ impl BenefitUpdate {
     pub fn quantity_only(mut self, quantity: u8) -> Self {
         self.quantity = Some(quantity);
         self
-    }
-
-    /// Checks the documented rules on what this update sets, and reports all that are broken.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) listing each broken rule.
-    pub fn validate(&self) -> Result<(), crate::Error> {
-        super::validate::update(self)
-    }
-
-    /// Advice on what the server accepts but may not do what was meant (see
-    /// [`NewBenefit::lint`]); it never blocks
-    /// [`BenefitsClient::update`](super::BenefitsClient::update).
-    pub fn lint(&self) -> Vec<super::Advisory> {
-        super::lint::update(self)
     }
 }
 

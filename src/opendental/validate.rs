@@ -2,17 +2,35 @@
 //! broken rule is reported, each with the field's wire name. Nothing here is stricter than the
 //! server: what the documentation does not forbid is sent, and sanity advice lives in `lint`.
 
-#[cfg(feature = "od-25-3")]
-use super::model::could_be_frequency_limitation;
 use super::model::{BenefitType, QuantityQualifier};
-use super::request::{BenefitUpdate, NewBenefit, Owner, Patch};
+use super::patch::Patch;
+use super::request::{BenefitUpdate, NewBenefit, Owner};
+use super::rules::{self, MAX_PERCENT, MAX_QUANTITY};
 use crate::error::{Error, Violations};
 use crate::macros::WireEnum;
 
-const MAX_PERCENT: u8 = 100;
-const MAX_QUANTITY: u8 = 100;
+impl NewBenefit {
+    /// Checks every documented rule and reports all that are broken.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) listing each broken rule with its
+    /// field.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        new_benefit(self)
+    }
+}
 
-pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
+impl BenefitUpdate {
+    /// Checks the documented rules on what this update sets, and reports all that are broken.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) listing each broken rule.
+    pub fn validate(&self) -> Result<(), crate::Error> {
+        update(self)
+    }
+}
+
+fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     let mut v = Violations::default();
     match b.owner {
         Owner::Plan(p) => key(&mut v, "PlanNum", p.get()),
@@ -31,7 +49,7 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     quantity(&mut v, Some(&qualifier), Some(b.quantity.unwrap_or(0)));
     codes_without_category(
         &mut v,
-        b.cov_cat_num.is_some_and(|c| c.get() != 0),
+        !rules::code_allowed(b.cov_cat_num),
         b.code_num.is_some(),
         b.proc_code.is_some(),
     );
@@ -43,7 +61,7 @@ pub(crate) fn new_benefit(b: &NewBenefit) -> Result<(), Error> {
     v.into_result()
 }
 
-pub(crate) fn update(u: &BenefitUpdate) -> Result<(), Error> {
+fn update(u: &BenefitUpdate) -> Result<(), Error> {
     let mut v = Violations::default();
     if *u == BenefitUpdate::default() {
         v.push("body", "an update must set at least one field");
@@ -63,7 +81,7 @@ pub(crate) fn update(u: &BenefitUpdate) -> Result<(), Error> {
     quantity(&mut v, u.quantity_qualifier.as_ref(), u.quantity);
     codes_without_category(
         &mut v,
-        matches!(u.cov_cat_num, Patch::Set(c) if c.get() != 0),
+        !rules::code_allowed(u.cov_cat_num.value().copied()),
         matches!(u.code_num, Patch::Set(_)),
         matches!(u.proc_code, Patch::Set(_)),
     );
@@ -72,7 +90,7 @@ pub(crate) fn update(u: &BenefitUpdate) -> Result<(), Error> {
         known(&mut v, "TreatArea", Some(area));
         treat_area(
             &mut v,
-            could_be_frequency_limitation(
+            rules::could_be_frequency_limitation(
                 u.benefit_type.as_ref(),
                 matches!(u.percent, Patch::Set(_)),
                 matches!(u.monetary_amt, Patch::Set(_)),
@@ -108,7 +126,7 @@ fn percent(v: &mut Violations, p: u8, benefit_type: Option<&BenefitType>) {
     if p > MAX_PERCENT {
         v.push("Percent", format!("must be between 0 and 100, got {p}"));
     }
-    if benefit_type.is_some_and(|t| *t != BenefitType::CoInsurance) {
+    if !rules::percent_allowed(benefit_type) {
         v.push("Percent", "only allowed when BenefitType is CoInsurance");
     }
 }
@@ -118,10 +136,7 @@ fn waiting_period(
     benefit_type: Option<&BenefitType>,
     qualifier: Option<&QuantityQualifier>,
 ) {
-    if benefit_type == Some(&BenefitType::WaitingPeriod)
-        && qualifier
-            .is_some_and(|q| !matches!(q, QuantityQualifier::Months | QuantityQualifier::Years))
-    {
+    if !rules::waiting_period_qualifier_ok(benefit_type, qualifier) {
         v.push(
             "QuantityQualifier",
             "must be Months or Years when BenefitType is WaitingPeriod",
@@ -133,7 +148,7 @@ fn quantity(v: &mut Violations, qualifier: Option<&QuantityQualifier>, quantity:
     if let Some(q) = quantity.filter(|q| *q > MAX_QUANTITY) {
         v.push("Quantity", format!("must be between 0 and 100, got {q}"));
     }
-    if qualifier == Some(&QuantityQualifier::AgeLimit) && quantity == Some(0) {
+    if !rules::age_limit_quantity_ok(qualifier, quantity) {
         v.push(
             "Quantity",
             "must be greater than 0 when QuantityQualifier is AgeLimit",

@@ -53,9 +53,30 @@ pub(crate) mod percent {
     }
 }
 
-/// MonetaryAmt: a double on the wire, `-1` ⇄ `None`, a decimal here.
+/// MonetaryAmt: a double on the wire, `-1` ⇄ `None`, a decimal here. The one conversion each
+/// way: [`money::from_wire`] and [`money::to_wire`].
 pub(crate) mod money {
     use super::*;
+
+    /// The decimal a double from Open Dental means: its shortest round-trip text (`499.99`, not
+    /// 499.990000000000009…), which is the amount Open Dental stored. `None` for a double no
+    /// decimal can hold.
+    pub(crate) fn from_wire(v: f64) -> Option<Decimal> {
+        // Rust prints a double as the shortest text that reads back to it, never in exponent
+        // form.
+        v.to_string().parse().ok()
+    }
+
+    /// The double sent for an amount. Exact for every amount [`exact_as_double`] accepts.
+    pub(crate) fn to_wire(d: &Decimal) -> f64 {
+        // `to_f64` is total for Decimal (its range fits in f64).
+        d.to_f64().unwrap_or(f64::NAN)
+    }
+
+    /// True when the amount survives the trip through a double unchanged.
+    pub(crate) fn exact_as_double(d: &Decimal) -> bool {
+        from_wire(to_wire(d)) == Some(*d)
+    }
 
     pub(crate) fn serialize<S: Serializer>(v: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(v.as_ref().map_or(-1.0, to_wire))
@@ -74,14 +95,9 @@ pub(crate) mod money {
                 if v == -1.0 {
                     return Ok(None);
                 }
-                // The double's shortest round-trip text is the amount Open Dental stored
-                // (`499.99`, not 499.990000000000009…), formatted on the stack.
-                let mut buf = zmij::Buffer::new();
-                let text = buf.format_finite(v);
-                text.parse::<Decimal>()
-                    .or_else(|_| Decimal::from_scientific(text))
+                from_wire(v)
                     .map(Some)
-                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Float(v), &self))
+                    .ok_or_else(|| E::custom("MonetaryAmt is out of a decimal's range"))
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Self::Value, E> {
                 Ok((v != -1).then(|| Decimal::from(v)))
@@ -91,20 +107,6 @@ pub(crate) mod money {
             }
         }
         d.deserialize_any(V)
-    }
-
-    /// The double sent for an amount. Exact for every amount that passes validation.
-    pub(crate) fn to_wire(d: &Decimal) -> f64 {
-        // `to_f64` is total for Decimal (its range fits in f64).
-        d.to_f64().unwrap_or(f64::NAN)
-    }
-
-    /// True when the amount survives the trip through a double unchanged: serde_json prints a
-    /// double by its shortest round-trip form, which is what Open Dental parses.
-    pub(crate) fn exact_as_double(d: &Decimal) -> bool {
-        d.to_f64()
-            .and_then(|f| f.to_string().parse::<Decimal>().ok())
-            .is_some_and(|back| back == *d)
     }
 }
 
@@ -184,55 +186,6 @@ pub(crate) mod datetime {
         };
         chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?
             .and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
-    }
-}
-
-/// The fields of a partial update: `Clear` sends the API's empty value.
-pub(crate) mod patch {
-    use super::*;
-    use crate::opendental::request::Patch;
-    use serde::Serialize;
-
-    fn either<S: Serializer, T>(
-        v: &Patch<T>,
-        s: S,
-        set: impl FnOnce(&T, S) -> Result<S::Ok, S::Error>,
-        clear: impl FnOnce(S) -> Result<S::Ok, S::Error>,
-    ) -> Result<S::Ok, S::Error> {
-        match v {
-            Patch::Set(value) => set(value, s),
-            // `Keep` is skipped before serializing; were it not, empty is the safe reading.
-            Patch::Clear | Patch::Keep => clear(s),
-        }
-    }
-
-    pub(crate) fn percent<S: Serializer>(v: &Patch<u8>, s: S) -> Result<S::Ok, S::Error> {
-        either(v, s, |p, s| p.serialize(s), |s| s.serialize_i64(-1))
-    }
-
-    pub(crate) fn money<S: Serializer>(v: &Patch<Decimal>, s: S) -> Result<S::Ok, S::Error> {
-        either(
-            v,
-            s,
-            |d, s| s.serialize_f64(money::to_wire(d)),
-            |s| s.serialize_f64(-1.0),
-        )
-    }
-
-    pub(crate) fn fk<S: Serializer, T: Copy + Into<u64>>(
-        v: &Patch<T>,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        either(
-            v,
-            s,
-            |id, s| s.serialize_u64((*id).into()),
-            |s| s.serialize_u64(0),
-        )
-    }
-
-    pub(crate) fn string<S: Serializer>(v: &Patch<String>, s: S) -> Result<S::Ok, S::Error> {
-        either(v, s, |t, s| s.serialize_str(t), |s| s.serialize_str(""))
     }
 }
 
