@@ -21,7 +21,7 @@ fn decode_pages(c: &mut Criterion) {
         // As the client decodes a response (the copy into `Bytes` included), and as a caller's
         // own `serde_json::from_slice` does.
         group.bench_with_input(BenchmarkId::new("sdk_client", rows), &body, |b, body| {
-            b.iter(|| benefits_sdk::__fuzz::decode_benefits(black_box(body)).unwrap())
+            b.iter(|| benefits_sdk::opendental::Benefit::page_from_json(black_box(body)).unwrap())
         });
         group.bench_with_input(
             BenchmarkId::new("sdk_from_slice", rows),
@@ -50,7 +50,7 @@ fn decode_check(c: &mut Criterion) {
     let body = fixture("benefitcheck_sample.json").into_bytes();
     let mut group = c.benchmark_group("decode_benefit_check");
     group.bench_function("sdk_client", |b| {
-        b.iter(|| benefits_sdk::__fuzz::decode_benefit_check(black_box(&body)).unwrap())
+        b.iter(|| benefits_sdk::cervey::BenefitCheck::from_json(black_box(&body)).unwrap())
     });
     group.bench_function("sdk_from_slice", |b| {
         b.iter(|| serde_json::from_slice::<BenefitCheck>(black_box(&body)).unwrap())

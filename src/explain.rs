@@ -152,4 +152,30 @@ mod tests {
         assert_eq!(got.chars().count(), 301);
         assert!(got.ends_with('…'));
     }
+
+    // The error-body property tests (they were in tests/reliability_decoders.rs, through a
+    // test-only entry point that is now gone from the public API).
+    mod properties {
+        use super::explain;
+        use proptest::collection::vec;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            #[test]
+            fn arbitrary_bytes_never_panic_and_stay_short(bytes in vec(any::<u8>(), 0..512)) {
+                if let Some(text) = explain(&bytes) {
+                    prop_assert!(text.chars().count() <= 301);
+                }
+            }
+
+            #[test]
+            fn error_bodies_never_panic(text in "(<html>|<title>|</title>|<script>|\\{\"Message\":|\"|[^<>]){0,64}") {
+                if let Some(line) = explain(text.as_bytes()) {
+                    prop_assert!(!line.contains('\n'));
+                }
+            }
+        }
+    }
 }

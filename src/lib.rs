@@ -74,33 +74,14 @@ pub use retry::RetryPolicy;
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-/// Entry points for the fuzz targets in `fuzz/` and the property tests: the crate's own
-/// decoders, as the clients call them. Not part of the API; may change in any release.
+/// The entry point of the `explain_error_body` fuzz target in `fuzz/`, which `cargo fuzz`
+/// builds with `--cfg fuzzing`. Not part of the API. The decoders are fuzzed through the public
+/// `Benefit::from_json`, `Benefit::page_from_json` and `BenefitCheck::from_json`.
+#[cfg(fuzzing)]
 #[doc(hidden)]
 pub mod __fuzz {
-    use bytes::Bytes;
-
-    use crate::Error;
-    use crate::cervey::BenefitCheck;
-    use crate::opendental::Benefit;
-
     /// The explanation an error body gives (as in [`crate::ApiError::message`]).
     pub fn explain_error_body(body: &[u8]) -> Option<String> {
         crate::explain::explain(body)
-    }
-
-    /// Decodes a `GET /benefits` page as the client does.
-    pub fn decode_benefits(body: &[u8]) -> Result<Vec<Benefit>, Error> {
-        crate::transport::decode("fuzz", Bytes::copy_from_slice(body))
-    }
-
-    /// Decodes one benefit as the client does.
-    pub fn decode_benefit(body: &[u8]) -> Result<Benefit, Error> {
-        crate::transport::decode("fuzz", Bytes::copy_from_slice(body))
-    }
-
-    /// Decodes a benefit check as the client does.
-    pub fn decode_benefit_check(body: &[u8]) -> Result<BenefitCheck, Error> {
-        crate::transport::decode("fuzz", Bytes::copy_from_slice(body))
     }
 }

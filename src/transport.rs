@@ -139,8 +139,8 @@ pub(crate) struct Reply {
 impl Reply {
     /// Decodes the body. For a write the error says its outcome is unknown: the server applied
     /// it, and the caller cannot tell what it made.
-    pub(crate) fn decode<T: DeserializeOwned>(self, route: &str) -> Result<T, Error> {
-        decode(route, self.body).map_err(|e| match e {
+    pub(crate) fn decode<T: DeserializeOwned>(self, route: &str, forms: Forms) -> Result<T, Error> {
+        decode(route, self.body, forms).map_err(|e| match e {
             Error::Decode(mut d) => {
                 d.outcome_unknown = self.is_write;
                 Error::Decode(d)
@@ -566,6 +566,10 @@ fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+/// What a field of an API's responses holds, by its wire name, for decode errors: a
+/// description of the form, never a value.
+pub(crate) type Forms = fn(&str) -> Option<&'static str>;
+
 /// Decodes a JSON body. The fast path decodes directly; only on failure is the body decoded
 /// again with path tracking, so success pays nothing for the error's JSON path.
 ///
@@ -573,7 +577,11 @@ fn ms(d: Duration) -> u64 {
 /// skips the check it otherwise repeats on every string and every borrowed number: the body
 /// check is word-at-a-time over ASCII and cost less than those repeats (callgrind, a benefit
 /// check). A body that is not UTF-8 goes to the byte reader, which says where it breaks.
-pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T, Error> {
+pub(crate) fn decode<T: DeserializeOwned>(
+    route: &str,
+    body: Bytes,
+    forms: Forms,
+) -> Result<T, Error> {
     let fast = match std::str::from_utf8(&body) {
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(&body),
@@ -583,12 +591,13 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T,
         Err(first) => {
             let mut de = serde_json::Deserializer::from_slice(&body);
             let (path, reason) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-                Err(e) => (
-                    e.path().to_string(),
-                    redact_values(&e.into_inner().to_string()),
-                ),
+                Err(e) => {
+                    let path = e.path().to_string();
+                    let reason = reason(e.inner(), &path, forms);
+                    (path, reason)
+                }
                 // Cannot differ from the first pass; keep its error if it somehow does.
-                Ok(_) => (".".to_owned(), first.to_string()),
+                Ok(_) => (".".to_owned(), reason(&first, ".", forms)),
             };
             Err(Error::Decode(Box::new(DecodeError::new(
                 route.to_owned(),
@@ -600,41 +609,26 @@ pub(crate) fn decode<T: DeserializeOwned>(route: &str, body: Bytes) -> Result<T,
     }
 }
 
-/// serde names the offending value in its messages (`invalid type: string "…"`, `integer
-/// `…``); the value came from the body and may be patient or member data, so it is cut out.
-/// Field and variant names, which are the API's, stay.
-fn redact_values(message: &str) -> String {
-    const VALUE_KINDS: [&str; 3] = ["integer `", "floating point `", "character `"];
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    loop {
-        let quote = rest.find('"');
-        let tick = VALUE_KINDS
-            .iter()
-            .filter_map(|k| rest.find(k).map(|i| (i + k.len() - 1, '`')))
-            .min();
-        let (start, close) = match (quote, tick) {
-            (Some(q), Some((t, _))) if t < q => (t, '`'),
-            (Some(q), _) => (q, '"'),
-            (None, Some((t, _))) => (t, '`'),
-            (None, None) => break,
-        };
-        out.push_str(&rest[..=start]);
-        out.push('…');
-        let after = &rest[start + 1..];
-        match after.find(close) {
-            Some(end) => {
-                out.push(close);
-                rest = &after[end + 1..];
-            }
-            None => {
-                rest = "";
-                break;
-            }
-        }
+/// Why a body did not decode, built from serde_json's category of the error, its position and
+/// what the field at `path` should hold: never from serde's wording, which quotes the value
+/// (and the value came from the body: it may be patient or member data).
+fn reason(error: &serde_json::Error, path: &str, forms: Forms) -> String {
+    use serde_json::error::Category;
+    let what = match error.classify() {
+        Category::Syntax => "not valid JSON",
+        Category::Eof => "the body ends too early",
+        Category::Data => "a missing field, or a value of the wrong type or out of range",
+        Category::Io => "the body could not be read",
+    };
+    let mut reason = format!("{what} at line {}, column {}", error.line(), error.column());
+    let field = path.rsplit('.').next().unwrap_or(path);
+    if let Some(form) = forms(field).filter(|_| error.classify() == Category::Data) {
+        reason.push_str(": ");
+        reason.push_str(field);
+        reason.push_str(" holds ");
+        reason.push_str(form);
     }
-    out.push_str(rest);
-    out
+    reason
 }
 
 /// The fixed headers of a JSON API: Accept, User-Agent and, where the API wants it on every
@@ -668,23 +662,42 @@ mod tests {
 
     #[test]
     fn decode_errors_never_quote_the_value() {
-        for (message, want) in [
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Row {
+            #[serde(rename = "BenefitNum")]
+            num: u64,
+            #[serde(rename = "procCode")]
+            code: String,
+        }
+        let forms: Forms = |field| (field == "BenefitNum").then_some("a key");
+        for (body, path, want) in [
             (
-                r#"invalid type: string "Jane Doe", expected u64 at line 1 column 9"#,
-                r#"invalid type: string "…", expected u64 at line 1 column 9"#,
+                r#"{"BenefitNum": "Jane Doe", "procCode": "x"}"#,
+                "BenefitNum",
+                "a missing field, or a value of the wrong type or out of range at line 1, \
+                 column 25: BenefitNum holds a key",
             ),
             (
-                "invalid value: integer `150000`, expected u8",
-                "invalid value: integer `…`, expected u8",
+                r#"{"BenefitNum": 1, "procCode": 150000}"#,
+                "procCode",
+                "a missing field, or a value of the wrong type or out of range at line 1, \
+                 column 36",
             ),
-            (
-                "invalid type: floating point `1.5`, expected u64",
-                "invalid type: floating point `…`, expected u64",
-            ),
-            ("missing field `BenefitNum`", "missing field `BenefitNum`"),
-            ("trailing \"quote", "trailing \"…"),
+            (r#"{"BenefitNum": 1.5e3"#, "BenefitNum", ""),
+            (r#"{"BenefitNum": 1, "procCode": "Jane"#, "procCode", ""),
         ] {
-            assert_eq!(redact_values(message), want);
+            let err = decode::<Row>("GET /x", Bytes::from(body), forms).unwrap_err();
+            let Error::Decode(d) = &err else {
+                panic!("{err:?}")
+            };
+            assert_eq!(d.path, path, "{body}");
+            if !want.is_empty() {
+                assert_eq!(d.reason, want, "{body}");
+            }
+            for value in ["Jane", "150000", "1.5e3", "1500"] {
+                assert!(!err.to_string().contains(value), "{err}");
+            }
         }
     }
 

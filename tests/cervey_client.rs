@@ -632,7 +632,7 @@ async fn the_test_server_rejects_a_wrong_key() {
 fn every_way_of_decoding_agrees() {
     // The client borrows amounts from its byte slice; a Value or a reader must get the same.
     let text = fixture("benefitcheck_sample.json");
-    let by_client = benefits_sdk::__fuzz::decode_benefit_check(text.as_bytes()).unwrap();
+    let by_client = BenefitCheck::from_json(text.as_bytes()).unwrap();
     let by_value: BenefitCheck =
         serde_json::from_value(fixture_json("benefitcheck_sample.json")).unwrap();
     let by_reader: BenefitCheck = serde_json::from_reader(text.as_bytes()).unwrap();
@@ -641,7 +641,7 @@ fn every_way_of_decoding_agrees() {
     assert_eq!(by_client, by_reader);
     assert_eq!(by_client, by_str);
     let exact = r#"{"claimHistories":[],"maxOutOfPockets":[{"isPeriodMOOPMet":false,"moop":{"id":1,"groupPlanNo":2,"personAmount":0.3333333333333333333333333333,"maxOutOfPocketRates":[]}}]}"#;
-    let precise = benefits_sdk::__fuzz::decode_benefit_check(exact.as_bytes()).unwrap();
+    let precise = BenefitCheck::from_json(exact.as_bytes()).unwrap();
     assert_eq!(
         precise.max_out_of_pockets[0]
             .moop

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|body: &[u8]| {
-    if let Err(e) = benefits_sdk::__fuzz::decode_benefits(body) {
+    if let Err(e) = benefits_sdk::opendental::Benefit::page_from_json(body) {
         // Formatting the error must not panic either.
         let _ = e.to_string();
     }

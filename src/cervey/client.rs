@@ -13,6 +13,7 @@ use url::Url;
 use super::model::BenefitCheck;
 use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
+use super::wire;
 use crate::error::{ConfigErrorKind, Error, Violations};
 use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
 
@@ -180,7 +181,7 @@ impl BenefitCheckClient {
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
             })
             .await?
-            .decode(route)
+            .decode(route, wire::expected_form)
     }
 }
 

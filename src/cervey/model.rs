@@ -119,6 +119,19 @@ pub struct BenefitCheck {
 }
 
 impl BenefitCheck {
+    /// Decodes a benefit check from a JSON body (a stored response, say) exactly as the
+    /// client does, with the same errors.
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
+    pub fn from_json(body: &[u8]) -> Result<BenefitCheck, crate::Error> {
+        crate::transport::decode(
+            "BenefitCheck::from_json",
+            bytes::Bytes::copy_from_slice(body),
+            super::wire::expected_form,
+        )
+    }
+
     /// The claim totals for one interval, if the response has them.
     pub fn history(&self, interval: &Interval) -> Option<&ClaimHistory> {
         self.claim_histories

@@ -6,6 +6,21 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
+/// What a field of a benefit check holds, for a decode error that must not quote the value.
+/// Every amount's name ends in `Member`, `Family` or `Amount`.
+pub(crate) fn expected_form(field: &str) -> Option<&'static str> {
+    let lower = field.to_ascii_lowercase();
+    Some(match lower.as_str() {
+        "startdate" | "enddate" | "effectivestartdate" => "an ISO 8601 date-time",
+        "isperiodmoopmet" | "isperioddeductiblemet" => "true or false",
+        "id" | "groupplanno" | "maxoutofpocketno" | "deductibleno" => "a whole number",
+        f if f.ends_with("member") || f.ends_with("family") || f.ends_with("amount") => {
+            "a decimal number"
+        }
+        _ => return None,
+    })
+}
+
 /// .NET `decimal` ⇄ `Decimal`, through the number's own text: never through a binary float.
 pub(crate) mod money {
     use super::*;

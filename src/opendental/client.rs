@@ -15,6 +15,7 @@ use url::Url;
 
 use super::model::{Benefit, BenefitNum};
 use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
+use super::wire;
 use crate::error::{ConfigErrorKind, Error, PagingError, PagingErrorKind, Violations};
 use crate::throttle::Throttle;
 use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
@@ -340,7 +341,9 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<T, Error> {
-        self.send(method, route, url, body).await?.decode(route)
+        self.send(method, route, url, body)
+            .await?
+            .decode(route, wire::expected_form)
     }
 
     async fn send(

@@ -200,3 +200,30 @@ pub struct Benefit {
     #[serde(rename = "TreatArea", default)]
     pub treat_area: TreatArea,
 }
+
+impl Benefit {
+    /// Decodes one benefit from a JSON body (a `GET /benefits/{BenefitNum}` answer, a stored
+    /// response) exactly as the client does, with the same errors.
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
+    pub fn from_json(body: &[u8]) -> Result<Benefit, crate::Error> {
+        crate::transport::decode(
+            "Benefit::from_json",
+            bytes::Bytes::copy_from_slice(body),
+            super::wire::expected_form,
+        )
+    }
+
+    /// Decodes a page of benefits (a `GET /benefits` answer) exactly as the client does.
+    ///
+    /// # Errors
+    /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
+    pub fn page_from_json(body: &[u8]) -> Result<Vec<Benefit>, crate::Error> {
+        crate::transport::decode(
+            "Benefit::page_from_json",
+            bytes::Bytes::copy_from_slice(body),
+            super::wire::expected_form,
+        )
+    }
+}

@@ -12,6 +12,22 @@ pub(crate) const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 /// The zero date-time Open Dental writes for "never".
 pub(crate) const ZERO_DATETIME: &str = "0001-01-01 00:00:00";
 
+/// What a field of a benefit row holds, for a decode error that must not quote the value.
+pub(crate) fn expected_form(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "Percent" => "-1 or 0 to 100",
+        "MonetaryAmt" => "an amount, or -1 for none",
+        "SecDateTEntry" | "SecDateTEdit" => "a date-time as \"yyyy-MM-dd HH:mm:ss\"",
+        "Quantity" => "a whole number from 0 to 100",
+        "BenefitType" | "CoverageLevel" | "TimePeriod" | "QuantityQualifier" | "TreatArea" => {
+            "a name, as a string"
+        }
+        "procCode" => "a string",
+        key if key.ends_with("Num") => "a key: a whole number, 0 for none",
+        _ => return None,
+    })
+}
+
 /// Foreign keys: `0` ⇄ `None`.
 pub(crate) mod fk {
     use super::*;
