@@ -729,4 +729,95 @@ mod tests {
         assert_eq!(nums(&rows), [40, 41, 42, 43, 44]);
         assert!(next.is_none());
     }
+
+    mod properties {
+        use std::collections::BTreeSet;
+
+        use proptest::collection::vec;
+        use proptest::prelude::*;
+        use proptest::sample::Index;
+
+        use super::*;
+
+        /// What happens to the office before a page request: a row deleted, or one added.
+        #[derive(Debug, Clone)]
+        enum Event {
+            Delete(Index),
+            Insert,
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+            /// Whatever the rows, the page size, a server cap of 100 or none, and the rows
+            /// deleted or added between pages: a listing returns every row that was there
+            /// throughout, once, in order, and nothing that never was; or, only when more rows
+            /// moved under it than it re-anchors for, a `RowsKeptMoving` error.
+            #[test]
+            fn a_listing_returns_every_surviving_row_once(
+                n in 0u64..400,
+                limit in 2u32..300,
+                capped in any::<bool>(),
+                events in vec((0usize..30, prop_oneof![
+                    any::<Index>().prop_map(Event::Delete),
+                    Just(Event::Insert),
+                ]), 0..12),
+            ) {
+                let cap = if capped { 100 } else { usize::MAX };
+                let mut office: BTreeSet<u64> = (1..=n).collect();
+                let mut next = n + 1;
+                let mut ever: BTreeSet<u64> = office.clone();
+                let mut deleted = BTreeSet::new();
+                let mut returned = Vec::new();
+                let mut cursor = Some(Cursor::new(limit));
+                let mut request = 0usize;
+                let mut deletions = 0u32;
+                let outcome = loop {
+                    let Some(c) = cursor.take() else { break Ok(()) };
+                    for (_, event) in events.iter().filter(|(at, _)| *at == request) {
+                        match event {
+                            Event::Delete(i) if !office.is_empty() => {
+                                let victim = *office.iter().nth(i.index(office.len())).unwrap();
+                                office.remove(&victim);
+                                deleted.insert(victim);
+                                deletions += 1;
+                            }
+                            Event::Delete(_) => {}
+                            Event::Insert => {
+                                office.insert(next);
+                                ever.insert(next);
+                                next += 1;
+                            }
+                        }
+                    }
+                    request += 1;
+                    prop_assert!(request < 2_000, "the listing did not end");
+                    let take = (c.limit as usize).min(cap);
+                    let page = page(office.iter().copied().skip(c.offset as usize).take(take));
+                    match c.advance(page) {
+                        Ok((rows, next_cursor)) => {
+                            returned.extend(rows.iter().map(|b| b.benefit_num.get()));
+                            cursor = next_cursor;
+                        }
+                        Err(e) => break Err(e),
+                    }
+                };
+                match outcome {
+                    Ok(()) => {
+                        prop_assert!(returned.windows(2).all(|w| w[0] < w[1]), "{returned:?}");
+                        let got: BTreeSet<u64> = returned.iter().copied().collect();
+                        prop_assert!(got.is_subset(&ever));
+                        for row in (1..=n).filter(|r| !deleted.contains(r)) {
+                            prop_assert!(got.contains(&row), "row {} missing: {:?}", row, returned);
+                        }
+                    }
+                    Err(Error::Paging(p)) => {
+                        prop_assert_eq!(p.kind, PagingErrorKind::RowsKeptMoving);
+                        prop_assert!(deletions > MAX_RECOVERIES, "gave up after {} deletions", deletions);
+                    }
+                    Err(other) => prop_assert!(false, "{:?}", other),
+                }
+            }
+        }
+    }
 }
