@@ -533,6 +533,11 @@ fn transport_kind(error: &reqwest::Error) -> TransportErrorKind {
 /// Looks for the TLS library's own error in the cause chain, inside I/O errors too (whose
 /// `source` skips the error they wrap).
 fn is_tls_failure(error: &reqwest::Error) -> bool {
+    // With neither TLS feature on, there is no TLS library to recognise.
+    #[cfg_attr(
+        not(any(feature = "rustls", feature = "native-tls")),
+        allow(unused_variables)
+    )]
     fn is_tls(e: &(dyn std::error::Error + 'static)) -> bool {
         #[cfg(feature = "rustls")]
         if e.is::<rustls::Error>() {
@@ -542,7 +547,6 @@ fn is_tls_failure(error: &reqwest::Error) -> bool {
         if e.is::<native_tls::Error>() {
             return true;
         }
-        let _ = e;
         false
     }
     let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);

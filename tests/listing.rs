@@ -59,11 +59,11 @@ async fn a_page_size_above_the_servers_cap_still_lists_every_row() {
 
 #[tokio::test]
 async fn a_plan_of_exactly_one_full_page_costs_one_extra_request() {
-    let office = office(100, 100).await;
-    let all = office.client().list_all(PLAN.into()).await.unwrap();
+    let full = office(100, 100).await;
+    let all = full.client().list_all(PLAN.into()).await.unwrap();
     assert_eq!(all.len(), 100);
-    assert_eq!(office.requests().len(), 2);
-    let smaller = self::office(100, 40).await;
+    assert_eq!(full.requests().len(), 2);
+    let smaller = office(100, 40).await;
     assert_eq!(
         smaller.client().list_all(PLAN.into()).await.unwrap().len(),
         40
