@@ -140,7 +140,16 @@ impl Reply {
     /// Decodes the body. For a write the error says its outcome is unknown: the server applied
     /// it, and the caller cannot tell what it made.
     pub(crate) fn decode<T: DeserializeOwned>(self, route: &str, forms: Forms) -> Result<T, Error> {
-        decode(route, self.body, forms).map_err(|e| match e {
+        self.decode_with(route, |route, body| decode(route, body, forms))
+    }
+
+    /// [`Reply::decode`] with a type's own decoder.
+    pub(crate) fn decode_with<T>(
+        self,
+        route: &str,
+        decoder: impl FnOnce(&str, Bytes) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        decoder(route, self.body).map_err(|e| match e {
             Error::Decode(mut d) => {
                 d.outcome_unknown = self.is_write;
                 Error::Decode(d)

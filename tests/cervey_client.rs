@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use benefits_sdk::cervey::{
     BenefitCheck, BenefitCheckClient, BenefitCheckClientBuilder, BenefitCheckQuery, BenefitCodeNo,
-    Interval, MemberNo, NtcSigner, PayerDateTime,
+    ClaimHistory, Interval, MemberNo, NtcSigner, PayerDateTime,
 };
 use benefits_sdk::{Error, StatusCode};
 use chrono::NaiveDate;
@@ -652,4 +652,32 @@ fn every_way_of_decoding_agrees() {
     );
     let via_reader: BenefitCheck = serde_json::from_reader(exact.as_bytes()).unwrap();
     assert_eq!(via_reader, precise);
+}
+
+#[test]
+fn a_benefit_check_keeps_its_text_once_and_its_parts_read_json_in_memory() {
+    // BenefitCheck's Deserialize copies a reader's or a Value's text once, whole; its parts
+    // borrow amounts from the input, so they decode from JSON in memory.
+    let history = r#"{"interval":"Period","startDate":"2025-01-01T00:00:00Z","endDate":"2025-12-31T00:00:00Z","planPaidAmountMember":12.345678901234567890123}"#;
+    let from_str: ClaimHistory = serde_json::from_str(history).unwrap();
+    assert_eq!(
+        from_str.plan_paid_amount_member.unwrap().to_string(),
+        "12.345678901234567890123"
+    );
+    let from_reader = serde_json::from_reader::<_, ClaimHistory>(history.as_bytes());
+    assert!(from_reader.is_err());
+    let whole = format!(r#"{{"claimHistories":[{history}]}}"#);
+    let check: BenefitCheck = serde_json::from_reader(whole.as_bytes()).unwrap();
+    assert_eq!(check.claim_histories, vec![from_str]);
+
+    // A bad amount read through Deserialize says where and what, never the value.
+    let bad = serde_json::json!({"claimHistories": [{"interval": "Period",
+        "startDate": "2025-01-01T00:00:00Z", "endDate": "2025-12-31T00:00:00Z",
+        "planPaidAmountMember": "4815162x"}]});
+    let message = serde_json::from_value::<BenefitCheck>(bad)
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("planPaidAmountMember"), "{message}");
+    assert!(message.contains("a decimal number"), "{message}");
+    assert!(!message.contains("4815162"), "{message}");
 }

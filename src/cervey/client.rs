@@ -15,7 +15,7 @@ use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, Violations};
-use crate::transport::{self, Call, PlainHttp, Transport, TransportOptions, parse_base_url};
+use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -94,7 +94,9 @@ impl BenefitCheckClient {
         query.validate()?;
         let mut url = self.endpoint("benefitcheck")?;
         query.write_to(&mut url);
-        self.get(BENEFIT_CHECK_ROUTE, url).await
+        self.get(BENEFIT_CHECK_ROUTE, url)
+            .await?
+            .decode_with(BENEFIT_CHECK_ROUTE, BenefitCheck::decode)
     }
 
     /// A signed GET of another Claims API endpoint, `path` relative to the base URL (e.g.
@@ -133,7 +135,10 @@ impl BenefitCheckClient {
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        self.get("GET api/{path}", url).await
+        let route = "GET api/{path}";
+        self.get(route, url)
+            .await?
+            .decode(route, wire::expected_form)
     }
 
     fn endpoint(&self, path: &str) -> Result<Url, Error> {
@@ -145,7 +150,7 @@ impl BenefitCheckClient {
         })
     }
 
-    async fn get<T: DeserializeOwned>(&self, route: &str, url: Url) -> Result<T, Error> {
+    async fn get(&self, route: &str, url: Url) -> Result<Reply, Error> {
         let inner = &*self.inner;
         // The URL passed here is the URL sent: it is built once and signed as it is.
         let sign = |method: &Method, url: &Url| -> Result<HeaderValue, Error> {
@@ -180,8 +185,7 @@ impl BenefitCheckClient {
                 signer: Some(&sign),
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
             })
-            .await?
-            .decode(route, wire::expected_form)
+            .await
     }
 }
 

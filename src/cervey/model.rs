@@ -3,6 +3,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::wire::{self, null_as_empty};
 use crate::macros::{typed_id, wire_enum};
@@ -89,7 +90,12 @@ impl From<DateTime<FixedOffset>> for PayerDateTime {
 ///
 /// Keys are camelCase on the wire; PascalCase is accepted too. A missing or `null` collection
 /// reads as empty; unknown fields are ignored.
+///
+/// `Deserialize` takes any JSON input (a slice, a string, a reader, a `serde_json::Value`):
+/// it keeps the document's text once and reads every amount from it, so an amount is never
+/// rounded through a binary float. It is JSON-only.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(try_from = "Box<RawValue>")]
 #[non_exhaustive]
 pub struct BenefitCheck {
     /// Claim totals, one entry per interval (Month, Period, Lifetime).
@@ -125,11 +131,16 @@ impl BenefitCheck {
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
     pub fn from_json(body: &[u8]) -> Result<BenefitCheck, crate::Error> {
-        crate::transport::decode(
+        Self::decode(
             "BenefitCheck::from_json",
             bytes::Bytes::copy_from_slice(body),
-            super::wire::expected_form,
         )
+    }
+
+    /// The client's decode: amounts are borrowed from `body`'s text, with no copy each.
+    pub(crate) fn decode(route: &str, body: bytes::Bytes) -> Result<BenefitCheck, crate::Error> {
+        crate::transport::decode::<BenefitCheckText>(route, body, wire::expected_form)
+            .map(BenefitCheck::from)
     }
 
     /// The claim totals for one interval, if the response has them.
@@ -140,12 +151,64 @@ impl BenefitCheck {
     }
 }
 
+/// How a [`BenefitCheck`] is read: its amounts borrow their text from the input, which must be
+/// JSON text in memory. `BenefitCheck`'s own `Deserialize` gives it that text from any input.
+#[derive(Deserialize)]
+struct BenefitCheckText {
+    #[serde(
+        rename = "claimHistories",
+        alias = "ClaimHistories",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
+    claim_histories: Vec<ClaimHistory>,
+    #[serde(
+        rename = "maxOutOfPockets",
+        alias = "MaxOutOfPockets",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
+    max_out_of_pockets: Vec<MoopCheck>,
+    #[serde(
+        rename = "deductibles",
+        alias = "Deductibles",
+        default,
+        deserialize_with = "null_as_empty"
+    )]
+    deductibles: Vec<DeductibleCheck>,
+}
+
+impl From<BenefitCheckText> for BenefitCheck {
+    fn from(text: BenefitCheckText) -> Self {
+        BenefitCheck {
+            claim_histories: text.claim_histories,
+            max_out_of_pockets: text.max_out_of_pockets,
+            deductibles: text.deductibles,
+        }
+    }
+}
+
+/// `Deserialize` from any JSON input: one copy of the document's text, read as the client
+/// reads a body, with the client's errors (which never quote a value).
+impl TryFrom<Box<RawValue>> for BenefitCheck {
+    type Error = crate::Error;
+
+    fn try_from(text: Box<RawValue>) -> Result<Self, Self::Error> {
+        let body = bytes::Bytes::from(Box::<str>::from(text).into_boxed_bytes());
+        Self::decode("BenefitCheck (Deserialize)", body)
+    }
+}
+
 /// Claim totals for one interval (`AuditClaimHistoryModel`). Amounts are member or family
 /// totals for medical claims, Rx claims, accumulators, other claims and claim adjustments.
 ///
 /// Each amount is an `Option`: a total the payer sent as `null`, or left out, reads as `None`
 /// rather than failing the whole check, and rather than zero, which would claim that nothing
 /// was applied when the payer did not say.
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct ClaimHistory {
@@ -496,6 +559,10 @@ pub struct ClaimHistory {
 }
 
 /// A max-out-of-pocket check (`MOOPCheckModel`).
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MoopCheck {
@@ -508,6 +575,10 @@ pub struct MoopCheck {
 }
 
 /// A deductible check (`DeductibleCheckModel`).
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeductibleCheck {
@@ -520,6 +591,10 @@ pub struct DeductibleCheck {
 }
 
 /// A max out of pocket set up on a plan, with its dated rates.
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MaxOutOfPocket {
@@ -579,6 +654,10 @@ impl MaxOutOfPocket {
 }
 
 /// The max out of pocket amounts from one effective date on.
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct MaxOutOfPocketRate {
@@ -607,6 +686,10 @@ pub struct MaxOutOfPocketRate {
 }
 
 /// A deductible set up on a plan, with its dated rates.
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Deductible {
@@ -664,6 +747,10 @@ impl Deductible {
 }
 
 /// The deductible amounts from one effective date on.
+///
+/// Its `Deserialize` reads amounts from the JSON text itself, borrowed: decode it from JSON in
+/// memory (`serde_json::from_slice`, `from_str`) or as part of a [`BenefitCheck`], which takes
+/// any JSON input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DeductibleRate {
