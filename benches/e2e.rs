@@ -513,7 +513,8 @@ fn assert_same_check(sdk: &BenefitCheck, plain: &PlainCheck) {
 
 fn main() {
     // `--only-checks sdk|baseline N`: just N sequential benefit checks by one client, for a
-    // profiler (e.g. `valgrind --tool=callgrind`) to compare instruction counts.
+    // profiler (e.g. `valgrind --tool=callgrind`) to compare instruction counts; with
+    // `--from-8-tasks`, the N checks come from 8 concurrent tasks, as in the timed mode.
     // `--only-gets sdk|baseline|ignored|raw N`: the same for GET single and its floors, on a
     // current-thread runtime (e.g. for `strace -c -f` to count system calls).
     let args: Vec<String> = std::env::args().collect();
@@ -538,6 +539,32 @@ fn main() {
         let n: u64 = args[i + 2].parse().unwrap();
         let (base, _data) = start_server(10);
         let rt = current_thread();
+        if args.iter().any(|a| a == "--from-8-tasks") {
+            let (c, h) = (sdk_cervey(&base), Arc::new(Baseline::new(&base)));
+            let sdk = args[i + 1] == "sdk";
+            rt.block_on(async {
+                let tasks: Vec<_> = (0..8)
+                    .map(|t| {
+                        let (c, h) = (c.clone(), h.clone());
+                        tokio::spawn(async move {
+                            for m in 0..n / 8 {
+                                let member = t * 1000 + m + 1;
+                                if sdk {
+                                    let query = BenefitCheckQuery::new(MemberNo::new(member));
+                                    c.benefit_check(&query).await.unwrap();
+                                } else {
+                                    h.check(member).await;
+                                }
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await.unwrap();
+                }
+            });
+            return;
+        }
         if args[i + 1] == "sdk" {
             let c = sdk_cervey(&base);
             rt.block_on(async {
