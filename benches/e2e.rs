@@ -601,7 +601,7 @@ fn main() {
             rows: 10_000,
             gets: 2_000,
             checks: 2_000,
-            concurrent: 200,
+            concurrent: 2_000,
             runs: 21,
             offices: 200,
             office_rows: 500,
