@@ -15,6 +15,8 @@ mod model;
 mod patch;
 mod request;
 pub(crate) mod rules;
+mod shape;
+mod summary;
 mod validate;
 pub(crate) mod wire;
 
@@ -32,3 +34,5 @@ pub use patch::Patch;
 pub use request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
+pub use shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
+pub use summary::{Names, PlanSummary};
