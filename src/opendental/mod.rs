@@ -11,6 +11,7 @@
 
 mod client;
 mod lint;
+mod lookups;
 mod model;
 mod patch;
 mod request;
@@ -22,6 +23,9 @@ pub(crate) mod wire;
 
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
 pub use lint::Advisory;
+#[cfg(feature = "od-23-2")]
+pub use lookups::{CodeGroup, CodeGroupFixed};
+pub use lookups::{CovCat, EbenefitCategory, InsPlan};
 #[cfg(feature = "od-23-2")]
 pub use model::CodeGroupNum;
 #[cfg(feature = "od-25-3")]

@@ -28,6 +28,36 @@ pub(crate) fn expected_form(field: &str) -> Option<&'static str> {
     })
 }
 
+/// Open Dental's booleans: the strings `"true"` and `"false"` (a JSON boolean is read too).
+pub(crate) mod bool_string {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &bool, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(if *v { "true" } else { "false" })
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = bool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("\"true\" or \"false\"")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<bool, E> {
+                Ok(v)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+                match v {
+                    _ if v.eq_ignore_ascii_case("true") => Ok(true),
+                    _ if v.eq_ignore_ascii_case("false") => Ok(false),
+                    _ => Err(E::custom("expected \"true\" or \"false\"")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// Foreign keys: `0` ⇄ `None`.
 pub(crate) mod fk {
     use super::*;
