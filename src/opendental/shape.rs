@@ -137,19 +137,6 @@ pub enum Frequency {
     InLast12Months(u8),
 }
 
-impl Frequency {
-    /// The kind without its numbers, for identity: two limits of one kind on one scope and
-    /// area are one slot.
-    fn kind(&self) -> u8 {
-        match self {
-            Frequency::EveryYears(_) => 0,
-            Frequency::EveryMonths(_) => 1,
-            Frequency::PerBenefitYear(..) => 2,
-            Frequency::InLast12Months(_) => 3,
-        }
-    }
-}
-
 /// A frequency limitation (Open Dental's `Benefits.IsFrequencyLimitation`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FrequencyLimit {
@@ -606,15 +593,10 @@ impl BenefitShape {
     /// - a custom row: only an identical row.
     pub fn same_slot(&self, other: &BenefitShape) -> bool {
         use BenefitShape as S;
-        let year_kind = |p: &Period| match p {
-            Period::BenefitYear(_) => 0,
-            Period::Lifetime => 1,
-            Period::None => 2,
-        };
+        // The kind of a period or a frequency, without its numbers.
+        let kind = std::mem::discriminant::<Period>;
         let counted = |a: &Terms, b: &Terms| {
-            a.scope.same_as(&b.scope)
-                && a.level == b.level
-                && year_kind(&a.period) == year_kind(&b.period)
+            a.scope.same_as(&b.scope) && a.level == b.level && kind(&a.period) == kind(&b.period)
         };
         match (self, other) {
             (S::ActiveCoverage(a), S::ActiveCoverage(b))
@@ -631,7 +613,9 @@ impl BenefitShape {
                 let same_area = a.treat_area == b.treat_area;
                 #[cfg(not(feature = "od-25-3"))]
                 let same_area = true;
-                a.scope.same_as(&b.scope) && a.frequency.kind() == b.frequency.kind() && same_area
+                a.scope.same_as(&b.scope)
+                    && std::mem::discriminant(&a.frequency) == std::mem::discriminant(&b.frequency)
+                    && same_area
             }
             #[cfg(feature = "od-23-2")]
             (S::AgeLimit { code_group: a, .. }, S::AgeLimit { code_group: b, .. }) => a == b,
