@@ -52,6 +52,10 @@ pub enum Error {
     /// The client was configured wrongly (missing or malformed key, base URL, option).
     #[error(transparent)]
     Config(ConfigError),
+    /// An office lookup found no row, or several, for what was asked (a coverage category by
+    /// its electronic benefit category, a code group by name…). Nothing was written.
+    #[error(transparent)]
+    Lookup(LookupError),
 }
 
 fn unknown_suffix(unknown: bool) -> &'static str {
@@ -71,9 +75,13 @@ impl Error {
         }
     }
 
-    /// True for a 404: the row, member or route does not exist.
+    /// True for a 404 (the row, member or route does not exist), and for a lookup that found
+    /// no row ([`LookupErrorKind::NotFound`]).
     pub fn is_not_found(&self) -> bool {
-        self.status() == Some(StatusCode::NOT_FOUND)
+        match self {
+            Error::Lookup(e) => e.kind == LookupErrorKind::NotFound,
+            _ => self.status() == Some(StatusCode::NOT_FOUND),
+        }
     }
 
     /// True for a 401: a bad, disabled or unassigned key, a key without the permission the
@@ -426,6 +434,51 @@ impl fmt::Display for PagingError {
 }
 
 impl std::error::Error for PagingError {}
+
+/// Why a lookup failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LookupErrorKind {
+    /// No row matches: the office has not configured it (or hides it).
+    NotFound,
+    /// Several rows match a name, and a name is all that tells them apart: never guessed.
+    Ambiguous,
+}
+
+/// An office lookup found no row, or several, for what was asked.
+///
+/// Its `Display` names the table, what was asked, and the candidates (office configuration:
+/// category descriptions and code group names, never member data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LookupError {
+    /// Why it failed.
+    pub kind: LookupErrorKind,
+    /// The table: `coverage category`, `code group` or `insurance plan`.
+    pub table: &'static str,
+    /// What was asked, e.g. `EbenefitCat Crowns` or `GroupName "Crown"`.
+    pub wanted: String,
+    /// For [`LookupErrorKind::Ambiguous`], the rows that matched; for
+    /// [`LookupErrorKind::NotFound`], the rows that could be meant (the visible ones), each as
+    /// `#key name`.
+    pub candidates: Vec<String>,
+}
+
+impl fmt::Display for LookupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, among) = match self.kind {
+            LookupErrorKind::NotFound => ("no visible", "candidates"),
+            LookupErrorKind::Ambiguous => ("several", "matches"),
+        };
+        write!(f, "{what} {} for {}", self.table, self.wanted)?;
+        if !self.candidates.is_empty() {
+            write!(f, "; {among}: {}", self.candidates.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for LookupError {}
 
 /// Which setting was wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

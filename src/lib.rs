@@ -61,8 +61,8 @@ mod throttle;
 mod transport;
 
 pub use error::{
-    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, PagingError, PagingErrorKind,
-    TransportError, TransportErrorKind, Violation, Violations,
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LookupError, LookupErrorKind,
+    PagingError, PagingErrorKind, TransportError, TransportErrorKind, Violation, Violations,
 };
 /// The HTTP status type of [`Error::status`]: `http`'s, re-exported by reqwest, stable since
 /// `http` 1.0.

@@ -6,17 +6,20 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use crate::cervey::BenefitCheck;
+use crate::opendental::{
+    BenefitYear, CovCat, CovCatNum, CoverageLevel, EbenefitCategory, NewBenefit, PlanNum,
+    WaitingUnit,
+};
 #[cfg(feature = "od-23-2")]
-use crate::opendental::CodeGroupNum;
-use crate::opendental::{BenefitYear, CovCatNum, CoverageLevel, NewBenefit, PlanNum, WaitingUnit};
+use crate::opendental::{CodeGroup, CodeGroupFixed, CodeGroupNum};
 
 /// A typical PPO plan: 100/80/50 coinsurance, a $50 deductible, a $1,500 annual maximum,
 /// exams and cleanings twice per benefit year, bitewings every 12 months, a pano every 5
 /// years, fluoride up to age 19, and a 12-month wait on major services.
 ///
-/// Category and code group numbers are the fake's own (Open Dental's defaults differ per
-/// office): categories 1 Diagnostic, 2 Preventive, 3 Basic, 4 Major; code groups 1 exams,
-/// 2 cleanings, 3 bitewings, 4 panoramic, 5 fluoride.
+/// Category and code group numbers are the fake's own, from [`cov_cats`] and `code_groups`
+/// (Open Dental's differ per office): categories 1 Diagnostic, 2 Preventive, 3 Basic,
+/// 4 Major; code groups 1 Exam, 2 Prophy, 3 BW, 4 Pano/FMX, 5 Fluoride.
 ///
 /// Without the `od-23-2` feature the frequency limitations carry no code group and the age
 /// limit is left out (both need Open Dental 23.2).
@@ -48,6 +51,70 @@ pub fn plan_benefits(plan: PlanNum) -> Vec<NewBenefit> {
     #[cfg(feature = "od-23-2")]
     benefits.push(NewBenefit::age_limit(plan, CodeGroupNum::new(5), 19));
     benefits
+}
+
+/// An office's coverage categories, as [`MockOpenDental`](super::MockOpenDental) starts with
+/// them: 1 Diagnostic, 2 Preventive, 3 Basic (Restorative), 4 Major (Prosthodontics),
+/// 5 Crowns, 6 Endo, 7 Perio, 8 Oral Surgery, 9 Ortho, 10 X-Ray, 11 Implants (linked to no
+/// electronic category), and 12 an old, hidden Preventive ordered first, which Open Dental's
+/// rule passes over.
+pub fn cov_cats() -> Vec<CovCat> {
+    use EbenefitCategory as E;
+    let rows = [
+        (1, "Diagnostic", E::Diagnostic),
+        (2, "Preventive", E::RoutinePreventive),
+        (3, "Basic", E::Restorative),
+        (4, "Major", E::Prosthodontics),
+        (5, "Crowns", E::Crowns),
+        (6, "Endo", E::Endodontics),
+        (7, "Perio", E::Periodontics),
+        (8, "Oral Surgery", E::OralSurgery),
+        (9, "Ortho", E::Orthodontics),
+        (10, "X-Ray", E::DiagnosticXRay),
+        (11, "Implants", E::None),
+    ];
+    let mut cats: Vec<CovCat> = rows
+        .into_iter()
+        .map(|(num, name, cat)| CovCat::new(CovCatNum::new(num), name, cat).order(num as i32))
+        .collect();
+    cats.push(
+        CovCat::new(CovCatNum::new(12), "Old Preventive", E::RoutinePreventive)
+            .order(0)
+            .hidden(true),
+    );
+    cats
+}
+
+/// An office's code groups, as [`MockOpenDental`](super::MockOpenDental) starts with them,
+/// named as Open Dental creates them on upgrade: 1 Exam, 2 Prophy, 3 BW, 4 Pano/FMX,
+/// 5 Fluoride and 6 Sealant (both also in the age limit grid), 7 SRP, 8 Perio Maint,
+/// 9 Full Debridement, and, with no fixed kind, 10 Crown, 11 Dentures, 12 Implants and
+/// 13 Cancer Screening.
+#[cfg(feature = "od-23-2")]
+pub fn code_groups() -> Vec<CodeGroup> {
+    use CodeGroupFixed as F;
+    let rows = [
+        (1, "Exam", F::Exam, "D0120,D0150"),
+        (2, "Prophy", F::Prophy, "D1110,D1120"),
+        (3, "BW", F::BW, "D0272,D0274"),
+        (4, "Pano/FMX", F::PanoFMX, "D0210,D0330"),
+        (5, "Fluoride", F::Fluoride, "D1206,D1208"),
+        (6, "Sealant", F::Sealant, "D1351"),
+        (7, "SRP", F::SRP, "D4341,D4342"),
+        (8, "Perio Maint", F::Perio, "D4910"),
+        (9, "Full Debridement", F::FMDebride, "D4355"),
+        (10, "Crown", F::None, "D2740,D2750"),
+        (11, "Dentures", F::None, "D5110,D5120"),
+        (12, "Implants", F::None, "D6010"),
+        (13, "Cancer Screening", F::None, "D0431"),
+    ];
+    rows.into_iter()
+        .map(|(num, name, fixed, codes)| {
+            CodeGroup::new(CodeGroupNum::new(num), name, fixed.clone(), codes)
+                .order(num as i32 - 1)
+                .in_age_limits(matches!(fixed, F::Fluoride | F::Sealant))
+        })
+        .collect()
 }
 
 /// A member part-way through the year of `as_of`: $350 of a $500 deductible met, $1,840.24 of

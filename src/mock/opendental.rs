@@ -11,16 +11,19 @@ use wiremock::{Mock, MockServer, Request};
 
 use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
 use crate::macros::WireEnum;
+#[cfg(feature = "od-23-2")]
+use crate::opendental::CodeGroup;
 use crate::opendental::rules;
 use crate::opendental::wire::money;
 use crate::opendental::{
-    Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCatNum,
-    CoverageLevel, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
+    Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCat,
+    CovCatNum, CoverageLevel, InsPlan, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier,
+    TimePeriod,
 };
 
 const DEVELOPER_KEY: &str = "mock-developer-key";
 const CUSTOMER_KEY: &str = "mock-customer-key";
-const PREFIX: &str = "/api/v1/benefits";
+const PREFIX: &str = "/api/v1/";
 
 /// A fake Open Dental Benefits API on loopback, with an in-memory store.
 ///
@@ -32,6 +35,12 @@ const PREFIX: &str = "/api/v1/benefits";
 /// limit of 0, a code with a coverage category, a TreatArea on a benefit that is not a frequency
 /// limitation, changing the code group of a frequency or age limit), 404 for a missing row, and
 /// 401 unless `Authorization: ODFHIR {developer}/{customer}` carries its keys.
+///
+/// It also serves the office's lookups, read-only and paged like the real ones:
+/// `GET /covcats` (ordered by CovOrder), `GET /codegroups` (by CodeGroupNum), `GET /insplans`
+/// (by PlanNum) and `GET /insplans/{PlanNum}`. It starts with [`demo`](super::demo)'s
+/// categories and code groups and no plans; a benefit created without TimePeriod on a plan
+/// it holds takes the plan's benefit year from its `MonthRenew`, as Open Dental does.
 ///
 /// The fields a row has are those of this build's [`Benefit`] (see the `od-*` features).
 pub struct MockOpenDental {
@@ -78,7 +87,12 @@ impl MockOpenDentalBuilder {
     /// Starts the server.
     pub async fn start(self) -> MockOpenDental {
         let server = MockServer::start().await;
-        let store = Arc::new(Mutex::new(Store::default()));
+        let store = Arc::new(Mutex::new(Store {
+            cov_cats: super::demo::cov_cats(),
+            #[cfg(feature = "od-23-2")]
+            code_groups: super::demo::code_groups(),
+            ..Store::default()
+        }));
         let shared = Arc::new(Shared::default());
         let handler = OpenDentalHandler {
             store: store.clone(),
@@ -147,7 +161,7 @@ impl MockOpenDental {
     pub fn seed(&self, benefit: &NewBenefit) -> Benefit {
         let mut store = lock(&self.store);
         let row = store.new_row(benefit.owner);
-        let row = fill(row, benefit);
+        let row = fill(row, benefit, &store);
         store.rows.insert(row.benefit_num, row.clone());
         row
     }
@@ -171,6 +185,23 @@ impl MockOpenDental {
         lock(&self.store).rows.values().cloned().collect()
     }
 
+    /// Replaces the office's coverage categories (by default [`demo::cov_cats`](super::demo::cov_cats)).
+    pub fn set_cov_cats(&self, cats: impl IntoIterator<Item = CovCat>) {
+        lock(&self.store).cov_cats = cats.into_iter().collect();
+    }
+
+    /// Replaces the office's code groups (by default
+    /// [`demo::code_groups`](super::demo::code_groups)).
+    #[cfg(feature = "od-23-2")]
+    pub fn set_code_groups(&self, groups: impl IntoIterator<Item = CodeGroup>) {
+        lock(&self.store).code_groups = groups.into_iter().collect();
+    }
+
+    /// Stores an insurance plan, replacing one with the same PlanNum.
+    pub fn insert_plan(&self, plan: InsPlan) {
+        lock(&self.store).plans.insert(plan.plan_num, plan);
+    }
+
     fault_knobs!();
 }
 
@@ -178,6 +209,10 @@ impl MockOpenDental {
 struct Store {
     rows: BTreeMap<BenefitNum, Benefit>,
     next_num: u64,
+    cov_cats: Vec<CovCat>,
+    #[cfg(feature = "od-23-2")]
+    code_groups: Vec<CodeGroup>,
+    plans: BTreeMap<PlanNum, InsPlan>,
 }
 
 impl Store {
@@ -219,7 +254,7 @@ fn now() -> NaiveDateTime {
 }
 
 /// A seeded row: the new benefit's fields, the server's defaults for the rest.
-fn fill(mut row: Benefit, b: &NewBenefit) -> Benefit {
+fn fill(mut row: Benefit, b: &NewBenefit, store: &Store) -> Benefit {
     row.benefit_type = b.benefit_type.clone();
     row.coverage_level = b.coverage_level.clone();
     row.cov_cat_num = b.cov_cat_num;
@@ -230,7 +265,7 @@ fn fill(mut row: Benefit, b: &NewBenefit) -> Benefit {
     row.time_period = b
         .time_period
         .clone()
-        .unwrap_or_else(|| default_period(&row));
+        .unwrap_or_else(|| store.default_period(&row));
     row.code_num = b.code_num;
     row.proc_code = b.proc_code.clone();
     #[cfg(feature = "od-23-2")]
@@ -244,17 +279,26 @@ fn fill(mut row: Benefit, b: &NewBenefit) -> Benefit {
     row
 }
 
-/// The server's TimePeriod default: None for frequency shapes counted in months or years, else
-/// the calendar year (the fake's plans renew in January).
-fn default_period(row: &Benefit) -> TimePeriod {
-    let months_or_years = matches!(
-        row.quantity_qualifier,
-        QuantityQualifier::Months | QuantityQualifier::Years | QuantityQualifier::AgeLimit
-    );
-    if row.benefit_type == BenefitType::Limitations && months_or_years {
-        TimePeriod::None
-    } else {
-        TimePeriod::CalendarYear
+impl Store {
+    /// The server's TimePeriod default: None for frequency shapes counted in months or years,
+    /// else the plan's benefit year (ServiceYear when it renews in a month other than
+    /// January's 0; the calendar year for a plan the fake does not hold).
+    fn default_period(&self, row: &Benefit) -> TimePeriod {
+        let months_or_years = matches!(
+            row.quantity_qualifier,
+            QuantityQualifier::Months | QuantityQualifier::Years | QuantityQualifier::AgeLimit
+        );
+        let renews = row
+            .plan_num
+            .and_then(|p| self.plans.get(&p))
+            .map_or(0, |p| p.month_renew);
+        if row.benefit_type == BenefitType::Limitations && months_or_years {
+            TimePeriod::None
+        } else if renews == 0 {
+            TimePeriod::CalendarYear
+        } else {
+            TimePeriod::ServiceYear
+        }
     }
 }
 
@@ -293,14 +337,20 @@ impl Handler for OpenDentalHandler {
         let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
             return explain(404, "Resource not found.");
         };
-        let num = match rest {
-            "" | "/" => None,
-            _ => match rest[1..].parse::<u64>() {
-                Ok(n) if rest.starts_with('/') => Some(BenefitNum::new(n)),
+        let (collection, key) = rest.split_once('/').unwrap_or((rest, ""));
+        let key = match key {
+            "" => None,
+            _ => match key.parse::<u64>() {
+                Ok(n) => Some(n),
                 _ => return explain(404, "Resource not found."),
             },
         };
         let mut store = lock(&self.store);
+        if collection != "benefits" {
+            let lookup = self.lookup(&store, request, collection, key);
+            return lookup.unwrap_or_else(|(status, text)| explain(status, &text));
+        }
+        let num = key.map(BenefitNum::new);
         let result = match (request.method.as_str(), num) {
             ("GET", None) => self.list(&store, request),
             ("GET", Some(n)) => store
@@ -343,6 +393,53 @@ fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
 }
 
 impl OpenDentalHandler {
+    /// The read-only lookups: a page of a table, or one plan.
+    fn lookup(&self, store: &Store, request: &Request, table: &str, key: Option<u64>) -> Outcome {
+        if request.method.as_str() != "GET" {
+            return Err((405, "Method not allowed.".to_owned()));
+        }
+        let (limit, offset) = self.paging(request)?;
+        match (table, key) {
+            ("covcats", None) => {
+                let mut cats: Vec<&CovCat> = store.cov_cats.iter().collect();
+                cats.sort_by_key(|c| (c.cov_order, c.cov_cat_num));
+                Ok(page(cats, limit, offset))
+            }
+            #[cfg(feature = "od-23-2")]
+            ("codegroups", None) => {
+                let mut groups: Vec<&CodeGroup> = store.code_groups.iter().collect();
+                groups.sort_by_key(|g| g.code_group_num);
+                Ok(page(groups, limit, offset))
+            }
+            ("insplans", None) => Ok(page(store.plans.values().collect(), limit, offset)),
+            ("insplans", Some(n)) => store
+                .plans
+                .get(&PlanNum::new(n))
+                .map(|p| Answer::json(200, to_json(p)))
+                .ok_or((404, "InsPlan not found.".to_owned())),
+            _ => Err((404, "Resource not found.".to_owned())),
+        }
+    }
+
+    /// `Limit` (capped at the page cap) and `Offset`.
+    fn paging(&self, request: &Request) -> Result<(usize, usize), (u16, String)> {
+        let mut limit = self.page_cap as usize;
+        let mut offset = 0usize;
+        for (key, value) in request.url.query_pairs() {
+            let number = || {
+                value
+                    .parse::<usize>()
+                    .map_err(|_| bad(format!("{key} is invalid.")))
+            };
+            match key.as_ref() {
+                "Limit" => limit = number()?.min(self.page_cap as usize),
+                "Offset" => offset = number()?,
+                _ => {}
+            }
+        }
+        Ok((limit, offset))
+    }
+
     fn list(&self, store: &Store, request: &Request) -> Outcome {
         let mut plan = None;
         let mut pat_plan = None;
@@ -377,6 +474,12 @@ impl OpenDentalHandler {
     }
 }
 
+/// One page of a lookup table, in the order given.
+fn page<T: serde::Serialize>(rows: Vec<&T>, limit: usize, offset: usize) -> Answer {
+    let rows: Vec<&T> = rows.into_iter().skip(offset).take(limit).collect();
+    Answer::json(200, to_json(&rows))
+}
+
 fn body_map(body: &[u8]) -> Result<Map<String, Value>, (u16, String)> {
     serde_json::from_slice(body).map_err(|_| bad("The request body is not a valid JSON object."))
 }
@@ -400,7 +503,7 @@ fn create(store: &mut Store, body: &[u8]) -> Outcome {
     let mut row = store.new_row(owner);
     apply(&mut row, &map)?;
     if !map.contains_key("TimePeriod") {
-        row.time_period = default_period(&row);
+        row.time_period = store.default_period(&row);
     }
     check(&row, &map)?;
     store.next_num = store.next_num.max(row.benefit_num.get());

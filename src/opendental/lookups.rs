@@ -9,6 +9,8 @@ use super::model::CodeGroupNum;
 use super::model::{CovCatNum, PlanNum};
 use super::request::BenefitYear;
 use super::wire;
+#[cfg(feature = "od-23-2")]
+use crate::error::{Error, LookupError, LookupErrorKind};
 use crate::macros::wire_enum;
 
 wire_enum!(
@@ -70,6 +72,122 @@ pub struct CovCat {
     /// The electronic benefit category it stands for (the wire field is `EbenefitCat`).
     #[serde(rename = "EbenefitCat")]
     pub ebenefit_cat: EbenefitCategory,
+}
+
+impl CovCat {
+    /// A visible category with no default percent, at order 0 (for fakes and tests; real ones
+    /// come from [`BenefitsClient::cov_cats`](super::BenefitsClient::cov_cats)).
+    pub fn new(
+        cov_cat_num: CovCatNum,
+        description: impl Into<String>,
+        ebenefit_cat: EbenefitCategory,
+    ) -> Self {
+        CovCat {
+            cov_cat_num,
+            description: description.into(),
+            default_percent: None,
+            cov_order: 0,
+            is_hidden: false,
+            ebenefit_cat,
+        }
+    }
+
+    /// The same category at another display order.
+    pub fn order(mut self, cov_order: i32) -> Self {
+        self.cov_order = cov_order;
+        self
+    }
+
+    /// The same category, hidden or shown.
+    pub fn hidden(mut self, is_hidden: bool) -> Self {
+        self.is_hidden = is_hidden;
+        self
+    }
+
+    #[cfg(feature = "od-23-3")]
+    fn candidate(&self) -> String {
+        format!("#{} {}", self.cov_cat_num, self.description)
+    }
+}
+
+/// Open Dental's rule (`CovCats.GetForEbenCat`): the first visible category with that
+/// electronic benefit category, by `CovOrder`.
+#[cfg(feature = "od-23-3")]
+pub(crate) fn category_for(cats: &[CovCat], wanted: &EbenefitCategory) -> Result<CovCat, Error> {
+    cats.iter()
+        .filter(|c| !c.is_hidden && c.ebenefit_cat == *wanted)
+        .min_by_key(|c| c.cov_order)
+        .cloned()
+        .ok_or_else(|| {
+            not_found(
+                "coverage category",
+                format!("EbenefitCat {wanted}"),
+                visible_cats(cats),
+            )
+        })
+}
+
+/// A category by its exact description, among the visible ones: zero or several is an error.
+#[cfg(feature = "od-23-3")]
+pub(crate) fn category_named(cats: &[CovCat], description: &str) -> Result<CovCat, Error> {
+    let visible: Vec<&CovCat> = by_order(cats.iter().filter(|c| !c.is_hidden), |c| c.cov_order);
+    one_named(
+        "coverage category",
+        description,
+        &visible,
+        |c| c.description.as_str(),
+        CovCat::candidate,
+    )
+}
+
+#[cfg(feature = "od-23-3")]
+fn visible_cats(cats: &[CovCat]) -> Vec<String> {
+    by_order(cats.iter().filter(|c| !c.is_hidden), |c| c.cov_order)
+        .into_iter()
+        .map(CovCat::candidate)
+        .collect()
+}
+
+#[cfg(feature = "od-23-2")]
+fn by_order<'a, T>(rows: impl Iterator<Item = &'a T>, order: impl Fn(&T) -> i32) -> Vec<&'a T> {
+    let mut rows: Vec<&T> = rows.collect();
+    rows.sort_by_key(|r| order(r));
+    rows
+}
+
+#[cfg(feature = "od-23-2")]
+fn one_named<T: Clone>(
+    table: &'static str,
+    name: &str,
+    rows: &[&T],
+    name_of: impl Fn(&T) -> &str,
+    candidate: impl Fn(&T) -> String,
+) -> Result<T, Error> {
+    let matches: Vec<&&T> = rows.iter().filter(|r| name_of(r) == name).collect();
+    match matches.as_slice() {
+        [one] => Ok((**one).clone()),
+        [] => Err(not_found(
+            table,
+            format!("{name:?}"),
+            rows.iter().map(|r| candidate(r)).collect(),
+        )),
+        several => Err(Error::Lookup(LookupError {
+            kind: LookupErrorKind::Ambiguous,
+            table,
+            wanted: format!("{name:?}"),
+            candidates: several.iter().map(|r| candidate(r)).collect(),
+        })),
+    }
+}
+
+#[cfg(feature = "od-23-2")]
+fn not_found(table: &'static str, wanted: String, candidates: Vec<String>) -> Error {
+    Error::Lookup(LookupError {
+        kind: LookupErrorKind::NotFound,
+        table,
+        wanted,
+        candidates,
+    })
 }
 
 #[cfg(feature = "od-23-2")]
@@ -161,6 +279,91 @@ impl CodeGroup {
     pub fn is_visible(&self) -> bool {
         self.show_in_age_limit || !self.is_hidden
     }
+
+    /// A visible group at order 0, shown in the frequency grid and not in the age limit grid
+    /// (for fakes and tests; real ones come from
+    /// [`BenefitsClient::code_groups`](super::BenefitsClient::code_groups)).
+    pub fn new(
+        code_group_num: CodeGroupNum,
+        group_name: impl Into<String>,
+        code_group_fixed: CodeGroupFixed,
+        proc_codes: impl Into<String>,
+    ) -> Self {
+        CodeGroup {
+            code_group_num,
+            group_name: group_name.into(),
+            proc_codes: proc_codes.into(),
+            item_order: 0,
+            code_group_fixed,
+            is_hidden: false,
+            show_in_age_limit: false,
+            show_in_frequency: None,
+            show_in_other: None,
+        }
+    }
+
+    /// The same group at another display order.
+    pub fn order(mut self, item_order: i32) -> Self {
+        self.item_order = item_order;
+        self
+    }
+
+    /// The same group, hidden or shown.
+    pub fn hidden(mut self, is_hidden: bool) -> Self {
+        self.is_hidden = is_hidden;
+        self
+    }
+
+    /// The same group, shown in the age limitations grid or not.
+    pub fn in_age_limits(mut self, show: bool) -> Self {
+        self.show_in_age_limit = show;
+        self
+    }
+
+    fn candidate(&self) -> String {
+        format!("#{} {}", self.code_group_num, self.group_name)
+    }
+}
+
+/// Open Dental's rule (`GetCodeGroupNumForCodeGroupFixed`): the first visible group of that
+/// fixed kind, by `ItemOrder`.
+#[cfg(feature = "od-23-2")]
+pub(crate) fn code_group_for(
+    groups: &[CodeGroup],
+    wanted: &CodeGroupFixed,
+) -> Result<CodeGroup, Error> {
+    groups
+        .iter()
+        .filter(|g| g.is_visible() && g.code_group_fixed == *wanted)
+        .min_by_key(|g| g.item_order)
+        .cloned()
+        .ok_or_else(|| {
+            not_found(
+                "code group",
+                format!("CodeGroupFixed {wanted}"),
+                visible_groups(groups)
+                    .into_iter()
+                    .map(CodeGroup::candidate)
+                    .collect(),
+            )
+        })
+}
+
+/// A group by its exact name, among the visible ones: zero or several is an error.
+#[cfg(feature = "od-23-2")]
+pub(crate) fn code_group_named(groups: &[CodeGroup], name: &str) -> Result<CodeGroup, Error> {
+    one_named(
+        "code group",
+        name,
+        &visible_groups(groups),
+        |g| g.group_name.as_str(),
+        CodeGroup::candidate,
+    )
+}
+
+#[cfg(feature = "od-23-2")]
+fn visible_groups(groups: &[CodeGroup]) -> Vec<&CodeGroup> {
+    by_order(groups.iter().filter(|g| g.is_visible()), |g| g.item_order)
 }
 
 /// An insurance plan, as far as benefits need it (`GET /insplans/{PlanNum}`, Open Dental
@@ -183,6 +386,17 @@ pub struct InsPlan {
 }
 
 impl InsPlan {
+    /// A plan with no group name or number (for fakes and tests; real ones come from
+    /// [`BenefitsClient::ins_plan`](super::BenefitsClient::ins_plan)).
+    pub fn new(plan_num: PlanNum, month_renew: u8) -> Self {
+        InsPlan {
+            plan_num,
+            group_name: String::new(),
+            group_num: String::new(),
+            month_renew,
+        }
+    }
+
     /// The plan's benefit year: calendar when `MonthRenew` is 0, else its service year.
     pub fn benefit_year(&self) -> BenefitYear {
         match self.month_renew {

@@ -8,11 +8,16 @@
 //! | create | `POST /benefits` | [`BenefitsClient::create`] | 22.3.17 |
 //! | update | `PUT /benefits/{BenefitNum}` | [`BenefitsClient::update`] | 22.4.7 |
 //! | delete | `DELETE /benefits/{BenefitNum}` | [`BenefitsClient::delete`] | 22.4.7 |
+//! | coverage categories | `GET /covcats` | `BenefitsClient::cov_cats`, `cov_cat_for`, `cov_cat_named` | 23.3.8 (`od-23-3`) |
+//! | code groups | `GET /codegroups`, paged | `BenefitsClient::code_groups`, `code_group_for`, `code_group_named` | 23.2.62 (`od-23-2`) |
+//! | one insurance plan | `GET /insplans/{PlanNum}`, else `GET /insplans` paged | [`BenefitsClient::ins_plan`] | 24.2.11 (`od-24-2`), else 22.3.30 |
 
+mod catalog;
 mod client;
 mod lint;
 mod lookups;
 mod model;
+mod paging;
 mod patch;
 mod request;
 pub(crate) mod rules;

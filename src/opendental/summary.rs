@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 #[cfg(feature = "od-23-2")]
+use super::lookups::CodeGroup;
+use super::lookups::CovCat;
+#[cfg(feature = "od-23-2")]
 use super::model::CodeGroupNum;
 use super::model::{Benefit, CovCatNum, CoverageLevel};
 use super::request::{BenefitYear, WaitingUnit};
@@ -20,6 +23,27 @@ pub struct Names {
     #[cfg(feature = "od-23-2")]
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
     pub code_groups: BTreeMap<CodeGroupNum, String>,
+}
+
+impl Names {
+    /// The names from the office's lookups ([`BenefitsClient::names`](super::BenefitsClient::names)
+    /// reads both).
+    pub fn from_lookups(
+        categories: &[CovCat],
+        #[cfg(feature = "od-23-2")] code_groups: &[CodeGroup],
+    ) -> Self {
+        Names {
+            categories: categories
+                .iter()
+                .map(|c| (c.cov_cat_num, c.description.clone()))
+                .collect(),
+            #[cfg(feature = "od-23-2")]
+            code_groups: code_groups
+                .iter()
+                .map(|g| (g.code_group_num, g.group_name.clone()))
+                .collect(),
+        }
+    }
 }
 
 /// A plan's benefits as shapes, in the order people read them: coinsurance, deductibles,

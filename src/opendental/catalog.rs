@@ -1,0 +1,350 @@
+//! The office's lookups read through the client, cached per client: coverage categories, code
+//! groups and insurance plans. Read-only: nothing here writes to them.
+
+use std::collections::HashMap;
+#[cfg(feature = "od-23-2")]
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+
+use super::BenefitsClient;
+use super::lookups::InsPlan;
+#[cfg(feature = "od-23-2")]
+use super::lookups::{self, CodeGroup, CodeGroupFixed};
+#[cfg(feature = "od-23-3")]
+use super::lookups::{CovCat, EbenefitCategory};
+use super::model::PlanNum;
+use super::paging::{Cursor, Keyed};
+#[cfg(feature = "od-23-3")]
+use super::{paging::KNOWN_PAGE_CAPS, summary::Names};
+use crate::error::{Error, LookupError, LookupErrorKind, Violations};
+#[cfg(feature = "od-23-3")]
+use crate::error::{PagingError, PagingErrorKind};
+
+/// How long a client keeps a lookup by default.
+pub(super) const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+
+/// One client's cached lookups. Each table has its own lock, held across the fetch, so tasks
+/// that ask at once share one fetch.
+pub(super) struct Catalog {
+    ttl: Duration,
+    #[cfg(feature = "od-23-3")]
+    cov_cats: Mutex<Option<Cached<Arc<[CovCat]>>>>,
+    #[cfg(feature = "od-23-2")]
+    code_groups: Mutex<Option<Cached<Arc<[CodeGroup]>>>>,
+    plans: Mutex<HashMap<PlanNum, Cached<InsPlan>>>,
+}
+
+struct Cached<T> {
+    value: T,
+    at: Instant,
+}
+
+impl<T: Clone> Cached<T> {
+    fn fresh(&self, ttl: Duration) -> Option<T> {
+        (self.at.elapsed() < ttl).then(|| self.value.clone())
+    }
+}
+
+impl Catalog {
+    pub(super) fn new(ttl: Duration) -> Self {
+        Catalog {
+            ttl,
+            #[cfg(feature = "od-23-3")]
+            cov_cats: Mutex::new(None),
+            #[cfg(feature = "od-23-2")]
+            code_groups: Mutex::new(None),
+            plans: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(super) fn ttl(&self) -> Duration {
+        self.ttl
+    }
+}
+
+impl BenefitsClient {
+    /// The office's coverage categories, `GET /covcats`, every page: cached for the client's
+    /// lookup TTL ([`BenefitsClientBuilder::lookup_ttl`](super::BenefitsClientBuilder::lookup_ttl),
+    /// one hour by default). Open Dental 23.3.8.
+    ///
+    /// Open Dental documents no paging or order for this list; the client asks in pages
+    /// anyway and stops at a short page, or at a page that only repeats categories it has
+    /// (a server that ignores `Offset` sends them all again).
+    ///
+    /// # Errors
+    /// Transport, decode and API errors, as for every call (a 400 from an office older than
+    /// 23.3.8); [`Error::Paging`] when a page repeats some categories but not all.
+    #[cfg(feature = "od-23-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn cov_cats(&self) -> Result<Arc<[CovCat]>, Error> {
+        let catalog = self.catalog();
+        let mut slot = catalog.cov_cats.lock().await;
+        if let Some(cats) = slot.as_ref().and_then(|c| c.fresh(catalog.ttl)) {
+            return Ok(cats);
+        }
+        let cats: Arc<[CovCat]> = self.list_cov_cats().await?.into();
+        *slot = Some(Cached {
+            value: cats.clone(),
+            at: Instant::now(),
+        });
+        Ok(cats)
+    }
+
+    /// The coverage category Open Dental itself uses for an electronic benefit category: the
+    /// first visible one by `CovOrder` (`CovCats.GetForEbenCat`). Open Dental 23.3.8.
+    ///
+    /// # Errors
+    /// [`Error::Lookup`] of kind [`LookupErrorKind::NotFound`] when no visible category
+    /// stands for it (the office has not set it up), listing the visible ones; the errors of
+    /// [`BenefitsClient::cov_cats`].
+    #[cfg(feature = "od-23-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn cov_cat_for(&self, category: EbenefitCategory) -> Result<CovCat, Error> {
+        lookups::category_for(&self.cov_cats().await?, &category)
+    }
+
+    /// The visible coverage category with exactly this description. Descriptions are the
+    /// office's own labels and can change; prefer [`BenefitsClient::cov_cat_for`] where the
+    /// category has an electronic benefit category (those linked to None, like "Implants",
+    /// have only their description). Open Dental 23.3.8.
+    ///
+    /// # Errors
+    /// [`Error::Lookup`]: [`LookupErrorKind::NotFound`] listing the visible categories, or
+    /// [`LookupErrorKind::Ambiguous`] listing the ones that match; the errors of
+    /// [`BenefitsClient::cov_cats`].
+    #[cfg(feature = "od-23-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn cov_cat_named(&self, description: &str) -> Result<CovCat, Error> {
+        lookups::category_named(&self.cov_cats().await?, description)
+    }
+
+    /// The office's code groups, `GET /codegroups`, every page in CodeGroupNum order, with
+    /// the same no-row-missed guarantee as [`BenefitsClient::list`]: cached for the client's
+    /// lookup TTL. Open Dental 23.2.62.
+    ///
+    /// # Errors
+    /// Transport, decode and API errors; [`Error::Paging`] for a server that breaks paging.
+    #[cfg(feature = "od-23-2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
+    pub async fn code_groups(&self) -> Result<Arc<[CodeGroup]>, Error> {
+        let catalog = self.catalog();
+        let mut slot = catalog.code_groups.lock().await;
+        if let Some(groups) = slot.as_ref().and_then(|c| c.fresh(catalog.ttl)) {
+            return Ok(groups);
+        }
+        let groups: Arc<[CodeGroup]> = self
+            .list_keyed("codegroups", "GET /codegroups", |_| false)
+            .await?
+            .into();
+        *slot = Some(Cached {
+            value: groups.clone(),
+            at: Instant::now(),
+        });
+        Ok(groups)
+    }
+
+    /// The code group Open Dental itself uses for a fixed kind: the first visible one by
+    /// `ItemOrder` (`GetCodeGroupNumForCodeGroupFixed`). Before writing a frequency
+    /// limitation on it, check [`CodeGroup::for_frequency`]; for an age limit,
+    /// `show_in_age_limit`. Open Dental 23.2.62.
+    ///
+    /// # Errors
+    /// [`Error::Lookup`] of kind [`LookupErrorKind::NotFound`], listing the visible groups;
+    /// the errors of [`BenefitsClient::code_groups`].
+    #[cfg(feature = "od-23-2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
+    pub async fn code_group_for(&self, fixed: CodeGroupFixed) -> Result<CodeGroup, Error> {
+        lookups::code_group_for(&self.code_groups().await?, &fixed)
+    }
+
+    /// The visible code group with exactly this name: how groups without a fixed kind (Crown,
+    /// Dentures, Implants, Cancer Screening) are found. Open Dental 23.2.62.
+    ///
+    /// # Errors
+    /// [`Error::Lookup`]: [`LookupErrorKind::NotFound`] listing the visible groups, or
+    /// [`LookupErrorKind::Ambiguous`] listing the ones with that name; the errors of
+    /// [`BenefitsClient::code_groups`].
+    #[cfg(feature = "od-23-2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
+    pub async fn code_group_named(&self, name: &str) -> Result<CodeGroup, Error> {
+        lookups::code_group_named(&self.code_groups().await?, name)
+    }
+
+    /// The office's names for its categories and code groups, for a
+    /// [`PlanSummary`](super::PlanSummary) in words (two cached lookups). Open Dental 23.3.8.
+    ///
+    /// # Errors
+    /// The errors of [`BenefitsClient::cov_cats`] and [`BenefitsClient::code_groups`].
+    #[cfg(feature = "od-23-3")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn names(&self) -> Result<Names, Error> {
+        let cats = self.cov_cats().await?;
+        let groups = self.code_groups().await?;
+        Ok(Names::from_lookups(&cats, &groups))
+    }
+
+    /// One insurance plan, for its `MonthRenew` and so its benefit year
+    /// ([`InsPlan::benefit_year`]): cached per plan for the client's lookup TTL.
+    ///
+    /// With the `od-24-2` feature (Open Dental 24.2.11) this is `GET /insplans/{PlanNum}`.
+    /// Without it, it pages `GET /insplans` (22.3.30), which lists plans in PlanNum order, and
+    /// stops at the first page that reaches the plan.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for PlanNum 0; [`Error::is_not_found`] for a plan the
+    /// office does not have (a 404, or [`Error::Lookup`] when paging the list found none);
+    /// transport, decode and API errors.
+    pub async fn ins_plan(&self, plan: PlanNum) -> Result<InsPlan, Error> {
+        if plan.get() == 0 {
+            let mut v = Violations::default();
+            v.push("PlanNum", "must be a key above 0 (0 means no row)");
+            v.into_result()?;
+        }
+        let catalog = self.catalog();
+        let mut plans = catalog.plans.lock().await;
+        if let Some(found) = plans.get(&plan).and_then(|c| c.fresh(catalog.ttl)) {
+            return Ok(found);
+        }
+        #[cfg(feature = "od-24-2")]
+        let found: InsPlan = {
+            let url = self.endpoint(&format!("insplans/{plan}"))?;
+            self.call(Method::GET, "GET /insplans/{PlanNum}", url, None)
+                .await?
+        };
+        #[cfg(not(feature = "od-24-2"))]
+        let found = self.ins_plan_from_list(plan).await?;
+        plans.insert(
+            plan,
+            Cached {
+                value: found.clone(),
+                at: Instant::now(),
+            },
+        );
+        Ok(found)
+    }
+
+    /// One insurance plan found by paging `GET /insplans` (Open Dental 22.3.30), which lists
+    /// plans in PlanNum order, up to the first page that reaches it: the fallback for offices
+    /// older than 24.2.11, whatever this build's features. Not cached.
+    ///
+    /// # Errors
+    /// [`Error::Lookup`] of kind [`LookupErrorKind::NotFound`] when the list has no such
+    /// plan; [`Error::Paging`] for a server that breaks paging; transport, decode and API
+    /// errors.
+    pub async fn ins_plan_from_list(&self, plan: PlanNum) -> Result<InsPlan, Error> {
+        let mut plans = self
+            .list_keyed("insplans", "GET /insplans", |p: &InsPlan| {
+                p.plan_num >= plan
+            })
+            .await?;
+        plans.retain(|p| p.plan_num == plan);
+        plans.pop().ok_or_else(|| {
+            Error::Lookup(LookupError {
+                kind: LookupErrorKind::NotFound,
+                table: "insurance plan",
+                wanted: format!("PlanNum {plan}"),
+                candidates: Vec::new(),
+            })
+        })
+    }
+
+    /// Drops every cached lookup: the next call reads the office again. Call it after the
+    /// office changes its categories, code groups or plans, or when a write is refused for a
+    /// key the cache still holds.
+    pub async fn refresh_lookups(&self) {
+        let catalog = self.catalog();
+        #[cfg(feature = "od-23-3")]
+        {
+            *catalog.cov_cats.lock().await = None;
+        }
+        #[cfg(feature = "od-23-2")]
+        {
+            *catalog.code_groups.lock().await = None;
+        }
+        catalog.plans.lock().await.clear();
+    }
+
+    /// Every row of a list ordered by key, through the listing cursor; `enough` ends it early
+    /// at the first page holding a row it accepts.
+    async fn list_keyed<T: DeserializeOwned + Keyed>(
+        &self,
+        path: &'static str,
+        route: &'static str,
+        enough: impl Fn(&T) -> bool,
+    ) -> Result<Vec<T>, Error> {
+        let mut rows = Vec::new();
+        let mut cursor = Some(Cursor::new(self.page_size()));
+        while let Some(c) = cursor.take() {
+            let page: Vec<T> = self.get_page(path, route, c.limit, c.offset).await?;
+            let (new, next) = c.advance(page)?;
+            let done = new.iter().any(&enough);
+            rows.extend(new);
+            cursor = next.filter(|_| !done);
+        }
+        Ok(rows)
+    }
+
+    /// Every category, in no documented order: pages until a short one, or one that only
+    /// repeats categories already seen (the server ignored `Offset`).
+    #[cfg(feature = "od-23-3")]
+    async fn list_cov_cats(&self) -> Result<Vec<CovCat>, Error> {
+        let (path, route) = ("covcats", "GET /covcats");
+        let mut rows: Vec<CovCat> = Vec::new();
+        let mut limit = self.page_size();
+        let mut offset = 0u64;
+        loop {
+            let page: Vec<CovCat> = self.get_page(path, route, limit, offset).await?;
+            let len = page.len();
+            let seen = page
+                .iter()
+                .filter(|c| rows.iter().any(|r| r.cov_cat_num == c.cov_cat_num))
+                .count();
+            let fail = |kind| {
+                Err(Error::Paging(PagingError {
+                    kind,
+                    offset,
+                    limit,
+                }))
+            };
+            if len > limit as usize {
+                return fail(PagingErrorKind::PageTooLong);
+            }
+            if len > 0 && seen == len {
+                return Ok(rows);
+            }
+            if seen > 0 {
+                return fail(PagingErrorKind::OutOfOrder);
+            }
+            rows.extend(page);
+            let capped = len < limit as usize && KNOWN_PAGE_CAPS.contains(&len);
+            if len < limit as usize && !capped {
+                return Ok(rows);
+            }
+            limit = len as u32;
+            offset += len as u64;
+        }
+    }
+
+    async fn get_page<T: DeserializeOwned>(
+        &self,
+        path: &'static str,
+        route: &'static str,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<T>, Error> {
+        let mut url = self.endpoint(path)?;
+        {
+            let mut query = url.query_pairs_mut();
+            query.append_pair("Limit", &limit.to_string());
+            if offset > 0 {
+                query.append_pair("Offset", &offset.to_string());
+            }
+        }
+        self.call(Method::GET, route, url, None).await
+    }
+}
