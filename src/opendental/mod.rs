@@ -19,6 +19,7 @@ mod lookups;
 mod model;
 mod paging;
 mod patch;
+mod reconcile;
 mod request;
 pub(crate) mod rules;
 mod shape;
@@ -40,6 +41,10 @@ pub use model::{
     QuantityQualifier, TimePeriod,
 };
 pub use patch::Patch;
+pub use reconcile::{
+    Ambiguity, ApplyOptions, ApplyReport, ChangePlan, ConflictKind, OnError, PlanOptions,
+    PlannedRow, PlannedUpdate, Progress, ProgressFn, SkipReason, Write,
+};
 pub use request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };

@@ -1,7 +1,7 @@
 //! What callers send: new benefits (with the standard shapes), partial updates, list filters.
 
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "od-23-2")]
 use super::model::CodeGroupNum;
@@ -15,7 +15,7 @@ use super::patch::{self, Patch};
 use super::wire;
 
 /// The one owner of a new benefit: a plan, or one patient's plan as an override.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Owner {
     /// A plan-level benefit, shared by every subscriber of the plan.
     #[serde(rename = "PlanNum")]
@@ -38,7 +38,7 @@ impl From<PatPlanNum> for Owner {
 }
 
 /// Which benefit year a "# per benefit year" frequency limitation counts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum BenefitYear {
     /// January to December: plans whose `MonthRenew` is 0.
     Calendar,
@@ -47,7 +47,7 @@ pub enum BenefitYear {
 }
 
 /// The unit of a waiting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum WaitingUnit {
     /// Months.
     Months,
@@ -63,13 +63,15 @@ pub enum WaitingUnit {
 /// and MonetaryAmt empty, TimePeriod from the plan's renewal month, QuantityQualifier None,
 /// Quantity 0). The client checks every documented rule before sending ([`NewBenefit::validate`]).
 ///
+/// It serializes to the body `POST /benefits` sends, and reads that body back.
+///
 /// ```
 /// use benefits_sdk::opendental::{NewBenefit, PlanNum, CovCatNum};
 ///
 /// let preventive = NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(3), 100);
 /// assert!(preventive.validate().is_ok());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NewBenefit {
     /// The plan or patient plan the benefit belongs to. Required.
@@ -91,7 +93,9 @@ pub struct NewBenefit {
     #[serde(
         rename = "MonetaryAmt",
         skip_serializing_if = "Option::is_none",
-        serialize_with = "wire::money::serialize"
+        serialize_with = "wire::money::serialize",
+        deserialize_with = "wire::money::deserialize",
+        default
     )]
     pub monetary_amt: Option<Decimal>,
     /// The period; unset lets the server choose from the plan's renewal month.

@@ -2,6 +2,7 @@
 //! Open Dental's own rules, and turned back into the [`NewBenefit`] that creates it.
 
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "od-23-2")]
 use super::model::CodeGroupNum;
@@ -14,7 +15,7 @@ use super::request::{BenefitYear, NewBenefit, Owner, WaitingUnit};
 use super::rules;
 
 /// What a benefit applies to.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Scope {
     /// Everything the plan covers: no category, code or code group (a general deductible, the
@@ -76,7 +77,7 @@ impl Scope {
 }
 
 /// The period a benefit counts over.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Period {
     /// A benefit year: the one given, or, with `None`, the plan's own (CalendarYear when its
@@ -90,7 +91,7 @@ pub enum Period {
 }
 
 /// Who a benefit counts for, over what, and on what: the parts most shapes share.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Terms {
     /// What the benefit applies to.
     pub scope: Scope,
@@ -124,7 +125,7 @@ impl Terms {
 }
 
 /// How often a frequency limitation allows a procedure: Open Dental's four kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Frequency {
     /// "Every # Years": once every so many years.
@@ -138,7 +139,7 @@ pub enum Frequency {
 }
 
 /// A frequency limitation (Open Dental's `Benefits.IsFrequencyLimitation`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct FrequencyLimit {
     /// How often.
     pub frequency: Frequency,
@@ -170,6 +171,9 @@ impl FrequencyLimit {
 /// every shape. A row that fits no standard shape exactly is [`BenefitShape::Custom`], which
 /// keeps all of it.
 ///
+/// It serializes as `{"Coinsurance": {"percent": 50, "terms": …}}`, amounts as decimal text
+/// (`"1500.00"`), a custom row as the body that creates it; and reads that back unchanged.
+///
 /// ```
 /// use benefits_sdk::opendental::{
 ///     BenefitShape, CovCatNum, NewBenefit, Owner, PlanNum, Scope, Terms,
@@ -183,7 +187,7 @@ impl FrequencyLimit {
 /// assert_eq!(new, NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(7), 50));
 /// assert_eq!(new.shape(), crowns);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum BenefitShape {
     /// Coverage is active (ActiveCoverage).
@@ -198,6 +202,7 @@ pub enum BenefitShape {
     /// A deductible of `amount` (Deductible).
     Deductible {
         /// The amount.
+        #[serde(with = "amount_text")]
         amount: Decimal,
         /// Usually Individual or Family, over a benefit year or a lifetime.
         terms: Terms,
@@ -206,6 +211,7 @@ pub enum BenefitShape {
     /// (Limitations with an amount).
     Maximum {
         /// The amount.
+        #[serde(with = "amount_text")]
         amount: Decimal,
         /// Usually Individual or Family, over a benefit year or a lifetime.
         terms: Terms,
@@ -213,6 +219,7 @@ pub enum BenefitShape {
     /// A copayment of `amount` (CoPayment).
     Copay {
         /// The amount.
+        #[serde(with = "amount_text")]
         amount: Decimal,
         /// Where it applies.
         terms: Terms,
@@ -652,6 +659,21 @@ impl BenefitShape {
     /// True when the shape leaves its benefit year to the plan.
     pub fn needs_plan_year(&self) -> bool {
         self.clone().with_plan_year(BenefitYear::Calendar) != *self
+    }
+}
+
+/// Amounts in a stored shape: the decimal's own text, exact whatever its size.
+mod amount_text {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(v)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -164,6 +164,23 @@ impl fmt::Display for BenefitShape {
     }
 }
 
+/// What kind of benefit a shape is, in a word or two.
+pub(crate) fn kind(shape: &BenefitShape) -> &'static str {
+    match shape {
+        BenefitShape::Coinsurance { .. } => "coinsurance",
+        BenefitShape::Deductible { .. } => "deductible",
+        BenefitShape::Maximum { .. } => "maximum",
+        BenefitShape::Copay { .. } => "copay",
+        BenefitShape::Frequency(_) => "frequency",
+        #[cfg(feature = "od-23-2")]
+        BenefitShape::AgeLimit { .. } => "age limit",
+        BenefitShape::WaitingPeriod { .. } => "waiting period",
+        BenefitShape::Exclusion(_) => "exclusion",
+        BenefitShape::ActiveCoverage(_) => "active coverage",
+        BenefitShape::Custom(_) => "other",
+    }
+}
+
 /// One shape in words.
 pub(crate) fn describe(shape: &BenefitShape, names: &Names) -> String {
     let on = |terms: &Terms| {
