@@ -22,6 +22,11 @@ pub enum Fault {
     Delay(Duration),
     /// 200 with a body cut off in the middle of its JSON.
     MalformedBody,
+    /// The normal handling (a write lands), then this status instead of its answer: a gateway
+    /// that gave up after the office wrote.
+    StatusAfterWrite(u16),
+    /// The normal handling (a write lands) and its status, with a body cut off mid-JSON.
+    MalformedAfterWrite,
 }
 
 /// One request a fake received, and the status it answered. Headers are left out: the
@@ -85,7 +90,8 @@ pub(crate) trait Handler: Send + Sync + 'static {
 /// The fault queue and the log, shared by a fake and its responder.
 #[derive(Default)]
 pub(crate) struct Shared {
-    faults: Mutex<VecDeque<Fault>>,
+    /// Queued faults, each for any method (`None`) or one.
+    faults: Mutex<VecDeque<(Option<String>, Fault)>>,
     log: Mutex<Vec<LoggedRequest>>,
 }
 
@@ -97,7 +103,21 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl Shared {
     pub(crate) fn push_faults(&self, n: usize, fault: Fault) {
-        lock(&self.faults).extend(std::iter::repeat_n(fault, n));
+        lock(&self.faults).extend(std::iter::repeat_n((None, fault), n));
+    }
+
+    pub(crate) fn push_faults_on(&self, method: &str, n: usize, fault: Fault) {
+        let method = Some(method.to_ascii_uppercase());
+        lock(&self.faults).extend(std::iter::repeat_n((method, fault), n));
+    }
+
+    /// The first queued fault for this method.
+    fn take_fault(&self, method: &str) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        let at = faults
+            .iter()
+            .position(|(m, _)| m.as_deref().is_none_or(|m| m == method))?;
+        faults.remove(at).map(|(_, fault)| fault)
     }
 
     pub(crate) fn requests(&self) -> Vec<LoggedRequest> {
@@ -118,7 +138,7 @@ pub(crate) struct Responder<H> {
 
 impl<H: Handler> Respond for Responder<H> {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let fault = lock(&self.shared.faults).pop_front();
+        let fault = self.shared.take_fault(request.method.as_str());
         let mut delay = None;
         let answer = match fault {
             Some(Fault::Status(status)) => Answer::json(status, self.handler.fault_body(status)),
@@ -127,6 +147,14 @@ impl<H: Handler> Respond for Responder<H> {
                     .header("Retry-After", retry_after.as_secs().to_string())
             }
             Some(Fault::MalformedBody) => Answer::json(200, self.handler.malformed_body().to_vec()),
+            Some(Fault::StatusAfterWrite(status)) => {
+                self.handler.handle(request);
+                Answer::json(status, self.handler.fault_body(status))
+            }
+            Some(Fault::MalformedAfterWrite) => {
+                let status = self.handler.handle(request).status;
+                Answer::json(status, self.handler.malformed_body().to_vec())
+            }
             Some(Fault::Delay(d)) => {
                 delay = Some(d);
                 self.handler.handle(request)
@@ -185,6 +213,12 @@ macro_rules! fault_knobs {
         /// Queues any fault for the next `n` requests.
         pub fn inject(&self, n: usize, fault: $crate::mock::Fault) {
             self.shared.push_faults(n, fault);
+        }
+
+        /// Queues a fault for the next `n` requests of one method (`"POST"`, `"PUT"`…);
+        /// requests of other methods pass it by.
+        pub fn inject_on(&self, method: &str, n: usize, fault: $crate::mock::Fault) {
+            self.shared.push_faults_on(method, n, fault);
         }
 
         /// Every request received so far, oldest first.

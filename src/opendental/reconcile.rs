@@ -238,11 +238,7 @@ impl ChangePlan {
         }
         plan.creates
             .sort_by_key(|c| desired.iter().position(|d| d == c));
-        for list in [
-            &mut plan.unchanged,
-            &mut plan.kept,
-            &mut plan.deletes,
-        ] {
+        for list in [&mut plan.unchanged, &mut plan.kept, &mut plan.deletes] {
             list.sort_by_key(|r| r.benefit_num);
         }
         plan.updates.sort_by_key(|u| u.row.benefit_num);
@@ -296,7 +292,10 @@ fn diff(before: &BenefitShape, after: &BenefitShape, owner: Owner) -> BenefitUpd
     update.percent = patch(b.percent, a.percent);
     update.monetary_amt = patch(b.monetary_amt, a.monetary_amt);
     // A period left to the server (None) is not sent.
-    update.time_period = a.time_period.clone().filter(|p| Some(p) != b.time_period.as_ref());
+    update.time_period = a
+        .time_period
+        .clone()
+        .filter(|p| Some(p) != b.time_period.as_ref());
     update.coverage_level = Some(a.coverage_level.clone()).filter(|l| *l != b.coverage_level);
     let quantity = |n: &NewBenefit| {
         (
@@ -377,9 +376,7 @@ impl fmt::Display for Diff<'_> {
                 f,
                 "Plan {p}: plan-level rows, shared by every subscriber of the plan"
             )?,
-            Owner::PatPlan(p) => {
-                writeln!(f, "Patient plan {p}: overrides for one patient")?
-            }
+            Owner::PatPlan(p) => writeln!(f, "Patient plan {p}: overrides for one patient")?,
         }
         for shape in &plan.creates {
             writeln!(f, "+ create        {}", say(shape))?;
@@ -405,7 +402,11 @@ impl fmt::Display for Diff<'_> {
             )?;
         }
         for a in &plan.ambiguities {
-            let rows: Vec<String> = a.rows.iter().map(|r| format!("#{}", r.benefit_num)).collect();
+            let rows: Vec<String> = a
+                .rows
+                .iter()
+                .map(|r| format!("#{}", r.benefit_num))
+                .collect();
             let wanted: Vec<String> = a.desired.iter().map(&say).collect();
             writeln!(
                 f,
@@ -695,7 +696,10 @@ impl BenefitsClient {
             None => None,
         };
         let desired: Vec<BenefitShape> = match year {
-            Some(year) => desired.into_iter().map(|d| d.with_plan_year(year)).collect(),
+            Some(year) => desired
+                .into_iter()
+                .map(|d| d.with_plan_year(year))
+                .collect(),
             None => desired,
         };
         let rows = self.list_all(filter(owner)).await?;
@@ -831,7 +835,11 @@ impl Run<'_> {
     }
 
     fn replace(&mut self, row: Benefit) {
-        match self.rows.iter_mut().find(|r| r.benefit_num == row.benefit_num) {
+        match self
+            .rows
+            .iter_mut()
+            .find(|r| r.benefit_num == row.benefit_num)
+        {
             Some(slot) => *slot = row,
             None => self.rows.push(row),
         }
@@ -850,7 +858,9 @@ impl Run<'_> {
             Err(Outcome::Skipped(SkipReason::Stopped))
         } else {
             match self.newcomer(shape) {
-                Some(row) if row.shape() == *shape => Err(Outcome::Skipped(SkipReason::AlreadyDone)),
+                Some(row) if row.shape() == *shape => {
+                    Err(Outcome::Skipped(SkipReason::AlreadyDone))
+                }
                 Some(_) => Err(Outcome::Conflict(ConflictKind::SlotTaken)),
                 None => self.create_once(shape).await,
             }
@@ -924,4 +934,173 @@ enum Outcome {
     Skipped(SkipReason),
     Conflict(ConflictKind),
     Failed(Error),
+}
+
+#[cfg(all(test, feature = "test-util", feature = "od-25-3"))]
+mod tests {
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    use super::*;
+    use crate::mock::MockOpenDental;
+    use crate::opendental::{
+        CodeGroupNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, InsPlan, Period,
+        PlanNum, Terms, TreatArea,
+    };
+
+    const PLAN: PlanNum = PlanNum::new(12);
+
+    /// Standard shapes over three categories and three code groups, so that slots collide.
+    fn shape() -> BoxedStrategy<BenefitShape> {
+        let key = 1..4u64;
+        let scope = prop_oneof![
+            Just(Scope::General),
+            key.clone().prop_map(|c| Scope::Category(CovCatNum::new(c))),
+            key.clone()
+                .prop_map(|g| Scope::CodeGroup(CodeGroupNum::new(g))),
+        ];
+        let level = prop_oneof![
+            Just(CoverageLevel::None),
+            Just(CoverageLevel::Individual),
+            Just(CoverageLevel::Family),
+        ];
+        let period = prop_oneof![Just(Period::BenefitYear(None)), Just(Period::Lifetime)];
+        let counted = (1..3000i64, level, period).prop_map(|(amount, level, period)| {
+            (
+                Decimal::new(amount, 0),
+                Terms::new(Scope::General).level(level).period(period),
+            )
+        });
+        let frequency = (1..5u8, 0..4usize).prop_map(|(n, kind)| match kind {
+            0 => Frequency::EveryYears(n),
+            1 => Frequency::EveryMonths(n),
+            2 => Frequency::PerBenefitYear(n, None),
+            _ => Frequency::InLast12Months(n),
+        });
+        let area = prop_oneof![
+            Just(TreatArea::None),
+            Just(TreatArea::Tooth),
+            Just(TreatArea::Mouth)
+        ];
+        prop_oneof![
+            (0..=100u8, scope.clone()).prop_map(|(percent, scope)| BenefitShape::Coinsurance {
+                percent,
+                terms: Terms::new(scope)
+            }),
+            counted
+                .clone()
+                .prop_map(|(amount, terms)| BenefitShape::Maximum { amount, terms }),
+            counted.prop_map(|(amount, terms)| BenefitShape::Deductible { amount, terms }),
+            (frequency, key.clone(), area).prop_map(|(frequency, group, area)| {
+                let mut limit =
+                    FrequencyLimit::new(frequency, Scope::CodeGroup(CodeGroupNum::new(group)));
+                limit.treat_area = area;
+                BenefitShape::Frequency(limit)
+            }),
+            (1..30u8, key).prop_map(|(age, g)| BenefitShape::AgeLimit {
+                age,
+                code_group: CodeGroupNum::new(g)
+            }),
+            scope.prop_map(|s| BenefitShape::Exclusion(Terms::new(s))),
+        ]
+        .boxed()
+    }
+
+    /// One shape per slot: the first of each.
+    fn one_per_slot(shapes: Vec<BenefitShape>) -> Vec<BenefitShape> {
+        let mut kept: Vec<BenefitShape> = Vec::new();
+        for s in shapes {
+            if !kept.iter().any(|k| k.same_slot(&s)) {
+                kept.push(s);
+            }
+        }
+        kept
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// Whatever the office holds and whatever is desired (one benefit per slot each), a
+        /// reconcile with deletes leaves exactly the desired rows, and planning again finds
+        /// nothing to do.
+        #[test]
+        fn reconcile_converges(
+            current in vec(shape(), 0..7),
+            fresh in vec(shape(), 0..7),
+            keep in vec(any::<bool>(), 7),
+            renews in prop_oneof![Just(0u8), Just(7u8)],
+        ) {
+            let current = one_per_slot(current);
+            let kept = current.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone());
+            let desired = one_per_slot(kept.chain(fresh).collect());
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let office = MockOpenDental::start().await;
+                office.insert_plan(InsPlan::new(PLAN, renews));
+                let owner = Owner::Plan(PLAN);
+                for c in &current {
+                    office.seed(&c.to_new_benefit(owner));
+                }
+                let client = office.client();
+                let (plan, report) = client
+                    .reconcile(owner, desired.clone(), PlanOptions::new().deletes(true), ApplyOptions::new())
+                    .await
+                    .unwrap();
+                prop_assert!(plan.ambiguities.is_empty(), "{}", plan);
+                prop_assert!(report.is_complete(), "{}: {:?}", report, report.failed);
+                let year = InsPlan::new(PLAN, renews).benefit_year();
+                let mut want: Vec<BenefitShape> = desired
+                    .iter()
+                    .map(|d| d.clone().with_plan_year(year).to_new_benefit(owner).shape())
+                    .collect();
+                let got: Vec<BenefitShape> = office.benefits().iter().map(Benefit::shape).collect();
+                prop_assert_eq!(got.len(), want.len());
+                for g in &got {
+                    let at = want.iter().position(|w| w == g);
+                    prop_assert!(at.is_some(), "{:?} is not desired: {:?}", g, want);
+                    want.remove(at.unwrap_or_default());
+                }
+                let again = client
+                    .plan_changes_with(owner, desired, PlanOptions::new().deletes(true))
+                    .await
+                    .unwrap();
+                prop_assert!(again.is_empty(), "{}", again);
+                Ok(())
+            })?;
+        }
+
+        /// A plan reads back from JSON unchanged.
+        #[test]
+        fn a_plan_round_trips_through_json(
+            current in vec(shape(), 0..7),
+            desired in vec(shape(), 0..7),
+        ) {
+            let owner = Owner::Plan(PLAN);
+            let rows: Vec<Benefit> = current
+                .iter()
+                .enumerate()
+                .map(|(i, c)| row(c, i as u64 + 1))
+                .collect();
+            let desired = desired.into_iter().map(|d| d.with_plan_year(BenefitYear::Calendar));
+            let plan = ChangePlan::between(owner, &rows, desired, true).unwrap();
+            let json = serde_json::to_string(&plan).unwrap();
+            prop_assert_eq!(serde_json::from_str::<ChangePlan>(&json).unwrap(), plan);
+        }
+    }
+
+    /// A stored row with this shape, as the server returns it.
+    fn row(shape: &BenefitShape, num: u64) -> Benefit {
+        let new = shape
+            .clone()
+            .with_plan_year(BenefitYear::Calendar)
+            .to_new_benefit(Owner::Plan(PLAN));
+        let mut json = serde_json::to_value(&new).unwrap();
+        json["BenefitNum"] = num.into();
+        json["SecDateTEdit"] = "2026-11-25 10:00:00".into();
+        serde_json::from_value(json).unwrap()
+    }
 }

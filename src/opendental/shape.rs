@@ -708,7 +708,7 @@ fn set_scope(new: &mut NewBenefit, scope: &Scope) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
@@ -844,6 +844,16 @@ mod tests {
             prop_assert_eq!(&row.shape(), &resolved);
             prop_assert!(resolved.same_slot(&shape));
             prop_assert!(!resolved.needs_plan_year());
+        }
+
+        /// A stored shape (say, in a saved plan) reads back unchanged, custom rows included.
+        #[test]
+        fn every_shape_round_trips_through_json(shape in standard_shape(), plan in 1..1_000u64) {
+            let json = serde_json::to_string(&shape).unwrap();
+            prop_assert_eq!(serde_json::from_str::<BenefitShape>(&json).unwrap(), shape.clone());
+            let custom = BenefitShape::Custom(Box::new(shape.to_new_benefit(Owner::Plan(PlanNum::new(plan)))));
+            let json = serde_json::to_string(&custom).unwrap();
+            prop_assert_eq!(serde_json::from_str::<BenefitShape>(&json).unwrap(), custom);
         }
     }
 
