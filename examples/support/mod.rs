@@ -54,6 +54,8 @@ pub async fn open_dental(seed_plan: Option<PlanNum>) -> Result<OpenDental, Strin
     }
     let fake = MockOpenDental::start().await;
     if let Some(plan) = seed_plan {
+        // A plan that renews in January, holding the demo benefits.
+        fake.insert_plan(benefits_sdk::opendental::InsPlan::new(plan, 0));
         for benefit in demo::plan_benefits(plan) {
             fake.seed(&benefit);
         }
