@@ -9,6 +9,8 @@
 //! ```
 
 mod baseline;
+#[cfg(feature = "test-util")]
+mod reconcile;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -585,6 +587,10 @@ fn main() {
         return;
     }
     let smoke = args.iter().any(|a| a == "--smoke");
+    if args.iter().any(|a| a == "--only-reconcile") {
+        reconcile_mode(if smoke { 10 } else { 200 });
+        return;
+    }
     let counts = if smoke {
         Counts {
             rows: 2_500,
@@ -964,4 +970,16 @@ fn main() {
     );
     drop(arrivals);
     drop(clients);
+
+    reconcile_mode(if smoke { 10 } else { 200 });
+}
+
+/// Reconcile at fleet size, against the crate's fake office (`--features test-util`).
+fn reconcile_mode(plans: u64) {
+    #[cfg(feature = "test-util")]
+    reconcile::run(&current_thread(), plans);
+    #[cfg(not(feature = "test-util"))]
+    println!(
+        "\nreconcile: skipped, it runs on the fake office: add --features test-util ({plans} plans)"
+    );
 }
