@@ -50,6 +50,26 @@ impl<T: Clone> Cached<T> {
     }
 }
 
+/// A table from its slot while fresh, else fetched and kept. The slot stays locked across the
+/// fetch, so tasks asking at once share one.
+#[cfg(feature = "od-23-2")]
+async fn cached<T: Clone>(
+    slot: &Mutex<Option<Cached<T>>>,
+    ttl: Duration,
+    fetch: impl std::future::Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    let mut slot = slot.lock().await;
+    if let Some(value) = slot.as_ref().and_then(|c| c.fresh(ttl)) {
+        return Ok(value);
+    }
+    let value = fetch.await?;
+    *slot = Some(Cached {
+        value: value.clone(),
+        at: Instant::now(),
+    });
+    Ok(value)
+}
+
 impl Catalog {
     pub(super) fn new(ttl: Duration) -> Self {
         Catalog {
@@ -83,16 +103,10 @@ impl BenefitsClient {
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
     pub async fn cov_cats(&self) -> Result<Arc<[CovCat]>, Error> {
         let catalog = self.catalog();
-        let mut slot = catalog.cov_cats.lock().await;
-        if let Some(cats) = slot.as_ref().and_then(|c| c.fresh(catalog.ttl)) {
-            return Ok(cats);
-        }
-        let cats: Arc<[CovCat]> = self.list_cov_cats().await?.into();
-        *slot = Some(Cached {
-            value: cats.clone(),
-            at: Instant::now(),
-        });
-        Ok(cats)
+        cached(&catalog.cov_cats, catalog.ttl, async {
+            Ok(self.list_cov_cats().await?.into())
+        })
+        .await
     }
 
     /// The coverage category Open Dental itself uses for an electronic benefit category: the
@@ -133,19 +147,11 @@ impl BenefitsClient {
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
     pub async fn code_groups(&self) -> Result<Arc<[CodeGroup]>, Error> {
         let catalog = self.catalog();
-        let mut slot = catalog.code_groups.lock().await;
-        if let Some(groups) = slot.as_ref().and_then(|c| c.fresh(catalog.ttl)) {
-            return Ok(groups);
-        }
-        let groups: Arc<[CodeGroup]> = self
-            .list_keyed("codegroups", "GET /codegroups", |_| false)
-            .await?
-            .into();
-        *slot = Some(Cached {
-            value: groups.clone(),
-            at: Instant::now(),
-        });
-        Ok(groups)
+        cached(&catalog.code_groups, catalog.ttl, async {
+            let groups = self.list_keyed("codegroups", "GET /codegroups", |_| false);
+            Ok(groups.await?.into())
+        })
+        .await
     }
 
     /// The code group Open Dental itself uses for a fixed kind: the first visible one by
