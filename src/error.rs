@@ -52,6 +52,10 @@ pub enum Error {
     /// The client was configured wrongly (missing or malformed key, base URL, option).
     #[error(transparent)]
     Config(ConfigError),
+    /// The office's Open Dental version (set on the builder, or read from the office) lacks a
+    /// method or a field the request uses. Nothing was sent.
+    #[error(transparent)]
+    Unsupported(UnsupportedError),
     /// An office lookup found no row, or several, for what was asked (a coverage category by
     /// its electronic benefit category, a code group by name…). Nothing was written.
     #[error(transparent)]
@@ -434,6 +438,30 @@ impl fmt::Display for PagingError {
 }
 
 impl std::error::Error for PagingError {}
+
+/// A method or field the office's Open Dental version does not have yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnsupportedError {
+    /// The method or field, e.g. `TreatArea` or `GET /covcats`.
+    pub what: &'static str,
+    /// The version that added it.
+    pub needs: crate::opendental::ServerVersion,
+    /// The version the office runs.
+    pub office: crate::opendental::ServerVersion,
+}
+
+impl fmt::Display for UnsupportedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} needs Open Dental {}; the office runs {}",
+            self.what, self.needs, self.office
+        )
+    }
+}
+
+impl std::error::Error for UnsupportedError {}
 
 /// Why a lookup failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

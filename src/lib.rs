@@ -62,7 +62,8 @@ mod transport;
 
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LookupError, LookupErrorKind,
-    PagingError, PagingErrorKind, TransportError, TransportErrorKind, Violation, Violations,
+    PagingError, PagingErrorKind, TransportError, TransportErrorKind, UnsupportedError, Violation,
+    Violations,
 };
 /// The HTTP status type of [`Error::status`]: `http`'s, re-exported by reqwest, stable since
 /// `http` 1.0.

@@ -24,6 +24,7 @@ use crate::opendental::{
 const DEVELOPER_KEY: &str = "mock-developer-key";
 const CUSTOMER_KEY: &str = "mock-customer-key";
 const PREFIX: &str = "/api/v1/";
+const DEFAULT_VERSION: &str = "25.4.48.0";
 
 /// A fake Open Dental Benefits API on loopback, with an in-memory store.
 ///
@@ -91,6 +92,7 @@ impl MockOpenDentalBuilder {
             cov_cats: super::demo::cov_cats(),
             #[cfg(feature = "od-23-2")]
             code_groups: super::demo::code_groups(),
+            version: Some(DEFAULT_VERSION.to_owned()),
             ..Store::default()
         }));
         let shared = Arc::new(Shared::default());
@@ -197,6 +199,14 @@ impl MockOpenDental {
         lock(&self.store).code_groups = groups.into_iter().collect();
     }
 
+    /// The office's `ProgramVersion` preference (default `"25.4.48.0"`); `None` removes it. An
+    /// office older than a method or field answers 400 naming the version it needs, for
+    /// `GET /benefits/{n}` and TreatArea (25.3.7), `GET /covcats` (23.3.8), `GET /codegroups`
+    /// (23.2.62) and `GET /insplans/{n}` (24.2.11).
+    pub fn set_version(&self, version: Option<&str>) {
+        lock(&self.store).version = version.map(str::to_owned);
+    }
+
     /// Stores an insurance plan, replacing one with the same PlanNum.
     pub fn insert_plan(&self, plan: InsPlan) {
         lock(&self.store).plans.insert(plan.plan_num, plan);
@@ -213,6 +223,8 @@ struct Store {
     #[cfg(feature = "od-23-2")]
     code_groups: Vec<CodeGroup>,
     plans: BTreeMap<PlanNum, InsPlan>,
+    /// The `ProgramVersion` preference, as the office stores it (`None`: no such row).
+    version: Option<String>,
 }
 
 impl Store {
@@ -280,6 +292,34 @@ fn fill(mut row: Benefit, b: &NewBenefit, store: &Store) -> Benefit {
 }
 
 impl Store {
+    /// A 400 for a method or field newer than the office's version.
+    fn refuse_for_version(
+        &self,
+        request: &Request,
+        table: &str,
+        key: Option<u64>,
+    ) -> Option<Answer> {
+        let office: crate::opendental::ServerVersion =
+            self.version.as_deref().and_then(|v| v.parse().ok())?;
+        let get = request.method.as_str() == "GET";
+        let sends_treat_area = String::from_utf8_lossy(&request.body).contains("\"TreatArea\"");
+        let needs = match (table, key) {
+            ("benefits", Some(_)) if get => (25, 3, 7),
+            ("benefits", _) if sends_treat_area => (25, 3, 7),
+            ("covcats", _) => (23, 3, 8),
+            ("codegroups", _) => (23, 2, 62),
+            ("insplans", Some(_)) => (24, 2, 11),
+            _ => return None,
+        };
+        let needs = crate::opendental::ServerVersion::new(needs.0, needs.1, needs.2);
+        (office < needs).then(|| {
+            explain(
+                400,
+                &format!("Not available in version {office}. Requires version {needs} or later."),
+            )
+        })
+    }
+
     /// The server's TimePeriod default: None for frequency shapes counted in months or years,
     /// else the plan's benefit year (ServiceYear when it renews in a month other than
     /// January's 0; the calendar year for a plan the fake does not hold).
@@ -346,6 +386,9 @@ impl Handler for OpenDentalHandler {
             },
         };
         let mut store = lock(&self.store);
+        if let Some(refused) = store.refuse_for_version(request, collection, key) {
+            return refused;
+        }
         if collection != "benefits" {
             let lookup = self.lookup(&store, request, collection, key);
             return lookup.unwrap_or_else(|(status, text)| explain(status, &text));
@@ -412,6 +455,20 @@ impl OpenDentalHandler {
                 Ok(page(groups, limit, offset))
             }
             ("insplans", None) => Ok(page(store.plans.values().collect(), limit, offset)),
+            ("preferences", None) => {
+                let asked = request
+                    .url
+                    .query_pairs()
+                    .find(|(k, _)| k == "PrefName")
+                    .map(|(_, v)| v.into_owned());
+                let rows: Vec<Value> = match (&store.version, asked.as_deref()) {
+                    (Some(v), Some("ProgramVersion")) => vec![serde_json::json!({
+                        "PrefNum": 281, "PrefName": "ProgramVersion", "ValueString": v
+                    })],
+                    _ => Vec::new(),
+                };
+                Ok(Answer::json(200, to_json(&rows)))
+            }
             ("insplans", Some(n)) => store
                 .plans
                 .get(&PlanNum::new(n))

@@ -19,6 +19,7 @@ use super::lookups::{self, CodeGroup, CodeGroupFixed};
 use super::lookups::{CovCat, EbenefitCategory};
 use super::model::PlanNum;
 use super::paging::{Cursor, Keyed};
+use super::version;
 #[cfg(feature = "od-23-3")]
 use super::{paging::KNOWN_PAGE_CAPS, summary::Names};
 use crate::error::{Error, LookupError, LookupErrorKind, Violations};
@@ -102,6 +103,7 @@ impl BenefitsClient {
     #[cfg(feature = "od-23-3")]
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
     pub async fn cov_cats(&self) -> Result<Arc<[CovCat]>, Error> {
+        self.gate(version::COV_CATS)?;
         let catalog = self.catalog();
         cached(&catalog.cov_cats, catalog.ttl, async {
             Ok(self.list_cov_cats().await?.into())
@@ -146,6 +148,7 @@ impl BenefitsClient {
     #[cfg(feature = "od-23-2")]
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
     pub async fn code_groups(&self) -> Result<Arc<[CodeGroup]>, Error> {
+        self.gate(version::CODE_GROUPS)?;
         let catalog = self.catalog();
         cached(&catalog.code_groups, catalog.ttl, async {
             let groups = self.list_keyed("codegroups", "GET /codegroups", |_| false);
@@ -197,9 +200,9 @@ impl BenefitsClient {
     /// One insurance plan, for its `MonthRenew` and so its benefit year
     /// ([`InsPlan::benefit_year`]): cached per plan for the client's lookup TTL.
     ///
-    /// With the `od-24-2` feature (Open Dental 24.2.11) this is `GET /insplans/{PlanNum}`.
-    /// Without it, it pages `GET /insplans` (22.3.30), which lists plans in PlanNum order, and
-    /// stops at the first page that reaches the plan.
+    /// With the `od-24-2` feature (Open Dental 24.2.11), and an office not known to be older,
+    /// this is `GET /insplans/{PlanNum}`. Otherwise it pages `GET /insplans` (22.3.30), which
+    /// lists plans in PlanNum order, and stops at the first page that reaches the plan.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for PlanNum 0; [`Error::is_not_found`] for a plan the
@@ -217,13 +220,16 @@ impl BenefitsClient {
             return Ok(found);
         }
         #[cfg(feature = "od-24-2")]
-        let found: InsPlan = {
+        let by_key = self.gate(version::INS_PLAN).is_ok();
+        #[cfg(not(feature = "od-24-2"))]
+        let by_key = false;
+        let found: InsPlan = if by_key {
             let url = self.endpoint(&format!("insplans/{plan}"))?;
             self.call(Method::GET, "GET /insplans/{PlanNum}", url, None)
                 .await?
+        } else {
+            self.ins_plan_from_list(plan).await?
         };
-        #[cfg(not(feature = "od-24-2"))]
-        let found = self.ins_plan_from_list(plan).await?;
         plans.insert(
             plan,
             Cached {
@@ -243,6 +249,7 @@ impl BenefitsClient {
     /// plan; [`Error::Paging`] for a server that breaks paging; transport, decode and API
     /// errors.
     pub async fn ins_plan_from_list(&self, plan: PlanNum) -> Result<InsPlan, Error> {
+        self.gate(version::INS_PLANS)?;
         let mut plans = self
             .list_keyed("insplans", "GET /insplans", |p: &InsPlan| {
                 p.plan_num >= plan

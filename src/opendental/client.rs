@@ -1,7 +1,7 @@
 //! `BenefitsClient`: the five Benefits endpoints over one shared transport.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -17,8 +17,9 @@ use super::catalog::{self, Catalog};
 use super::model::{Benefit, BenefitNum};
 use super::paging::Cursor;
 use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
+use super::version::{self, Gate, Known, Preference, ServerVersion};
 use super::wire;
-use crate::error::{ConfigErrorKind, Error, Violations};
+use crate::error::{ConfigErrorKind, Error, UnsupportedError, Violations};
 use crate::throttle::Throttle;
 use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
 
@@ -98,6 +99,7 @@ struct Inner {
     mode: ApiMode,
     page_size: u32,
     catalog: Catalog,
+    version: RwLock<Known>,
 }
 
 impl fmt::Debug for BenefitsClient {
@@ -151,14 +153,77 @@ impl BenefitsClient {
         &self.inner.catalog
     }
 
+    /// The office's version as the client knows it: set on the builder
+    /// ([`BenefitsClientBuilder::server_version`]) or read by
+    /// [`BenefitsClient::server_version`]; `None` when neither, or when the office's answer
+    /// was missing or unparsable. With a version, every method and field the office lacks is
+    /// refused before sending ([`Error::Unsupported`]); without one, the server decides.
+    pub fn known_server_version(&self) -> Option<ServerVersion> {
+        self.known().version()
+    }
+
+    /// The office's version: the one set on the builder, else read once from the office with
+    /// `GET /preferences?PrefName=ProgramVersion` (Read All, every version since 21.1) and
+    /// kept. A missing or unparsable value is `Ok(None)`, kept too: calls then go out and the
+    /// server decides. A 400 that names a version drops a version read from the office, so the
+    /// next call of this method reads it again (the office may have been upgraded).
+    ///
+    /// # Errors
+    /// Transport, decode and API errors of the preference read (nothing is kept then).
+    pub async fn server_version(&self) -> Result<Option<ServerVersion>, Error> {
+        match self.known() {
+            Known::NotRead => {}
+            known => return Ok(known.version()),
+        }
+        let mut url = self.endpoint("preferences")?;
+        url.query_pairs_mut()
+            .append_pair("PrefName", "ProgramVersion");
+        let prefs: Vec<Preference> = self
+            .call(Method::GET, "GET /preferences", url, None)
+            .await?;
+        let known = match prefs.first().map(|p| p.value_string.parse()) {
+            Some(Ok(v)) => Known::Read(v),
+            _ => Known::Unknown,
+        };
+        *self
+            .inner
+            .version
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = known;
+        Ok(known.version())
+    }
+
+    fn known(&self) -> Known {
+        // A plain Copy value: a panic elsewhere cannot leave it torn.
+        *self
+            .inner
+            .version
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Refuses what the office's known version lacks.
+    pub(super) fn gate(&self, gate: Gate) -> Result<(), Error> {
+        match self.known_server_version() {
+            Some(office) if office < gate.since => Err(Error::Unsupported(UnsupportedError {
+                what: gate.what,
+                needs: gate.since,
+                office,
+            })),
+            _ => Ok(()),
+        }
+    }
+
     /// Gets one benefit: `GET /benefits/{BenefitNum}`. Open Dental 25.3.7.
     ///
     /// # Errors
     /// [`Error::is_not_found`] when there is no such row; [`Error::InvalidRequest`] for
-    /// BenefitNum 0; transport, decode and other API errors as for every call.
+    /// BenefitNum 0; [`Error::Unsupported`] for an office known to be older than 25.3.7;
+    /// transport, decode and other API errors as for every call.
     #[cfg(feature = "od-25-3")]
     #[cfg_attr(docsrs, doc(cfg(feature = "od-25-3")))]
     pub async fn get(&self, benefit: BenefitNum) -> Result<Benefit, Error> {
+        self.gate(version::GET_ONE)?;
         let url = self.row_url(benefit)?;
         self.call(Method::GET, "GET /benefits/{BenefitNum}", url, None)
             .await
@@ -180,8 +245,12 @@ impl BenefitsClient {
             BenefitFilter::Plan(p) => ("PlanNum", Some(p.get())),
             BenefitFilter::PatPlan(p) => ("PatPlanNum", Some(p.get())),
             #[cfg(feature = "od-23-2")]
-            BenefitFilter::All => ("", None),
+            BenefitFilter::All => {
+                self.gate(version::LIST_ALL)?;
+                ("", None)
+            }
         };
+        self.gate(version::LIST)?;
         if value == Some(0) {
             violations.push(name, "must be a key above 0 (0 means no row)");
         }
@@ -291,6 +360,15 @@ impl BenefitsClient {
     /// [`Error::outcome_unknown`] is true and the row may exist: list before creating again.
     pub async fn create(&self, benefit: &NewBenefit) -> Result<Benefit, Error> {
         benefit.validate()?;
+        self.gate(version::CREATE)?;
+        #[cfg(feature = "od-23-2")]
+        if benefit.code_group_num.is_some() {
+            self.gate(version::CODE_GROUP_ON_CREATE)?;
+        }
+        #[cfg(feature = "od-25-3")]
+        if benefit.treat_area.is_some() {
+            self.gate(version::TREAT_AREA)?;
+        }
         let body = to_json(benefit)?;
         let url = self.endpoint("benefits")?;
         self.call(Method::POST, "POST /benefits", url, Some(body))
@@ -310,6 +388,16 @@ impl BenefitsClient {
         update: &BenefitUpdate,
     ) -> Result<Benefit, Error> {
         update.validate()?;
+        self.gate(version::UPDATE)?;
+        #[cfg(feature = "od-25-3")]
+        {
+            if !update.code_group_num.is_keep() {
+                self.gate(version::CODE_GROUP_ON_UPDATE)?;
+            }
+            if update.treat_area.is_some() {
+                self.gate(version::TREAT_AREA)?;
+            }
+        }
         let url = self.row_url(benefit)?;
         let body = to_json(update)?;
         self.call(Method::PUT, "PUT /benefits/{BenefitNum}", url, Some(body))
@@ -322,6 +410,7 @@ impl BenefitsClient {
     /// # Errors
     /// [`Error::is_not_found`] when the row did not exist.
     pub async fn delete(&self, benefit: BenefitNum) -> Result<(), Error> {
+        self.gate(version::DELETE)?;
         let url = self.row_url(benefit)?;
         self.send(Method::DELETE, "DELETE /benefits/{BenefitNum}", url, None)
             .await
@@ -365,7 +454,8 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<Reply, Error> {
-        self.inner
+        let reply = self
+            .inner
             .transport
             .execute(Call {
                 method,
@@ -376,7 +466,30 @@ impl BenefitsClient {
                 signer: None,
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
             })
-            .await
+            .await;
+        if let Err(e) = &reply {
+            self.forget_version_after(e);
+        }
+        reply
+    }
+
+    /// A 400 that names a version means the office is not what the client read: read it
+    /// again next time. A version set on the builder stays.
+    fn forget_version_after(&self, error: &Error) {
+        let names_version = error.status() == Some(reqwest::StatusCode::BAD_REQUEST)
+            && error
+                .message()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("version"));
+        if names_version {
+            let mut known = self
+                .inner
+                .version
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if matches!(*known, Known::Read(_) | Known::Unknown) {
+                *known = Known::NotRead;
+            }
+        }
     }
 }
 
@@ -405,6 +518,7 @@ pub struct BenefitsClientBuilder {
     throttle: Option<Option<Duration>>,
     page_size: Option<u32>,
     lookup_ttl: Duration,
+    server_version: Option<ServerVersion>,
 }
 
 impl Default for BenefitsClientBuilder {
@@ -418,6 +532,7 @@ impl Default for BenefitsClientBuilder {
             throttle: None,
             page_size: None,
             lookup_ttl: catalog::DEFAULT_TTL,
+            server_version: None,
         }
     }
 }
@@ -517,6 +632,19 @@ impl BenefitsClientBuilder {
         self
     }
 
+    /// The office's Open Dental version, when you know it (e.g. `"24.1.5".parse()?`). Every
+    /// method and field that version lacks is then refused before sending, with
+    /// [`Error::Unsupported`] naming the version it needs: GET single (25.3.7), TreatArea
+    /// (25.3.7), CodeGroupNum on POST (23.2.62) and on PUT (25.3.7), listing with no filter
+    /// (23.2.62), coverage categories (23.3.8), code groups (23.2.62), and a plan by key
+    /// (24.2.11; older offices get the plan list instead). This holds whatever Cargo features
+    /// the build has: one process can serve offices of every version. Without it, nothing is
+    /// refused for its version; [`BenefitsClient::server_version`] can read it from the office.
+    pub fn server_version(mut self, version: ServerVersion) -> Self {
+        self.server_version = Some(version);
+        self
+    }
+
     /// Checks the configuration and builds the client.
     ///
     /// # Errors
@@ -568,6 +696,7 @@ impl BenefitsClientBuilder {
                 mode,
                 page_size,
                 catalog: Catalog::new(self.lookup_ttl),
+                version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
             }),
         })
     }

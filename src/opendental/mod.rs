@@ -25,6 +25,7 @@ pub(crate) mod rules;
 mod shape;
 mod summary;
 mod validate;
+mod version;
 pub(crate) mod wire;
 
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
@@ -50,3 +51,4 @@ pub use request::{
 };
 pub use shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
 pub use summary::{Names, PlanSummary};
+pub use version::{ParseVersionError, ServerVersion};
