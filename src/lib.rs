@@ -57,7 +57,7 @@ mod macros;
 pub mod mock;
 pub mod opendental;
 mod retry;
-mod throttle;
+pub mod throttle;
 mod transport;
 
 pub use error::{
@@ -69,6 +69,7 @@ pub use error::{
 /// `http` 1.0.
 pub use reqwest::StatusCode;
 pub use retry::RetryPolicy;
+pub use throttle::{LocalThrottle, Throttle, ThrottleKey};
 
 // The README's examples are compiled as doctests, so that they stay true.
 #[cfg(all(doctest, feature = "od-25-3"))]

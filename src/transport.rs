@@ -16,7 +16,7 @@ use crate::error::{
 };
 use crate::explain::explain;
 use crate::retry::{RetryPolicy, is_retryable_status, parse_retry_after};
-use crate::throttle::Throttle;
+use crate::throttle::Pacing;
 
 /// The default cap on a response body: far above any real page, far below harm.
 pub(crate) const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
@@ -165,14 +165,14 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) timeout: Duration,
     pub(crate) retry: RetryPolicy,
-    pub(crate) throttle: Option<Throttle>,
+    pub(crate) throttle: Option<Pacing>,
     pub(crate) max_response_bytes: usize,
     /// `opendental` or `cervey`, for tracing.
     pub(crate) api: &'static str,
 }
 
 /// The transport settings both client builders share; turned into a [`Transport`] at `build()`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct TransportOptions {
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Option<Duration>,
@@ -253,7 +253,7 @@ impl TransportOptions {
     pub(crate) fn build(
         self,
         api: &'static str,
-        throttle: Option<Duration>,
+        throttle: Option<Pacing>,
     ) -> Result<Transport, Error> {
         if self.max_response_bytes == 0 {
             return Err(Error::config(
@@ -288,7 +288,7 @@ impl TransportOptions {
             http,
             timeout: self.timeout,
             retry: self.retry,
-            throttle: throttle.filter(|d| !d.is_zero()).map(Throttle::new),
+            throttle: throttle.filter(|p| !p.interval.is_zero()),
             max_response_bytes: self.max_response_bytes,
             api,
         })
@@ -396,6 +396,11 @@ impl Transport {
                     api.retry_after = headers
                         .get(header::RETRY_AFTER)
                         .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    if status == StatusCode::TOO_MANY_REQUESTS
+                        && let Some(throttle) = &self.throttle
+                    {
+                        throttle.rate_limited(api.retry_after);
+                    }
                     api.www_authenticate = headers
                         .get(header::WWW_AUTHENTICATE)
                         .and_then(|v| v.to_str().ok())

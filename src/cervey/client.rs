@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -15,6 +15,7 @@ use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, Violations};
+use crate::throttle::{LocalThrottle, Pacing, ThrottleKey};
 use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
@@ -190,7 +191,8 @@ impl BenefitCheckClient {
 }
 
 /// Builds a [`BenefitCheckClient`]. Nothing is checked until
-/// [`BenefitCheckClientBuilder::build`].
+/// [`BenefitCheckClientBuilder::build`]. `Clone`, to build clients that differ in one setting.
+#[derive(Clone)]
 pub struct BenefitCheckClientBuilder {
     app_id: Option<SecretString>,
     api_key: Option<SecretString>,
@@ -281,12 +283,18 @@ impl BenefitCheckClientBuilder {
                 "credentials: missing (set them with credentials())",
             ));
         };
+        let key = ThrottleKey::for_key(app_id.expose_secret());
+        let pacing = self.throttle.map(|interval| Pacing {
+            throttle: Arc::new(LocalThrottle::new()),
+            key,
+            interval,
+        });
         let signer = NtcSigner::new(app_id, api_key)?;
         let base = parse_base_url(&self.base_url, PlainHttp::LoopbackOnly, false)?;
         let headers = transport::json_headers(self.transport.user_agent.as_deref(), false)?;
         Ok(BenefitCheckClient {
             inner: Arc::new(Inner {
-                transport: self.transport.build("cervey", self.throttle)?,
+                transport: self.transport.build("cervey", pacing)?,
                 base,
                 headers,
                 signer,

@@ -20,7 +20,7 @@ use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
 use super::version::{self, Gate, Known, Preference, ServerVersion};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, UnsupportedError, Violations};
-use crate::throttle::Throttle;
+use crate::throttle::{LocalThrottle, Pacing, Throttle, ThrottleKey};
 use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
 
 const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
@@ -100,6 +100,9 @@ struct Inner {
     page_size: u32,
     catalog: Catalog,
     version: RwLock<Known>,
+    /// What another office's client starts from: this one's settings, connection pool and
+    /// throttle, without a customer key. Shared by every client made from it.
+    template: Arc<BenefitsClientBuilder>,
 }
 
 impl fmt::Debug for BenefitsClient {
@@ -110,12 +113,7 @@ impl fmt::Debug for BenefitsClient {
             .field("page_size", &self.inner.page_size)
             .field(
                 "throttle",
-                &self
-                    .inner
-                    .transport
-                    .throttle
-                    .as_ref()
-                    .map(Throttle::interval),
+                &self.inner.transport.throttle.as_ref().map(|p| p.interval),
             )
             .field("keys", &"<redacted>")
             .finish()
@@ -142,6 +140,25 @@ impl BenefitsClient {
     /// The page size [`BenefitsClient::list`] asks for.
     pub fn page_size(&self) -> u32 {
         self.inner.page_size
+    }
+
+    /// A builder for another office's client that shares this one's connection pool, TLS
+    /// set-up, retry policy, timeouts and throttle implementation: give it the office's
+    /// customer key, and change its mode, base URL or version if they differ. Each office is
+    /// spaced on its own (the throttle is keyed by customer key), and keeps its own lookups and
+    /// version. A process serving thousands of offices then holds one pool.
+    ///
+    /// ```no_run
+    /// # use benefits_sdk::opendental::BenefitsClient;
+    /// # fn run(root: BenefitsClient) -> Result<(), benefits_sdk::Error> {
+    /// let office_a = root.for_office("customer-key-a").build()?;
+    /// let office_b = root.for_office("customer-key-b").api_service("192.168.1.20").build()?;
+    /// # Ok(()) }
+    /// ```
+    pub fn for_office(&self, customer_key: impl Into<SecretString>) -> BenefitsClientBuilder {
+        let mut builder = (*self.inner.template).clone();
+        builder.customer_key = Some(customer_key.into());
+        builder
     }
 
     /// How long lookups stay cached ([`BenefitsClientBuilder::lookup_ttl`]).
@@ -502,6 +519,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
     })
 }
 
+#[derive(Clone)]
 enum Target {
     Mode(ApiMode),
     ApiService(String),
@@ -509,6 +527,8 @@ enum Target {
 }
 
 /// Builds a [`BenefitsClient`]. Nothing is checked until [`BenefitsClientBuilder::build`].
+/// `Clone`, to build clients that differ in one setting.
+#[derive(Clone)]
 pub struct BenefitsClientBuilder {
     developer_key: Option<SecretString>,
     customer_key: Option<SecretString>,
@@ -519,6 +539,7 @@ pub struct BenefitsClientBuilder {
     page_size: Option<u32>,
     lookup_ttl: Duration,
     server_version: Option<ServerVersion>,
+    shared_throttle: Option<Arc<dyn Throttle>>,
 }
 
 impl Default for BenefitsClientBuilder {
@@ -533,6 +554,7 @@ impl Default for BenefitsClientBuilder {
             page_size: None,
             lookup_ttl: catalog::DEFAULT_TTL,
             server_version: None,
+            shared_throttle: None,
         }
     }
 }
@@ -606,6 +628,16 @@ impl BenefitsClientBuilder {
     /// default: 1 s; set 5 s for a Read-All-only key, 500 ms for Enterprise.
     pub fn throttle(mut self, interval: Duration) -> Self {
         self.throttle = Some(Some(interval));
+        self
+    }
+
+    /// The throttle that spaces this client's requests, keyed by a hash of its customer key
+    /// (default: a [`LocalThrottle`] of its own, or its root's for
+    /// [`BenefitsClient::for_office`]). Give every process the same shared implementation
+    /// (e.g. `benefits-sdk-redis`) so that workers serving one office keep to its rate
+    /// together.
+    pub fn shared_throttle(mut self, throttle: Arc<dyn Throttle>) -> Self {
+        self.shared_throttle = Some(throttle);
         self
     }
 
@@ -687,16 +719,37 @@ impl BenefitsClientBuilder {
             })?;
         auth.set_sensitive(true);
         headers.insert(header::AUTHORIZATION, auth);
-        let throttle = self.throttle.unwrap_or(mode.default_throttle());
+        let shared_throttle = self
+            .shared_throttle
+            .clone()
+            .unwrap_or_else(|| Arc::new(LocalThrottle::new()));
+        let pacing = self
+            .throttle
+            .unwrap_or(mode.default_throttle())
+            .map(|interval| Pacing {
+                throttle: shared_throttle.clone(),
+                key: ThrottleKey::for_key(customer),
+                interval,
+            });
+        let transport = self.transport.clone().build("opendental", pacing)?;
+        // Other offices start from here: the same pool and throttle, no customer key and no
+        // version of their own yet.
+        let mut template = self.clone();
+        template.customer_key = None;
+        template.server_version = None;
+        template.shared_throttle = Some(shared_throttle);
+        template.transport.http = Some(transport.http.clone());
+        template.transport.connect_timeout = None;
         Ok(BenefitsClient {
             inner: Arc::new(Inner {
-                transport: self.transport.build("opendental", throttle)?,
+                transport,
                 base,
                 headers,
                 mode,
                 page_size,
                 catalog: Catalog::new(self.lookup_ttl),
                 version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
+                template: Arc::new(template),
             }),
         })
     }
