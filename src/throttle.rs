@@ -246,11 +246,12 @@ mod tests {
         let b = ThrottleKey::for_key("office-b");
         let same = times(throttle.clone(), &[a; 5]).await;
         assert_eq!(secs(&same), [0, 1, 2, 3, 4]);
-        // b has never sent: it goes at once, while a waits its turn.
+        // a's last slot was at 4 s, so its next are 1 s and 2 s from now; b has never sent and
+        // goes at once.
         let mixed = times(throttle, &[a, b, a]).await;
         assert_eq!(
             mixed.iter().map(|d| d.as_secs()).collect::<Vec<_>>(),
-            [0, 0, 1]
+            [1, 0, 2]
         );
     }
 
