@@ -29,8 +29,14 @@ pub trait Throttle: Send + Sync {
     fn acquire<'a>(&'a self, key: &'a ThrottleKey, interval: Duration) -> BoxFuture<'a, ()>;
 
     /// The server answered `key` with 429: widen its spacing (see [`Backoff`]) and keep its
-    /// next request back for `retry_after` when the server gave one.
-    fn rate_limited(&self, key: &ThrottleKey, interval: Duration, retry_after: Option<Duration>);
+    /// next request back for `retry_after` when the server gave one. Awaited before the retry
+    /// acquires its slot.
+    fn rate_limited<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        interval: Duration,
+        retry_after: Option<Duration>,
+    ) -> BoxFuture<'a, ()>;
 }
 
 /// What a throttle knows of a customer key: the first 16 bytes of its SHA-256, never the key.
@@ -177,8 +183,14 @@ impl Throttle for LocalThrottle {
         Box::pin(tokio::time::sleep_until(slot))
     }
 
-    fn rate_limited(&self, key: &ThrottleKey, interval: Duration, retry_after: Option<Duration>) {
+    fn rate_limited<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        interval: Duration,
+        retry_after: Option<Duration>,
+    ) -> BoxFuture<'a, ()> {
         self.penalize(key, interval, retry_after);
+        Box::pin(std::future::ready(()))
     }
 }
 
@@ -204,9 +216,10 @@ impl Pacing {
         self.throttle.acquire(&self.key, self.interval).await;
     }
 
-    pub(crate) fn rate_limited(&self, retry_after: Option<Duration>) {
+    pub(crate) async fn rate_limited(&self, retry_after: Option<Duration>) {
         self.throttle
-            .rate_limited(&self.key, self.interval, retry_after);
+            .rate_limited(&self.key, self.interval, retry_after)
+            .await;
     }
 }
 

@@ -399,7 +399,7 @@ impl Transport {
                     if status == StatusCode::TOO_MANY_REQUESTS
                         && let Some(throttle) = &self.throttle
                     {
-                        throttle.rate_limited(api.retry_after);
+                        throttle.rate_limited(api.retry_after).await;
                     }
                     api.www_authenticate = headers
                         .get(header::WWW_AUTHENTICATE)

@@ -111,8 +111,14 @@ impl Throttle for Recording {
         Box::pin(async {})
     }
 
-    fn rate_limited(&self, key: &ThrottleKey, _: Duration, retry_after: Option<Duration>) {
+    fn rate_limited<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        _: Duration,
+        retry_after: Option<Duration>,
+    ) -> BoxFuture<'a, ()> {
         self.1.lock().unwrap().push((*key, retry_after));
+        Box::pin(async {})
     }
 }
 
