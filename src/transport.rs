@@ -127,6 +127,11 @@ pub(crate) struct Call<'a> {
     pub(crate) signer: Option<Signer<'a>>,
     /// What a 401 usually means for this API.
     pub(crate) unauthorized_hint: Option<&'static str>,
+    /// The API mode in use, for tracing (Open Dental).
+    pub(crate) mode: Option<&'static str>,
+    /// Another mode can take the call: a connection that never opened is returned at once
+    /// instead of retried.
+    pub(crate) fall_back_on_connect: bool,
 }
 
 /// A success response.
@@ -335,6 +340,7 @@ impl Transport {
             "benefits_sdk.request",
             api = self.api,
             route = call.route,
+            mode = call.mode,
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
@@ -451,7 +457,13 @@ impl Transport {
             // A POST goes again only when the server provably never took it, unless the
             // policy opts in to retrying it anyway.
             let may_retry = self.retry.may_retry(&call.method) || failure.never_received;
-            if !failure.retryable || !may_retry || attempt >= self.retry.attempts() {
+            let other_mode_takes_it = call.fall_back_on_connect
+                && matches!(&failure.error, Error::Transport(t) if t.kind == TransportErrorKind::Connect);
+            if !failure.retryable
+                || !may_retry
+                || other_mode_takes_it
+                || attempt >= self.retry.attempts()
+            {
                 return Err(failure.error);
             }
             let delay = failure

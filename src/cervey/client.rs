@@ -185,6 +185,8 @@ impl BenefitCheckClient {
                 body: None,
                 signer: Some(&sign),
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
+                mode: None,
+                fall_back_on_connect: false,
             })
             .await
     }

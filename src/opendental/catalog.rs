@@ -292,8 +292,12 @@ impl BenefitsClient {
     ) -> Result<Vec<T>, Error> {
         let mut rows = Vec::new();
         let mut cursor = Some(Cursor::new(self.page_size()));
+        // The first page may fall back to another mode; the rest stay on the mode it used.
+        let mut pin = None;
         while let Some(c) = cursor.take() {
-            let page: Vec<T> = self.get_page(path, route, c.limit, c.offset).await?;
+            let (page, used): (Vec<T>, usize) =
+                self.get_page(path, route, c.limit, c.offset, pin).await?;
+            pin = Some(used);
             let (new, next) = c.advance(page)?;
             let done = new.iter().any(&enough);
             rows.extend(new);
@@ -310,8 +314,11 @@ impl BenefitsClient {
         let mut rows: Vec<CovCat> = Vec::new();
         let mut limit = self.page_size();
         let mut offset = 0u64;
+        let mut pin = None;
         loop {
-            let page: Vec<CovCat> = self.get_page(path, route, limit, offset).await?;
+            let (page, used): (Vec<CovCat>, usize) =
+                self.get_page(path, route, limit, offset, pin).await?;
+            pin = Some(used);
             let len = page.len();
             let seen = page
                 .iter()
@@ -349,7 +356,8 @@ impl BenefitsClient {
         route: &'static str,
         limit: u32,
         offset: u64,
-    ) -> Result<Vec<T>, Error> {
+        pin: Option<usize>,
+    ) -> Result<(Vec<T>, usize), Error> {
         let mut url = self.endpoint(path)?;
         {
             let mut query = url.query_pairs_mut();
@@ -358,6 +366,6 @@ impl BenefitsClient {
                 query.append_pair("Offset", &offset.to_string());
             }
         }
-        self.call(Method::GET, route, url, None).await
+        self.call_on(Method::GET, route, url, None, pin).await
     }
 }

@@ -53,6 +53,16 @@ pub enum ApiMode {
 }
 
 impl ApiMode {
+    /// The mode's name, as tracing records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ApiMode::Remote => "Remote",
+            ApiMode::LocalApi => "LocalApi",
+            ApiMode::ApiService => "ApiService",
+            ApiMode::Custom => "Custom",
+        }
+    }
+
     fn default_page_size(self) -> u32 {
         match self {
             ApiMode::LocalApi | ApiMode::ApiService => 1000,
@@ -92,12 +102,11 @@ pub struct BenefitsClient {
 }
 
 struct Inner {
-    transport: Transport,
-    base: Url,
+    /// The modes to try, in order: one, or a cascade. URLs are built on the first's base.
+    modes: Vec<ModeState>,
+    cascade: Cascade,
     /// Accept, Content-Type, User-Agent and the (sensitive) Authorization header.
     headers: HeaderMap,
-    mode: ApiMode,
-    page_size: u32,
     catalog: Catalog,
     version: RwLock<Known>,
     /// What another office's client starts from: this one's settings, connection pool and
@@ -105,16 +114,41 @@ struct Inner {
     template: Arc<BenefitsClientBuilder>,
 }
 
+/// One mode a client can reach the office by.
+struct ModeState {
+    mode: ApiMode,
+    base: Url,
+    page_size: u32,
+    /// Its own throttle interval over the shared pool.
+    transport: Transport,
+}
+
+impl fmt::Debug for ModeState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Mode")
+            .field("mode", &self.mode)
+            .field("base_url", &self.base.as_str())
+            .field("page_size", &self.page_size)
+            .field(
+                "throttle",
+                &self.transport.throttle.as_ref().map(|p| p.interval),
+            )
+            .finish()
+    }
+}
+
+/// Which mode is in use: the first, or a later one since a connection to the one before
+/// failed, until the cool-down has passed.
+struct Cascade {
+    active: std::sync::Mutex<(usize, Option<tokio::time::Instant>)>,
+    cooldown: Duration,
+}
+
 impl fmt::Debug for BenefitsClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BenefitsClient")
-            .field("base_url", &self.inner.base.as_str())
-            .field("mode", &self.inner.mode)
-            .field("page_size", &self.inner.page_size)
-            .field(
-                "throttle",
-                &self.inner.transport.throttle.as_ref().map(|p| p.interval),
-            )
+            .field("modes", &self.inner.modes)
+            .field("in_use", &self.inner.modes[self.current()].mode)
             .field("keys", &"<redacted>")
             .finish()
     }
@@ -127,19 +161,62 @@ impl BenefitsClient {
         BenefitsClientBuilder::default()
     }
 
-    /// The base URL every endpoint is joined to (with a trailing slash).
+    /// The base URL of the mode in use, every endpoint is joined to (with a trailing slash).
     pub fn base_url(&self) -> &Url {
-        &self.inner.base
+        &self.inner.modes[self.current()].base
     }
 
-    /// The mode the client was built for.
+    /// The mode in use: the one the client was built for, or, with a cascade
+    /// ([`BenefitsClientBuilder::cascade`]), the one it fell back to.
     pub fn mode(&self) -> ApiMode {
-        self.inner.mode
+        self.inner.modes[self.current()].mode
     }
 
-    /// The page size [`BenefitsClient::list`] asks for.
+    /// The page size [`BenefitsClient::list`] asks for in the mode in use.
     pub fn page_size(&self) -> u32 {
-        self.inner.page_size
+        self.inner.modes[self.current()].page_size
+    }
+
+    /// The mode to use now: the one in use, or the first again once the cool-down since the
+    /// fallback has passed.
+    fn current(&self) -> usize {
+        let cascade = &self.inner.cascade;
+        let mut active = cascade
+            .active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let (i, Some(since)) = *active
+            && i > 0
+            && since.elapsed() >= cascade.cooldown
+        {
+            *active = (0, None);
+            tracing::info!(
+                mode = ?self.inner.modes[0].mode,
+                "cool-down over: trying the first mode again"
+            );
+        }
+        active.0
+    }
+
+    /// Moves on from mode `from` after a connection to it failed; the next mode, if any.
+    fn fall_back(&self, from: usize) -> Option<usize> {
+        let next = from + 1;
+        let to = self.inner.modes.get(next)?;
+        let mut active = self
+            .inner
+            .cascade
+            .active
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if active.0 <= from {
+            *active = (next, Some(tokio::time::Instant::now()));
+            tracing::warn!(
+                from = ?self.inner.modes[from].mode,
+                to = ?to.mode,
+                "cannot connect: falling back to the next mode"
+            );
+        }
+        Some(next)
     }
 
     /// A builder for another office's client that shares this one's connection pool, TLS
@@ -257,6 +334,17 @@ impl BenefitsClient {
         filter: BenefitFilter,
         page: PageRequest,
     ) -> Result<Vec<Benefit>, Error> {
+        Ok(self.list_page_on(filter, page, None).await?.0)
+    }
+
+    /// A page on the mode `pin` (or the mode in use, falling back as needed), and the mode
+    /// that served it.
+    async fn list_page_on(
+        &self,
+        filter: BenefitFilter,
+        page: PageRequest,
+        pin: Option<usize>,
+    ) -> Result<(Vec<Benefit>, usize), Error> {
         let mut violations = Violations::default();
         let (name, value) = match filter {
             BenefitFilter::Plan(p) => ("PlanNum", Some(p.get())),
@@ -292,7 +380,8 @@ impl BenefitsClient {
         if url.query() == Some("") {
             url.set_query(None);
         }
-        self.call(Method::GET, "GET /benefits", url, None).await
+        self.call_on(Method::GET, "GET /benefits", url, None, pin)
+            .await
     }
 
     /// Lists every matching benefit as a stream that fetches a page only when the rows before
@@ -341,18 +430,19 @@ impl BenefitsClient {
         filter: BenefitFilter,
     ) -> impl Stream<Item = Result<Benefit, Error>> + Send + Unpin + 'static {
         let client = self.clone();
-        let start = Some(Cursor::new(self.inner.page_size));
-        stream::try_unfold(start, move |cursor| {
+        // The first page may fall back to another mode; the rest stay on the mode it used.
+        let start = Some((Cursor::new(self.page_size()), None));
+        stream::try_unfold(start, move |state| {
             let client = client.clone();
             async move {
-                let Some(cursor) = cursor else {
+                let Some((cursor, pin)) = state else {
                     return Ok(None);
                 };
-                let page = client
-                    .list_page(filter, PageRequest::new(cursor.limit, cursor.offset))
+                let (page, used) = client
+                    .list_page_on(filter, PageRequest::new(cursor.limit, cursor.offset), pin)
                     .await?;
                 let (rows, next) = cursor.advance(page)?;
-                Ok(Some((rows, next)))
+                Ok(Some((rows, next.map(|c| (c, Some(used))))))
             }
         })
         .map_ok(|rows| stream::iter(rows.into_iter().map(Ok)))
@@ -435,7 +525,7 @@ impl BenefitsClient {
     }
 
     pub(super) fn endpoint(&self, path: &str) -> Result<Url, Error> {
-        self.inner.base.join(path).map_err(|e| {
+        self.inner.modes[0].base.join(path).map_err(|e| {
             Error::config(
                 ConfigErrorKind::BaseUrl,
                 format!("cannot join `{path}` to the base URL: {e}"),
@@ -459,9 +549,21 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<T, Error> {
-        self.send(method, route, url, body)
-            .await?
-            .decode(route, wire::expected_form)
+        Ok(self.call_on(method, route, url, body, None).await?.0)
+    }
+
+    /// [`BenefitsClient::call`] on the mode `pin`, or on the mode in use with fallback; and the
+    /// mode that answered.
+    pub(super) async fn call_on<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+        pin: Option<usize>,
+    ) -> Result<(T, usize), Error> {
+        let (reply, used) = self.send_on(method, route, url, body, pin).await?;
+        Ok((reply.decode(route, wire::expected_form)?, used))
     }
 
     async fn send(
@@ -471,23 +573,68 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<Reply, Error> {
-        let reply = self
-            .inner
-            .transport
-            .execute(Call {
-                method,
-                route,
-                url,
-                headers: &self.inner.headers,
-                body,
-                signer: None,
-                unauthorized_hint: Some(UNAUTHORIZED_HINT),
-            })
-            .await;
-        if let Err(e) = &reply {
-            self.forget_version_after(e);
+        Ok(self.send_on(method, route, url, body, None).await?.0)
+    }
+
+    /// Sends on mode `pin`, or on the mode in use, moving on to the next mode of a cascade
+    /// when a connection cannot be opened (nothing was sent, so even a POST may go again).
+    async fn send_on(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+        pin: Option<usize>,
+    ) -> Result<(Reply, usize), Error> {
+        let mut index = pin.unwrap_or_else(|| self.current());
+        loop {
+            let state = &self.inner.modes[index];
+            let can_fall_back = pin.is_none() && index + 1 < self.inner.modes.len();
+            let reply = state
+                .transport
+                .execute(Call {
+                    method: method.clone(),
+                    route,
+                    url: self.rebase(&url, index)?,
+                    headers: &self.inner.headers,
+                    body: body.clone(),
+                    signer: None,
+                    unauthorized_hint: Some(UNAUTHORIZED_HINT),
+                    mode: Some(state.mode.name()),
+                    fall_back_on_connect: can_fall_back,
+                })
+                .await;
+            match reply {
+                Err(Error::Transport(t)) if t.kind == crate::TransportErrorKind::Connect => {
+                    // A call pinned to its mode (a listing's later pages) fails, but the next
+                    // call starts on the next mode.
+                    match self.fall_back(index).filter(|_| can_fall_back) {
+                        Some(next) => index = next,
+                        None => return Err(Error::Transport(t)),
+                    }
+                }
+                Err(e) => {
+                    self.forget_version_after(&e);
+                    return Err(e);
+                }
+                Ok(reply) => return Ok((reply, index)),
+            }
         }
-        reply
+    }
+
+    /// A URL built on the first mode's base, moved to mode `index`'s.
+    fn rebase(&self, url: &Url, index: usize) -> Result<Url, Error> {
+        if index == 0 {
+            return Ok(url.clone());
+        }
+        let first = self.inner.modes[0].base.as_str();
+        let rest = url.as_str().strip_prefix(first).unwrap_or(url.as_str());
+        self.inner.modes[index].base.join(rest).map_err(|e| {
+            Error::config(
+                ConfigErrorKind::BaseUrl,
+                format!("cannot join a path to the fallback base URL: {e}"),
+            )
+        })
     }
 
     /// A 400 that names a version means the office is not what the client read: read it
@@ -519,12 +666,36 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, Error> {
     })
 }
 
-#[derive(Clone)]
-enum Target {
-    Mode(ApiMode),
+/// Where a client reaches the office: one of Open Dental's three modes, or a base URL.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Endpoint {
+    /// Remote mode, `https://api.opendental.com/api/v1`.
+    Remote,
+    /// Local API mode, `http://localhost:30222/api/v1`, on the office's own machine.
+    LocalApi,
+    /// API Service mode, `http://{host}:30223/api/v1`, on the office's network.
     ApiService(String),
-    Custom(String),
+    /// Any base URL (a proxy, a test server).
+    BaseUrl(String),
 }
+
+impl Endpoint {
+    fn resolve(&self) -> (ApiMode, String) {
+        match self {
+            Endpoint::Remote => (ApiMode::Remote, REMOTE_URL.to_owned()),
+            Endpoint::LocalApi => (ApiMode::LocalApi, LOCAL_API_URL.to_owned()),
+            Endpoint::ApiService(host) => (
+                ApiMode::ApiService,
+                format!("http://{}:{API_SERVICE_PORT}/api/v1", host.trim()),
+            ),
+            Endpoint::BaseUrl(url) => (ApiMode::Custom, url.clone()),
+        }
+    }
+}
+
+/// How long a cascade stays on a fallback mode before trying the first again.
+const DEFAULT_COOLDOWN: Duration = Duration::from_secs(60);
 
 /// Builds a [`BenefitsClient`]. Nothing is checked until [`BenefitsClientBuilder::build`].
 /// `Clone`, to build clients that differ in one setting.
@@ -532,7 +703,9 @@ enum Target {
 pub struct BenefitsClientBuilder {
     developer_key: Option<SecretString>,
     customer_key: Option<SecretString>,
-    target: Target,
+    /// The mode, or the modes of a cascade in order.
+    endpoints: Vec<Endpoint>,
+    cooldown: Duration,
     allow_insecure_http: bool,
     transport: TransportOptions,
     throttle: Option<Option<Duration>>,
@@ -547,7 +720,8 @@ impl Default for BenefitsClientBuilder {
         BenefitsClientBuilder {
             developer_key: None,
             customer_key: None,
-            target: Target::Mode(ApiMode::Remote),
+            endpoints: vec![Endpoint::Remote],
+            cooldown: DEFAULT_COOLDOWN,
             allow_insecure_http: false,
             transport: TransportOptions::new(DEFAULT_TIMEOUT),
             throttle: None,
@@ -593,13 +767,13 @@ impl BenefitsClientBuilder {
 
     /// Remote mode, `https://api.opendental.com/api/v1` (the default).
     pub fn remote(mut self) -> Self {
-        self.target = Target::Mode(ApiMode::Remote);
+        self.endpoints = vec![Endpoint::Remote];
         self
     }
 
     /// Local API mode, `http://localhost:30222/api/v1`, on the office's own machine.
     pub fn local_api(mut self) -> Self {
-        self.target = Target::Mode(ApiMode::LocalApi);
+        self.endpoints = vec![Endpoint::LocalApi];
         self
     }
 
@@ -607,14 +781,44 @@ impl BenefitsClientBuilder {
     /// be a private address or a LAN name (a bare machine name, `.local`, `.lan`…) unless
     /// [`BenefitsClientBuilder::allow_insecure_http`] is set.
     pub fn api_service(mut self, host: impl Into<String>) -> Self {
-        self.target = Target::ApiService(host.into());
+        self.endpoints = vec![Endpoint::ApiService(host.into())];
         self
     }
 
     /// Any base URL (a proxy, a test server). Plain `http://` only for loopback and
     /// office-network hosts, unless [`BenefitsClientBuilder::allow_insecure_http`] is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
-        self.target = Target::Custom(url.into());
+        self.endpoints = vec![Endpoint::BaseUrl(url.into())];
+        self
+    }
+
+    /// Tries several modes in order, as Open Dental recommends (the API Service on the office's
+    /// network, then Remote): a request goes to the first mode that a connection can be opened
+    /// to. A connection failure (nothing was sent) moves the client on to the next mode at
+    /// once; a 4xx or 5xx never does. After [`BenefitsClientBuilder::cascade_cooldown`]
+    /// (60 s by default) the client tries the first mode again. The page size and throttle
+    /// are each mode's own (its default, unless set here for all), and a listing stays on the
+    /// mode its first page used. [`BenefitsClient::mode`] and the `mode` field of the
+    /// `benefits_sdk.request` tracing span say which mode served.
+    ///
+    /// ```
+    /// use benefits_sdk::opendental::{BenefitsClient, Endpoint};
+    ///
+    /// let client = BenefitsClient::builder()
+    ///     .keys("developer-key", "customer-key")
+    ///     .cascade([Endpoint::ApiService("192.168.1.20".into()), Endpoint::Remote])
+    ///     .build()
+    ///     .unwrap();
+    /// ```
+    pub fn cascade(mut self, endpoints: impl IntoIterator<Item = Endpoint>) -> Self {
+        self.endpoints = endpoints.into_iter().collect();
+        self
+    }
+
+    /// How long a cascade stays on a fallback mode before trying the first again (default
+    /// 60 s).
+    pub fn cascade_cooldown(mut self, cooldown: Duration) -> Self {
+        self.cooldown = cooldown;
         self
     }
 
@@ -685,30 +889,6 @@ impl BenefitsClientBuilder {
     pub fn build(self) -> Result<BenefitsClient, Error> {
         let developer = check_key("developer key", self.developer_key.as_ref())?;
         let customer = check_key("customer key", self.customer_key.as_ref())?;
-        let (mode, raw_url) = match &self.target {
-            Target::Mode(ApiMode::LocalApi) => (ApiMode::LocalApi, LOCAL_API_URL.to_owned()),
-            Target::Mode(_) => (ApiMode::Remote, REMOTE_URL.to_owned()),
-            Target::ApiService(host) => (
-                ApiMode::ApiService,
-                format!("http://{}:{API_SERVICE_PORT}/api/v1", host.trim()),
-            ),
-            Target::Custom(url) => (ApiMode::Custom, url.clone()),
-        };
-        let base = parse_base_url(
-            &raw_url,
-            PlainHttp::PrivateNetwork,
-            self.allow_insecure_http,
-        )?;
-        let page_size = self.page_size.unwrap_or(mode.default_page_size());
-        if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(Error::config(
-                ConfigErrorKind::InvalidOption,
-                format!(
-                    "page size {page_size}: must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE} \
-                     (pages overlap by one row)"
-                ),
-            ));
-        }
         let mut headers = transport::json_headers(self.transport.user_agent.as_deref(), true)?;
         let mut auth =
             HeaderValue::try_from(format!("ODFHIR {developer}/{customer}")).map_err(|_| {
@@ -723,30 +903,71 @@ impl BenefitsClientBuilder {
             .shared_throttle
             .clone()
             .unwrap_or_else(|| Arc::new(LocalThrottle::new()));
-        let pacing = self
-            .throttle
-            .unwrap_or(mode.default_throttle())
-            .map(|interval| Pacing {
-                throttle: shared_throttle.clone(),
-                key: ThrottleKey::for_key(customer),
-                interval,
+        if self.endpoints.is_empty() {
+            return Err(Error::config(
+                ConfigErrorKind::InvalidOption,
+                "cascade: give at least one endpoint",
+            ));
+        }
+        // The pool the first mode builds (or the caller's), shared by the others.
+        let mut http: Option<reqwest::Client> = None;
+        let mut modes = Vec::with_capacity(self.endpoints.len());
+        for endpoint in &self.endpoints {
+            let (mode, raw_url) = endpoint.resolve();
+            let base = parse_base_url(
+                &raw_url,
+                PlainHttp::PrivateNetwork,
+                self.allow_insecure_http,
+            )?;
+            let page_size = self.page_size.unwrap_or(mode.default_page_size());
+            if !(MIN_PAGE_SIZE..=MAX_PAGE_SIZE).contains(&page_size) {
+                return Err(Error::config(
+                    ConfigErrorKind::InvalidOption,
+                    format!(
+                        "page size {page_size}: must be between {MIN_PAGE_SIZE} and \
+                         {MAX_PAGE_SIZE} (pages overlap by one row)"
+                    ),
+                ));
+            }
+            let pacing = self
+                .throttle
+                .unwrap_or(mode.default_throttle())
+                .map(|interval| Pacing {
+                    throttle: shared_throttle.clone(),
+                    key: ThrottleKey::for_key(customer),
+                    interval,
+                });
+            // Every mode shares the first one's pool.
+            let mut options = self.transport.clone();
+            if let Some(client) = &http {
+                options.http = Some(client.clone());
+                options.connect_timeout = None;
+            }
+            let transport = options.build("opendental", pacing)?;
+            http = Some(transport.http.clone());
+            modes.push(ModeState {
+                mode,
+                base,
+                page_size,
+                transport,
             });
-        let transport = self.transport.clone().build("opendental", pacing)?;
+        }
         // Other offices start from here: the same pool and throttle, no customer key and no
         // version of their own yet.
         let mut template = self.clone();
         template.customer_key = None;
         template.server_version = None;
         template.shared_throttle = Some(shared_throttle);
-        template.transport.http = Some(transport.http.clone());
+        template.transport.http = http.or(self.transport.http.clone());
         template.transport.connect_timeout = None;
         Ok(BenefitsClient {
             inner: Arc::new(Inner {
-                transport,
-                base,
+                modes,
+                cascade: Cascade {
+                    active: std::sync::Mutex::new((0, None)),
+                    cooldown: self.cooldown,
+                },
                 headers,
-                mode,
-                page_size,
                 catalog: Catalog::new(self.lookup_ttl),
                 version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
                 template: Arc::new(template),

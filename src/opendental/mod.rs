@@ -28,7 +28,7 @@ mod validate;
 mod version;
 pub(crate) mod wire;
 
-pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder};
+pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder, Endpoint};
 pub use lint::Advisory;
 #[cfg(feature = "od-23-2")]
 pub use lookups::{CodeGroup, CodeGroupFixed};
