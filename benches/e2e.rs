@@ -621,7 +621,7 @@ fn main() {
             concurrent: 2_000,
             runs: 21,
             offices: 1_000,
-            office_rows: 100,
+            office_rows: 50,
             memory_rows: [10_000, 100_000],
         }
     };
@@ -895,7 +895,7 @@ fn main() {
 
     // Many offices through one transport: a root client, and one client per customer key made
     // from it (`for_office`), sharing its pool and throttle, each key spaced on its own.
-    let interval = Duration::from_millis(100);
+    let interval = Duration::from_secs(1);
     let office_rt = multi_thread();
     let root = BenefitsClient::builder()
         .keys(DEV, "office-root")
