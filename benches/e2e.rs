@@ -621,7 +621,7 @@ fn main() {
             concurrent: 2_000,
             runs: 21,
             offices: 1_000,
-            office_rows: 50,
+            office_rows: 250,
             memory_rows: [10_000, 100_000],
         }
     };
@@ -916,19 +916,21 @@ fn main() {
     let rows_each = counts.office_rows as usize;
     let t = Instant::now();
     office_rt.block_on(async {
+        let offices = clients.len() as u32;
         let tasks: Vec<_> = clients
             .iter()
             .cloned()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let requests = requests.clone();
                 tokio::spawn(async move {
+                    // Offices start spread over the first interval, as a fleet's jobs do,
+                    // rather than all in the same millisecond.
+                    tokio::time::sleep(interval * i as u32 / offices).await;
                     let rows: Vec<Benefit> =
                         c.list(plan).take(rows_each).try_collect().await.unwrap();
                     assert_eq!(rows.len(), rows_each);
-                    requests.fetch_add(
-                        rows_each.div_ceil(c.page_size() as usize),
-                        Ordering::Relaxed,
-                    );
+                    requests.fetch_add(1, Ordering::Relaxed);
                 })
             })
             .collect();
@@ -938,13 +940,17 @@ fn main() {
     });
     let elapsed = t.elapsed();
     data.record.store(false, Ordering::Relaxed);
-    let sent = requests.load(Ordering::Relaxed);
-    let per_office = (rows_each as u32).div_ceil(10);
-    // One office's requests span (n - 1) intervals at best: the ideal run takes that long,
-    // and its rate is offices / interval.
-    let ideal_elapsed = interval * (per_office - 1);
-    let ideal_rate = counts.offices as f64 / interval.as_secs_f64();
-    let rate = sent as f64 * (per_office - 1) as f64 / per_office as f64 / elapsed.as_secs_f64();
+    assert_eq!(requests.load(Ordering::Relaxed), counts.offices);
+    // The requests as the server counted them (pages overlap by one row, so 250 rows in pages
+    // of 10 take 28).
+    let sent: usize = data.arrivals.lock().unwrap().values().map(Vec::len).sum();
+    let per_office = (sent / counts.offices) as u32;
+    // Each office's requests span (n − 1) intervals at best, and the starts are spread over
+    // (offices − 1) / offices of one more: the ideal run's length.
+    let offices = counts.offices as u32;
+    let ideal_elapsed = interval * (per_office - 1) + interval * (offices - 1) / offices;
+    let rate = sent as f64 / elapsed.as_secs_f64();
+    let ideal_rate = sent as f64 / ideal_elapsed.as_secs_f64();
     let arrivals = data.arrivals.lock().unwrap();
     // Gaps between one key's consecutive arrivals at the server. Arrival times carry network
     // and scheduling jitter on top of the client's send times.
