@@ -3,51 +3,14 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use benefits_sdk::opendental::{BenefitsClient, PlanNum};
 use benefits_sdk::throttle::{Throttle, ThrottleKey};
 use benefits_sdk_redis::RedisThrottle;
-use support::RedisServer;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
-
-/// A loopback HTTP server answering `[]` to every request and recording when each arrived.
-async fn recording_server() -> (String, Arc<Mutex<Vec<Instant>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
-    let arrivals = Arc::new(Mutex::new(Vec::new()));
-    let seen = arrivals.clone();
-    tokio::spawn(async move {
-        loop {
-            let (mut socket, _) = listener.accept().await.unwrap();
-            let seen = seen.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 4096];
-                loop {
-                    let n = match socket.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => n,
-                    };
-                    buf.extend_from_slice(&chunk[..n]);
-                    while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        buf.drain(..end + 4);
-                        seen.lock().unwrap().push(Instant::now());
-                        let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
-                                     content-length: 2\r\n\r\n[]";
-                        if socket.write_all(reply.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    (url, arrivals)
-}
+use support::{RedisServer, recording_server};
 
 fn client(url: &str, throttle: Arc<dyn Throttle>, interval: Duration) -> BenefitsClient {
     BenefitsClient::builder()
