@@ -1,0 +1,289 @@
+//! The `benefits` binary end to end: every command with `--demo`, and diff/apply against the
+//! fake office on a port.
+
+use std::process::{Command, Output};
+
+use benefits_sdk::mock::{Fault, MockOpenDental, demo};
+use benefits_sdk::opendental::{CovCatNum, InsPlan, NewBenefit, PlanNum};
+
+const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/desired-benefits.example.toml");
+
+fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
+    for var in [
+        "OPENDENTAL_DEVELOPER_KEY",
+        "OPENDENTAL_CUSTOMER_KEY",
+        "OPENDENTAL_BASE_URL",
+        "CERVEY_APP_ID",
+        "CERVEY_API_KEY",
+        "CERVEY_BASE_URL",
+    ] {
+        command.env_remove(var);
+    }
+    command.args(args).envs(env.iter().copied());
+    command.output().expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write_file(name: &str, text: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("benefits-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn plan_show_as_a_table_json_and_csv() {
+    let out = benefits(&["--demo", "plan", "show", "12"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Coinsurance: Basic 80 %"), "{text}");
+    assert!(
+        text.contains("Maximums: $1500 per person per calendar year"),
+        "{text}"
+    );
+    assert!(text.contains("shared by every subscriber"), "{text}");
+
+    let out = benefits(&["--demo", "plan", "show", "12", "--json"], &[]);
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows[2]["benefit"]["Percent"], 80);
+    assert_eq!(rows[2]["shape"]["Coinsurance"]["percent"], 80);
+
+    let out = benefits(&["--demo", "plan", "show", "12", "--csv"], &[]);
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 13);
+    assert!(lines[0].starts_with("BenefitNum,Meaning,BenefitType"));
+    assert!(
+        lines[3].starts_with("3,Coinsurance: Basic 80 %,CoInsurance"),
+        "{}",
+        lines[3]
+    );
+
+    let out = benefits(&["--demo", "plan", "show", "--pat-plan", "30"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn lookups_and_check() {
+    let out = benefits(&["--demo", "lookups", "covcats", "--json"], &[]);
+    let cats: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        cats.iter()
+            .any(|c| c["Description"] == "Crowns" && c["EbenefitCat"] == "Crowns")
+    );
+    let out = benefits(&["--demo", "lookups", "codegroups"], &[]);
+    assert!(stdout(&out).contains("Pano/FMX"));
+
+    let out = benefits(
+        &[
+            "--demo",
+            "check",
+            "1234567",
+            "--date",
+            "2026-03-01",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let check: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let deductible = &check["remaining"][0];
+    assert_eq!(deductible["amount"], "500");
+    assert_eq!(deductible["used"], "350.00");
+    assert_eq!(deductible["remaining"], "150.00");
+    let out = benefits(&["--demo", "check", "1234567", "--date", "2026-03-01"], &[]);
+    assert!(stdout(&out).contains("150.00"));
+    // A member the fake does not know: the API's 404, exit 1.
+    let out = benefits(&["--demo", "check", "42"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec![
+                "--demo".into(),
+                "plan".into(),
+                "show".into(),
+                "12".into(),
+                "--frobnicate".into(),
+            ],
+            "--frobnicate",
+        ),
+        (
+            vec!["plan".into(), "show".into(), "12".into()],
+            "OPENDENTAL_DEVELOPER_KEY",
+        ),
+        (
+            vec![
+                "--demo".into(),
+                "plan".into(),
+                "diff".into(),
+                "12".into(),
+                write_file(
+                    "syntax.toml",
+                    "[[benefits]]\ncoinsurance = \"Crowns\"\npercent = \n",
+                ),
+            ],
+            "syntax.toml:3",
+        ),
+        (
+            vec![
+                "--demo".into(),
+                "plan".into(),
+                "diff".into(),
+                "12".into(),
+                write_file(
+                    "name.toml",
+                    "[[benefits]]\ncoinsurance = \"Crwons\"\npercent = 50\n",
+                ),
+            ],
+            "candidates: #1 Diagnostic",
+        ),
+        (
+            vec![
+                "--demo".into(),
+                "plan".into(),
+                "diff".into(),
+                "12".into(),
+                write_file(
+                    "field.toml",
+                    "[[benefits]]\ncoinsurance = \"Crowns\"\nage = 50\n",
+                ),
+            ],
+            "field.toml:1: benefit 1: `age` does not go with coinsurance",
+        ),
+        (
+            vec![
+                "--demo".into(),
+                "plan".into(),
+                "apply".into(),
+                "12".into(),
+                EXAMPLE.into(),
+            ],
+            "not writing without --yes",
+        ),
+    ];
+    for (args, expected) in cases {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = benefits(&args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(expected),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+fn office_env(office: &MockOpenDental) -> Vec<(&'static str, String)> {
+    vec![
+        ("OPENDENTAL_DEVELOPER_KEY", "mock-developer-key".to_owned()),
+        ("OPENDENTAL_CUSTOMER_KEY", "mock-customer-key".to_owned()),
+        ("OPENDENTAL_BASE_URL", office.base_url()),
+    ]
+}
+
+async fn run_blocking(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        benefits(&args, &env)
+    })
+    .await
+    .unwrap()
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+async fn demo_office() -> MockOpenDental {
+    let office = MockOpenDental::start().await;
+    office.insert_plan(InsPlan::new(PlanNum::new(12), 0));
+    for b in demo::plan_benefits(PlanNum::new(12)) {
+        office.seed(&b);
+    }
+    office
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn diff_then_apply_leaves_exactly_the_files_benefits() {
+    let office = demo_office().await;
+    let env = office_env(&office);
+    let out = run_blocking(
+        args(&["plan", "diff", "12", EXAMPLE, "--json"]),
+        env.clone(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan["creates"].as_array().unwrap().len(), 2);
+    assert_eq!(plan["updates"].as_array().unwrap().len(), 2);
+    let before = office.benefits();
+
+    let out = run_blocking(
+        args(&["plan", "apply", "12", EXAMPLE, "--yes", "--deletes", "-v"]),
+        env.clone(),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("Applied: 5 done, 0 skipped, 0 in conflict, 0 failed"));
+    // The key never shows, even with tracing on.
+    assert!(!stderr(&out).contains("mock-customer-key"));
+    assert!(!stdout(&out).contains("mock-customer-key"));
+
+    // Exactly the file's 13 benefits: planning again finds nothing to write.
+    assert_eq!(office.benefits().len(), 13);
+    assert_ne!(office.benefits(), before);
+    let out = run_blocking(args(&["plan", "diff", "12", EXAMPLE, "--deletes"]), env).await;
+    assert!(
+        stdout(&out).contains("0 to create, 0 to update, 0 to delete, 13 unchanged"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_exit_code_tells_ambiguities_and_failures_apart() {
+    // Two rows in Basic's slot: an ambiguity, nothing written for it: exit 3.
+    let office = demo_office().await;
+    office.seed(&NewBenefit::coinsurance(
+        PlanNum::new(12),
+        CovCatNum::new(3),
+        60,
+    ));
+    let out = run_blocking(
+        args(&["plan", "apply", "12", EXAMPLE, "--yes"]),
+        office_env(&office),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(stdout(&out).contains("? ambiguous"));
+
+    // A write the office refuses: exit 4, with the failure in the report.
+    let office = demo_office().await;
+    office.inject_on("PUT", 1, Fault::Status(400));
+    let out = run_blocking(
+        args(&["plan", "apply", "12", EXAMPLE, "--yes"]),
+        office_env(&office),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("failed: update #3"),
+        "{}",
+        stdout(&out)
+    );
+}
