@@ -245,8 +245,10 @@ impl BenefitCheckClientBuilder {
         self
     }
 
-    /// The base URL (default `https://claimsapi.cervey.com/api/`). Plain `http://` is allowed
-    /// only for loopback hosts (a local fake or proxy).
+    /// The base URL: the API root, ending in `/api/` (default
+    /// `https://claimsapi.cervey.com/api/`). Endpoints such as `benefitcheck/{memberNo}` are
+    /// joined to it; a missing trailing slash is added. Plain `http://` is allowed only for
+    /// loopback hosts (a local fake or proxy).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = url.into();
         self

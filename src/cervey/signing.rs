@@ -123,6 +123,11 @@ impl NtcSigner {
 
     /// True when `signature` (base64) is the signature of this request. The comparison is
     /// constant-time, so a server (or a fake of one) built on it leaks nothing through timing.
+    ///
+    /// `url` must be the exact URL the client signed and sent: scheme, host and port as in the
+    /// `Host` header, path, and query as encoded on the wire. A test server may report another:
+    /// wiremock's `Request::url` says `http://localhost/…` whatever address was dialled, so
+    /// rebuild the URL from the `Host` header, as [`MockCervey`](crate::mock) does.
     pub fn verify(
         &self,
         method: &str,

@@ -385,7 +385,9 @@ impl BenefitsClient {
     }
 
     /// Lists every matching benefit as a stream that fetches a page only when the rows before
-    /// it are consumed. Rows come in BenefitNum order, each once.
+    /// it are consumed. Rows come in BenefitNum order, each once. Consume it with
+    /// `futures_util::TryStreamExt` (`try_next`, `try_collect`), or use
+    /// [`BenefitsClient::list_all`].
     ///
     /// Each page asks for [`BenefitsClient::page_size`] rows. Every page after the first starts
     /// one row early, at the last row of the page before, so that the listing can see rows move
@@ -785,8 +787,12 @@ impl BenefitsClientBuilder {
         self
     }
 
-    /// Any base URL (a proxy, a test server). Plain `http://` only for loopback and
-    /// office-network hosts, unless [`BenefitsClientBuilder::allow_insecure_http`] is set.
+    /// Any base URL (a proxy, a test server): the API root, ending in `/api/v1`, as in
+    /// `https://proxy.example.com/opendental/api/v1`. Endpoints are joined to it
+    /// (`…/api/v1/benefits`); a missing trailing slash is added. The mode is then
+    /// [`ApiMode::Custom`]: page size 100 and no throttle, unless set. Plain `http://` only for
+    /// loopback and office-network hosts, unless [`BenefitsClientBuilder::allow_insecure_http`]
+    /// is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.endpoints = vec![Endpoint::BaseUrl(url.into())];
         self
