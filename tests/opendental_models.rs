@@ -296,3 +296,62 @@ fn age_limit_classifier_follows_open_dental() {
     b.benefit_type = BenefitType::Deductible;
     assert!(!b.is_age_limit());
 }
+
+/// A queue of pending writes can be stored: requests read back from the bodies they send.
+#[cfg(feature = "od-25-3")]
+#[test]
+fn requests_read_back_from_the_bodies_they_send() {
+    use benefits_sdk::opendental::{
+        BenefitUpdate, CodeGroupNum, CovCatNum, NewBenefit, Owner, PatPlanNum, PlanNum,
+        QuantityQualifier, TreatArea,
+    };
+    let news = [
+        NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(3), 80),
+        NewBenefit::annual_max(
+            PatPlanNum::new(30),
+            benefits_sdk::opendental::CoverageLevel::Family,
+            rust_decimal::Decimal::new(149999, 2),
+        ),
+        NewBenefit::every_n_months(PlanNum::new(12), 6)
+            .code_group_num(CodeGroupNum::new(2))
+            .treat_area(TreatArea::Mouth),
+    ];
+    for new in news {
+        let body = serde_json::to_string(&new).unwrap();
+        assert_eq!(
+            serde_json::from_str::<NewBenefit>(&body).unwrap(),
+            new,
+            "{body}"
+        );
+    }
+    let updates = [
+        BenefitUpdate::new().percent(70),
+        BenefitUpdate::new()
+            .clear_percent()
+            .clear_monetary_amt()
+            .clear_cov_cat_num(),
+        BenefitUpdate::new()
+            .quantity(QuantityQualifier::Visits, 2)
+            .code_group_num(CodeGroupNum::new(4))
+            .clear_proc_code(),
+        BenefitUpdate::new().monetary_amt(rust_decimal::Decimal::new(49999, 2)),
+    ];
+    for update in updates {
+        let body = serde_json::to_string(&update).unwrap();
+        assert_eq!(
+            serde_json::from_str::<BenefitUpdate>(&body).unwrap(),
+            update,
+            "{body}"
+        );
+    }
+    for owner in [
+        Owner::Plan(PlanNum::new(1)),
+        Owner::PatPlan(PatPlanNum::new(2)),
+    ] {
+        let text = serde_json::to_string(&owner).unwrap();
+        assert_eq!(serde_json::from_str::<Owner>(&text).unwrap(), owner);
+    }
+    // An absent field is Keep; the API's empty value is Clear.
+    let read: BenefitUpdate = serde_json::from_str(r#"{"Percent":-1,"CodeNum":0}"#).unwrap();
+    assert_eq!(read, BenefitUpdate::new().clear_percent().clear_code_num());
+}

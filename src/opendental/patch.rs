@@ -29,13 +29,37 @@ impl<T> Patch<T> {
     }
 }
 
-/// The fields of a partial update: `Clear` sends the API's empty value.
+/// The fields of a partial update: `Clear` sends the API's empty value, and reads back from
+/// it; a field that is not there is `Keep`.
 pub(crate) mod wire {
     use rust_decimal::Decimal;
-    use serde::{Serialize, Serializer};
+    use serde::{Deserializer, Serialize, Serializer};
 
     use super::Patch;
-    use crate::opendental::wire::money;
+    use crate::opendental::wire::{self as fields, money};
+
+    /// The API's empty value reads as `Clear`, any other as `Set`.
+    fn read<T>(value: Option<T>) -> Patch<T> {
+        value.map_or(Patch::Clear, Patch::Set)
+    }
+
+    pub(crate) fn percent_in<'de, D: Deserializer<'de>>(d: D) -> Result<Patch<u8>, D::Error> {
+        fields::percent::deserialize(d).map(read)
+    }
+
+    pub(crate) fn money_in<'de, D: Deserializer<'de>>(d: D) -> Result<Patch<Decimal>, D::Error> {
+        fields::money::deserialize(d).map(read)
+    }
+
+    pub(crate) fn fk_in<'de, D: Deserializer<'de>, T: From<u64>>(
+        d: D,
+    ) -> Result<Patch<T>, D::Error> {
+        fields::fk::deserialize(d).map(read)
+    }
+
+    pub(crate) fn string_in<'de, D: Deserializer<'de>>(d: D) -> Result<Patch<String>, D::Error> {
+        fields::empty_string::deserialize(d).map(read)
+    }
 
     fn either<S: Serializer, T>(
         v: &Patch<T>,

@@ -293,7 +293,9 @@ impl NewBenefit {
 }
 
 /// A partial update for `PUT /benefits/{BenefitNum}`: only fields set here are sent; the server
-/// keeps the rest. The owner (PlanNum/PatPlanNum) cannot change.
+/// keeps the rest. The owner (PlanNum/PatPlanNum) cannot change. It serializes to the body PUT
+/// sends, and reads that body back (a field that is not there is `Keep`, the API's empty value
+/// `Clear`), so a queue of pending updates can be stored.
 ///
 /// ```
 /// use benefits_sdk::opendental::{BenefitUpdate, QuantityQualifier};
@@ -303,14 +305,16 @@ impl NewBenefit {
 /// let emptied = BenefitUpdate::new().clear_monetary_amt();
 /// assert!(emptied.validate().is_ok());
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BenefitUpdate {
     /// The coverage category (`Clear` sends 0).
     #[serde(
         rename = "CovCatNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::fk"
+        serialize_with = "patch::wire::fk",
+        deserialize_with = "patch::wire::fk_in",
+        default
     )]
     pub cov_cat_num: Patch<CovCatNum>,
     /// What the benefit says.
@@ -320,14 +324,18 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "Percent",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::percent"
+        serialize_with = "patch::wire::percent",
+        deserialize_with = "patch::wire::percent_in",
+        default
     )]
     pub percent: Patch<u8>,
     /// MonetaryAmt (`Clear` sends -1).
     #[serde(
         rename = "MonetaryAmt",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::money"
+        serialize_with = "patch::wire::money",
+        deserialize_with = "patch::wire::money_in",
+        default
     )]
     pub monetary_amt: Patch<Decimal>,
     /// TimePeriod.
@@ -343,14 +351,18 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "CodeNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::fk"
+        serialize_with = "patch::wire::fk",
+        deserialize_with = "patch::wire::fk_in",
+        default
     )]
     pub code_num: Patch<CodeNum>,
     /// The procedure code's text (`Clear` sends "").
     #[serde(
         rename = "procCode",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::string"
+        serialize_with = "patch::wire::string",
+        deserialize_with = "patch::wire::string_in",
+        default
     )]
     pub proc_code: Patch<String>,
     /// CoverageLevel.
@@ -363,7 +375,9 @@ pub struct BenefitUpdate {
     #[serde(
         rename = "CodeGroupNum",
         skip_serializing_if = "Patch::is_keep",
-        serialize_with = "patch::wire::fk"
+        serialize_with = "patch::wire::fk",
+        deserialize_with = "patch::wire::fk_in",
+        default
     )]
     pub code_group_num: Patch<CodeGroupNum>,
     /// The treatment area; only on a frequency limitation. Open Dental 25.3.7.
