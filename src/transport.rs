@@ -302,7 +302,7 @@ impl TransportOptions {
 
 /// What one attempt came to.
 enum Outcome {
-    Success(Bytes),
+    Success(StatusCode, Bytes),
     Status {
         status: StatusCode,
         headers: HeaderMap,
@@ -326,6 +326,31 @@ struct Failure {
     retry_after: Option<Duration>,
 }
 
+/// OpenTelemetry's `error.type` of a call's last failure: the status code of an HTTP error,
+/// else the kind of transport failure.
+fn record_error_type(error: &Error) {
+    let span = tracing::Span::current();
+    match error {
+        Error::Api(api) => {
+            span.record("error.type", api.status.as_str());
+        }
+        Error::Transport(t) => {
+            span.record("error.type", format!("{:?}", t.kind).to_ascii_lowercase());
+        }
+        _ => {}
+    }
+}
+
+fn transport_error_type(source: &reqwest::Error) -> &'static str {
+    if source.is_timeout() {
+        "timeout"
+    } else if source.is_connect() {
+        "connect"
+    } else {
+        "transport"
+    }
+}
+
 /// Whether a write answered with `status` may have been applied: a success did, a 5xx may
 /// have (the server failed or timed out while working on it), except 503, which says the
 /// server did not take the request. A 4xx refused it.
@@ -336,12 +361,23 @@ fn may_have_applied(status: StatusCode) -> bool {
 impl Transport {
     /// Sends `call`, retrying as the policy allows, and returns the body of a 2xx answer.
     pub(crate) async fn execute(&self, call: Call<'_>) -> Result<Reply, Error> {
+        // OpenTelemetry's HTTP client names, never `url.full`: a query can hold a member
+        // number. The template is the route without its method (`/benefits/{BenefitNum}`).
+        let template = call
+            .route
+            .split_once(' ')
+            .map_or(call.route, |(_, path)| path);
         let span = tracing::debug_span!(
             "benefits_sdk.request",
             api = self.api,
             route = call.route,
             mode = call.mode,
-            status = tracing::field::Empty,
+            "http.request.method" = call.method.as_str(),
+            "url.template" = template,
+            "server.address" = call.url.host_str().unwrap_or_default(),
+            "http.response.status_code" = tracing::field::Empty,
+            "http.request.resend_count" = tracing::field::Empty,
+            "error.type" = tracing::field::Empty,
             attempts = tracing::field::Empty,
         );
         self.execute_inner(call).instrument(span).await
@@ -362,10 +398,13 @@ impl Transport {
             let outcome = self.attempt(&call).await?;
             let span = tracing::Span::current();
             span.record("attempts", attempt);
+            if attempt > 1 {
+                span.record("http.request.resend_count", attempt - 1);
+            }
 
             let failure = match outcome {
-                Outcome::Success(body) => {
-                    span.record("status", "ok");
+                Outcome::Success(status, body) => {
+                    span.record("http.response.status_code", status.as_u16());
                     tracing::debug!(attempt, elapsed_ms = ms(sent_at.elapsed()), "success");
                     return Ok(Reply { body, is_write });
                 }
@@ -375,7 +414,7 @@ impl Transport {
                         && earlier_may_have_applied =>
                 {
                     // The earlier attempt deleted the row; this one finds it gone.
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
                     tracing::debug!(
                         attempt,
                         "404 after an attempt that may have landed: deleted"
@@ -390,7 +429,7 @@ impl Transport {
                     headers,
                     body,
                 } => {
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
                     tracing::debug!(
                         attempt,
                         status = status.as_u16(),
@@ -424,7 +463,7 @@ impl Transport {
                     }
                 }
                 Outcome::Failed(source) => {
-                    span.record("status", "transport error");
+                    span.record("error.type", transport_error_type(&source));
                     let kind = transport_kind(&source);
                     tracing::debug!(attempt, kind = ?kind, "transport error");
                     // Connecting failed: no byte of the request was sent.
@@ -444,7 +483,7 @@ impl Transport {
                     }
                 }
                 Outcome::TooLarge(status) => {
-                    span.record("status", status.as_u16());
+                    span.record("http.response.status_code", status.as_u16());
                     return Err(Error::ResponseTooLarge {
                         route: call.route.to_owned(),
                         limit: self.max_response_bytes,
@@ -464,12 +503,14 @@ impl Transport {
                 || other_mode_takes_it
                 || attempt >= self.retry.attempts()
             {
+                record_error_type(&failure.error);
                 return Err(failure.error);
             }
             let delay = failure
                 .retry_after
                 .unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
             if started.elapsed() + delay > self.retry.elapsed_budget() {
+                record_error_type(&failure.error);
                 return Err(failure.error);
             }
             earlier_may_have_applied |= failure.may_have_applied;
@@ -529,7 +570,7 @@ impl Transport {
         }
         let body = joined.map_or_else(|| first.unwrap_or_default(), BytesMut::freeze);
         if status.is_success() {
-            Ok(Outcome::Success(body))
+            Ok(Outcome::Success(status, body))
         } else {
             Ok(Outcome::Status {
                 status,

@@ -139,6 +139,17 @@ async fn nothing_secret_in_trace_logs_debug_or_errors() {
     assert!(logs.contains("route=\"POST /benefits\""), "{logs}");
     assert!(logs.contains("route=\"GET api/benefitcheck\""), "{logs}");
     assert!(logs.contains("retrying"), "{logs}");
+    // OpenTelemetry's HTTP client names, and never the full URL (its query can hold IDs).
+    for field in [
+        "http.request.method=\"POST\"",
+        "url.template=\"/benefits\"",
+        "server.address=\"127.0.0.1\"",
+        "http.response.status_code=201",
+        "http.request.resend_count=1",
+    ] {
+        assert!(logs.contains(field), "{field} missing: {logs}");
+    }
+    assert!(!logs.contains("url.full"), "{logs}");
     assert_clean("the trace log", &logs);
     for text in &shown {
         assert_clean("Debug or Display", text);
