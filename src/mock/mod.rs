@@ -8,6 +8,10 @@
 //!   verifies each `ntc` signature as Cervey would (a stale timestamp or a replayed nonce is a
 //!   401 with `WWW-Authenticate: ntc`), so your tests prove your signing and clock are right.
 //!
+//! For fixtures without a server: [`benefit_row`] builds the [`Benefit`](crate::opendental::Benefit)
+//! Open Dental would store for a request, and [`demo::benefit_check`] a whole
+//! [`BenefitCheck`](crate::cervey::BenefitCheck).
+//!
 //! Both run an HTTP server on loopback in your test process, hand out a client already pointed
 //! at it, log every request, and answer the next requests with faults on demand: a status, a
 //! 429 with `Retry-After`, a delay or a malformed body.
@@ -36,4 +40,4 @@ mod opendental;
 
 pub use cervey::MockCervey;
 pub use faults::{Fault, LoggedRequest};
-pub use opendental::{MockOpenDental, MockOpenDentalBuilder};
+pub use opendental::{MockOpenDental, MockOpenDentalBuilder, benefit_row};

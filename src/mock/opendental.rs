@@ -259,6 +259,28 @@ impl Store {
     }
 }
 
+/// The row Open Dental would store for `new` under `benefit_num`, for your own tests' fixtures:
+/// the request's fields, the server's defaults for the rest (a TimePeriod left unset reads
+/// as the calendar year, or None for a frequency counted in months or years), and both
+/// timestamps set to now.
+///
+/// ```
+/// use benefits_sdk::mock::benefit_row;
+/// use benefits_sdk::opendental::{BenefitNum, CovCatNum, NewBenefit, PlanNum};
+///
+/// let row = benefit_row(BenefitNum::new(7), &NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(3), 80));
+/// assert_eq!(row.percent, Some(80));
+/// assert_eq!(row.plan_num, Some(PlanNum::new(12)));
+/// ```
+pub fn benefit_row(benefit_num: BenefitNum, new: &NewBenefit) -> Benefit {
+    let mut store = Store {
+        next_num: benefit_num.get().saturating_sub(1),
+        ..Store::default()
+    };
+    let row = store.new_row(new.owner);
+    fill(row, new, &store)
+}
+
 /// The office's clock, to the second.
 fn now() -> NaiveDateTime {
     let now = Utc::now().naive_utc();
