@@ -355,3 +355,45 @@ fn requests_read_back_from_the_bodies_they_send() {
     let read: BenefitUpdate = serde_json::from_str(r#"{"Percent":-1,"CodeNum":0}"#).unwrap();
     assert_eq!(read, BenefitUpdate::new().clear_percent().clear_code_num());
 }
+
+/// The Open Dental models and requests go through any self-describing serde format: TOML and
+/// serde_json's own `Value` here, besides JSON text. (`BenefitCheck` is JSON only: it keeps
+/// its amounts as the JSON text they came in.)
+#[cfg(feature = "od-25-3")]
+#[test]
+fn models_round_trip_through_other_self_describing_formats() {
+    use benefits_sdk::opendental::{
+        Benefit, BenefitUpdate, CodeGroupNum, CovCatNum, NewBenefit, PlanNum, TreatArea,
+    };
+    let row: Benefit = serde_json::from_str(
+        r#"{"BenefitNum":14,"PlanNum":12,"PatPlanNum":0,"CovCatNum":3,"BenefitType":"CoInsurance",
+            "Percent":80,"MonetaryAmt":-1.0,"TimePeriod":"CalendarYear","QuantityQualifier":"None",
+            "Quantity":0,"CodeNum":0,"procCode":"","CoverageLevel":"None","CodeGroupNum":0,
+            "TreatArea":"None","SecDateTEntry":"2026-01-05 09:30:00","SecDateTEdit":"2026-02-01 10:00:00"}"#,
+    )
+    .unwrap();
+    let toml_text = toml::to_string(&row).unwrap();
+    assert_eq!(
+        toml::from_str::<Benefit>(&toml_text).unwrap(),
+        row,
+        "{toml_text}"
+    );
+    let value = serde_json::to_value(&row).unwrap();
+    assert_eq!(serde_json::from_value::<Benefit>(value).unwrap(), row);
+
+    let new = NewBenefit::every_n_months(PlanNum::new(12), 6)
+        .code_group_num(CodeGroupNum::new(2))
+        .treat_area(TreatArea::Mouth);
+    let text = toml::to_string(&new).unwrap();
+    assert_eq!(toml::from_str::<NewBenefit>(&text).unwrap(), new, "{text}");
+    let update = BenefitUpdate::new()
+        .cov_cat_num(CovCatNum::new(4))
+        .clear_percent()
+        .monetary_amt(rust_decimal::Decimal::new(1500, 0));
+    let text = toml::to_string(&update).unwrap();
+    assert_eq!(
+        toml::from_str::<BenefitUpdate>(&text).unwrap(),
+        update,
+        "{text}"
+    );
+}
