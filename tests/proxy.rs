@@ -1,4 +1,4 @@
-//! `HTTP_PROXY` and `NO_PROXY` are honoured with the crate's own HTTP client, through a proxy
+//! `HTTP_PROXY`, `HTTPS_PROXY` and `NO_PROXY` are honoured with the crate's own HTTP client, through a proxy
 //! on loopback. The variables are process-wide, so this file holds one test and sets them
 //! before any runtime or client exists.
 #![cfg(feature = "od-25-3")]
@@ -53,6 +53,7 @@ fn http_proxy_and_no_proxy_are_honoured() {
     // SAFETY: the only test of this binary; no other thread reads the environment yet.
     unsafe {
         std::env::set_var("HTTP_PROXY", format!("http://127.0.0.1:{proxy_port}"));
+        std::env::set_var("HTTPS_PROXY", format!("http://127.0.0.1:{proxy_port}"));
         std::env::set_var("NO_PROXY", "127.0.0.1");
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -65,16 +66,30 @@ fn http_proxy_and_no_proxy_are_honoured() {
             .list_all(PlanNum::new(12).into())
             .await
             .unwrap();
+        // HTTPS through the proxy: a CONNECT tunnel (this proxy cannot open one, so the call
+        // fails after it asked).
+        let tunnelled = client("https://api.opendental.com/api/v1")
+            .list_all(PlanNum::new(12).into())
+            .await;
+        assert!(tunnelled.is_err());
         // A host NO_PROXY names: straight to it.
         client(&format!("http://127.0.0.1:{direct_port}/api/v1"))
             .list_all(PlanNum::new(12).into())
             .await
             .unwrap();
     });
+    let proxied = proxied.lock().unwrap().clone();
     assert_eq!(
-        *proxied.lock().unwrap(),
-        ["GET http://officeserver.lan/api/v1/benefits?PlanNum=12&Limit=100 HTTP/1.1"]
+        proxied[0],
+        "GET http://officeserver.lan/api/v1/benefits?PlanNum=12&Limit=100 HTTP/1.1"
     );
+    assert!(
+        proxied[1..]
+            .iter()
+            .all(|l| l == "CONNECT api.opendental.com:443 HTTP/1.1"),
+        "{proxied:?}"
+    );
+    assert!(proxied.len() >= 2);
     assert_eq!(
         *direct.lock().unwrap(),
         ["GET /api/v1/benefits?PlanNum=12&Limit=100 HTTP/1.1"]
