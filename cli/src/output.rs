@@ -1,7 +1,7 @@
 //! What the commands print: tables (comfy-table), CSV (csv), JSON (serde_json), and the
 //! progress bar (indicatif).
 
-use benefits_sdk::cervey::{BenefitCheck, Interval};
+use benefits_sdk::cervey::{BenefitCheck, LimitKind};
 use benefits_sdk::opendental::{
     ApplyReport, Benefit, CodeGroup, CovCat, Names, PlanSummary, Write,
 };
@@ -171,7 +171,7 @@ fn yes_no(b: bool) -> &'static str {
 }
 
 #[derive(Serialize)]
-struct Remaining {
+struct RemainingJson {
     limit: String,
     amount: Option<Decimal>,
     used: Option<Decimal>,
@@ -180,33 +180,28 @@ struct Remaining {
 }
 
 pub fn check(check: &BenefitCheck, date: NaiveDate, as_json: bool) {
-    let period = check.history(&Interval::Period);
-    let mut limits = Vec::new();
-    for d in &check.deductibles {
-        let amount = d.deductible.rate_on(date).map(|r| r.person_amount);
-        let used = period.and_then(|p| p.amount_applied_to_periodic_deductible_member);
-        let name = d
-            .deductible
-            .description
-            .clone()
-            .unwrap_or_else(|| "Deductible".into());
-        limits.push(remaining(name, amount, used, d.is_period_deductible_met));
-    }
-    for m in &check.max_out_of_pockets {
-        let amount = m.moop.rate_on(date).map(|r| r.person_amount);
-        let used = period.and_then(|p| p.amount_eligible_towards_out_of_pocket_limit_member);
-        let name = m
-            .moop
-            .description
-            .clone()
-            .unwrap_or_else(|| "Out-of-pocket maximum".into());
-        limits.push(remaining(name, amount, used, m.is_period_moop_met));
-    }
+    let limits: Vec<RemainingJson> = check
+        .remaining(date)
+        .into_iter()
+        .map(|r| RemainingJson {
+            limit: r.description.unwrap_or_else(|| {
+                match r.kind {
+                    LimitKind::Deductible => "Deductible",
+                    _ => "Out-of-pocket maximum",
+                }
+                .to_owned()
+            }),
+            amount: r.amount,
+            used: r.used,
+            remaining: r.remaining,
+            met: r.met,
+        })
+        .collect();
     if as_json {
         #[derive(Serialize)]
         struct Out<'a> {
             check: &'a BenefitCheck,
-            remaining: &'a [Remaining],
+            remaining: &'a [RemainingJson],
         }
         return json(&Out {
             check,
@@ -244,21 +239,6 @@ pub fn check(check: &BenefitCheck, date: NaiveDate, as_json: bool) {
         ]);
     }
     println!("{t}");
-}
-
-fn remaining(
-    limit: String,
-    amount: Option<Decimal>,
-    used: Option<Decimal>,
-    met: bool,
-) -> Remaining {
-    Remaining {
-        remaining: amount.zip(used).map(|(a, u)| (a - u).max(Decimal::ZERO)),
-        limit,
-        amount,
-        used,
-        met,
-    }
 }
 
 pub fn progress(total: usize) -> ProgressBar {

@@ -1,7 +1,7 @@
 //! What the examples share: choosing the real service or the built-in fake, and printing.
 #![allow(dead_code)]
 
-use benefits_sdk::cervey::{BenefitCheck, BenefitCheckClient, Interval, MemberNo};
+use benefits_sdk::cervey::{BenefitCheck, BenefitCheckClient, LimitKind, MemberNo};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{
     Benefit, BenefitType, BenefitsClient, CoverageLevel, PlanNum, QuantityQualifier, TimePeriod,
@@ -190,41 +190,26 @@ pub fn print_check(check: &BenefitCheck, as_of: NaiveDate) {
             show(h.plan_paid_amount_member),
         );
     }
-    let period = check.history(&Interval::Period);
     println!();
     println!(
         "  {:<34} {:>10} {:>10} {:>10}  Met",
         "Limit", "Amount", "Used", "Remaining"
     );
-    for d in &check.deductibles {
-        let limit = d.deductible.rate_on(as_of).map(|r| r.person_amount);
-        let used = period.and_then(|p| p.amount_applied_to_periodic_deductible_member);
-        let name = d.deductible.description.as_deref().unwrap_or("Deductible");
-        print_limit(name, limit, used, d.is_period_deductible_met);
-    }
-    for m in &check.max_out_of_pockets {
-        let limit = m.moop.rate_on(as_of).map(|r| r.person_amount);
-        let used = period.and_then(|p| p.amount_eligible_towards_out_of_pocket_limit_member);
-        let name = m
-            .moop
-            .description
-            .as_deref()
-            .unwrap_or("Out-of-pocket maximum");
-        print_limit(name, limit, used, m.is_period_moop_met);
-    }
-}
-
-fn print_limit(name: &str, limit: Option<Decimal>, used: Option<Decimal>, met: bool) {
     let show = |d: Option<Decimal>| d.map_or("-".to_owned(), |d| format!("{:.2}", d));
-    let remaining = limit.zip(used).map(|(l, u)| (l - u).max(Decimal::ZERO));
-    println!(
-        "  {:<34} {:>10} {:>10} {:>10}  {}",
-        name,
-        show(limit),
-        show(used),
-        show(remaining),
-        if met { "yes" } else { "no" }
-    );
+    for r in check.remaining(as_of) {
+        let name = r.description.unwrap_or_else(|| match r.kind {
+            LimitKind::Deductible => "Deductible".to_owned(),
+            _ => "Out-of-pocket maximum".to_owned(),
+        });
+        println!(
+            "  {:<34} {:>10} {:>10} {:>10}  {}",
+            name,
+            show(r.amount),
+            show(r.used),
+            show(r.remaining),
+            if r.met { "yes" } else { "no" }
+        );
+    }
 }
 
 /// `--name value` from the arguments, parsed.

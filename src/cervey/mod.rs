@@ -14,8 +14,8 @@ mod wire;
 pub use client::{BenefitCheckClient, BenefitCheckClientBuilder};
 pub use model::{
     BenefitCheck, BenefitCodeNo, ClaimHistory, Deductible, DeductibleCheck, DeductibleNo,
-    DeductibleRate, GroupPlanNo, Interval, MaxOutOfPocket, MaxOutOfPocketNo, MaxOutOfPocketRate,
-    MoopCheck, PayerDateTime, RateNo,
+    DeductibleRate, GroupPlanNo, Interval, LimitKind, MaxOutOfPocket, MaxOutOfPocketNo,
+    MaxOutOfPocketRate, MoopCheck, PayerDateTime, RateNo, Remaining,
 };
 pub use query::{BenefitCheckQuery, MemberNo};
 #[cfg(feature = "test-util")]

@@ -149,6 +149,82 @@ impl BenefitCheck {
             .iter()
             .find(|h| h.interval == *interval)
     }
+
+    /// What is left for the member of each deductible and out-of-pocket maximum on `as_of`:
+    /// the member's amount from the rate in force that day, less what the `Period` totals
+    /// applied to it (never below zero). Deductibles first, then maxima, in the response's
+    /// order.
+    ///
+    /// ```
+    /// # #[cfg(feature = "test-util")] {
+    /// use benefits_sdk::cervey::LimitKind;
+    /// let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 1).unwrap();
+    /// let check = benefits_sdk::mock::demo::benefit_check(day);
+    /// let left = check.remaining(day);
+    /// assert_eq!(left[0].kind, LimitKind::Deductible);
+    /// assert_eq!(left[0].remaining, Some(rust_decimal::Decimal::new(15000, 2)));
+    /// # }
+    /// ```
+    pub fn remaining(&self, as_of: NaiveDate) -> Vec<Remaining> {
+        let period = self.history(&Interval::Period);
+        let left = |amount: Option<Decimal>, used: Option<Decimal>| {
+            amount.zip(used).map(|(a, u)| (a - u).max(Decimal::ZERO))
+        };
+        let deductibles = self.deductibles.iter().map(|d| {
+            let amount = d.deductible.rate_on(as_of).map(|r| r.person_amount);
+            let used = period.and_then(|p| p.amount_applied_to_periodic_deductible_member);
+            Remaining {
+                kind: LimitKind::Deductible,
+                description: d.deductible.description.clone(),
+                amount,
+                used,
+                remaining: left(amount, used),
+                met: d.is_period_deductible_met,
+            }
+        });
+        let maxima = self.max_out_of_pockets.iter().map(|m| {
+            let amount = m.moop.rate_on(as_of).map(|r| r.person_amount);
+            let used = period.and_then(|p| p.amount_eligible_towards_out_of_pocket_limit_member);
+            Remaining {
+                kind: LimitKind::OutOfPocket,
+                description: m.moop.description.clone(),
+                amount,
+                used,
+                remaining: left(amount, used),
+                met: m.is_period_moop_met,
+            }
+        });
+        deductibles.chain(maxima).collect()
+    }
+}
+
+/// Which limit a [`Remaining`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LimitKind {
+    /// A deductible.
+    Deductible,
+    /// An out-of-pocket maximum.
+    OutOfPocket,
+}
+
+/// What is left for the member of one deductible or out-of-pocket maximum
+/// ([`BenefitCheck::remaining`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Remaining {
+    /// A deductible or an out-of-pocket maximum.
+    pub kind: LimitKind,
+    /// The payer's description of it.
+    pub description: Option<String>,
+    /// The member's amount from the rate in force on the date; `None` when no rate is.
+    pub amount: Option<Decimal>,
+    /// What the `Period` totals applied to it; `None` without a `Period` history.
+    pub used: Option<Decimal>,
+    /// `amount − used`, never below zero; `None` when either is unknown.
+    pub remaining: Option<Decimal>,
+    /// Whether the payer says it is met.
+    pub met: bool,
 }
 
 /// How a [`BenefitCheck`] is read: its amounts borrow their text from the input, which must be
