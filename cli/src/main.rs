@@ -21,7 +21,14 @@ use clap::{Args, Parser, Subcommand};
 
 /// See and fix an office's Open Dental benefits; check a member's Cervey benefits.
 #[derive(Parser)]
-#[command(name = "benefits", version, about)]
+#[command(
+    name = "benefits",
+    version,
+    about,
+    after_help = "Exit codes: 0 done; 1 the office or the network failed; 2 bad input (a flag, a \
+                  file, a name); 3 an apply left conflicts or ambiguities; 4 an apply had \
+                  failed writes.\n\nTry it without credentials: benefits --demo plan show 12"
+)]
 struct Cli {
     #[command(flatten)]
     global: Global,
