@@ -341,16 +341,6 @@ fn record_error_type(error: &Error) {
     }
 }
 
-fn transport_error_type(source: &reqwest::Error) -> &'static str {
-    if source.is_timeout() {
-        "timeout"
-    } else if source.is_connect() {
-        "connect"
-    } else {
-        "transport"
-    }
-}
-
 /// Whether a write answered with `status` may have been applied: a success did, a 5xx may
 /// have (the server failed or timed out while working on it), except 503, which says the
 /// server did not take the request. A 4xx refused it.
@@ -463,7 +453,6 @@ impl Transport {
                     }
                 }
                 Outcome::Failed(source) => {
-                    span.record("error.type", transport_error_type(&source));
                     let kind = transport_kind(&source);
                     tracing::debug!(attempt, kind = ?kind, "transport error");
                     // Connecting failed: no byte of the request was sent.

@@ -308,7 +308,7 @@ fn diff(before: &BenefitShape, after: &BenefitShape, owner: Owner) -> BenefitUpd
         update.quantity_qualifier = Some(qualifier);
         update.quantity = Some(n);
     }
-    if !code_scope(before).same_as(&code_scope(after)) {
+    if !code_scope(&b).same_as(&code_scope(&a)) {
         update.code_num = patch(b.code_num, a.code_num);
         update.proc_code = patch(b.proc_code.clone(), a.proc_code.clone());
     }
@@ -330,10 +330,9 @@ fn patch<T: PartialEq>(before: Option<T>, after: Option<T>) -> Patch<T> {
     }
 }
 
-/// The code a shape names, as a scope (General when none).
-fn code_scope(shape: &BenefitShape) -> Scope {
-    let new = shape.to_new_benefit(Owner::Plan(super::model::PlanNum::new(0)));
-    match (new.code_num, new.proc_code) {
+/// The code a request names, as a scope (General when none).
+fn code_scope(new: &NewBenefit) -> Scope {
+    match (new.code_num, new.proc_code.clone()) {
         (None, None) => Scope::General,
         (code_num, proc_code) => Scope::Code {
             code_num,
@@ -723,6 +722,7 @@ impl BenefitsClient {
             handled: 0,
             total: plan.writes(),
             stopped: false,
+            planned: planned_rows(plan),
         };
         for u in &plan.updates {
             run.update(u).await;
@@ -735,6 +735,16 @@ impl BenefitsClient {
         }
         run.report
     }
+}
+
+/// Every row a plan lists by key: updated, unchanged, kept, deleted or ambiguous.
+fn planned_rows(plan: &ChangePlan) -> std::collections::HashSet<BenefitNum> {
+    let listed = [&plan.unchanged, &plan.kept, &plan.deletes]
+        .into_iter()
+        .flatten()
+        .chain(plan.updates.iter().map(|u| &u.row))
+        .chain(plan.ambiguities.iter().flat_map(|a| &a.rows));
+    listed.map(|r| r.benefit_num).collect()
 }
 
 fn filter(owner: Owner) -> BenefitFilter {
@@ -756,24 +766,13 @@ struct Run<'a> {
     handled: usize,
     total: usize,
     stopped: bool,
+    /// Every row the plan knew, by key.
+    planned: std::collections::HashSet<BenefitNum>,
 }
 
 impl Run<'_> {
     fn row(&self, num: BenefitNum) -> Option<&Benefit> {
         self.rows.iter().find(|r| r.benefit_num == num)
-    }
-
-    /// True when the plan knew the row: every row it lists by key.
-    fn planned(&self, num: BenefitNum) -> bool {
-        let plan = self.plan;
-        plan.updates.iter().any(|u| u.row.benefit_num == num)
-            || [&plan.unchanged, &plan.kept, &plan.deletes]
-                .iter()
-                .any(|list| list.iter().any(|r| r.benefit_num == num))
-            || plan
-                .ambiguities
-                .iter()
-                .any(|a| a.rows.iter().any(|r| r.benefit_num == num))
     }
 
     fn finish(&mut self, write: Write, outcome: Result<BenefitNum, Outcome>) {
@@ -849,7 +848,7 @@ impl Run<'_> {
     fn newcomer(&self, shape: &BenefitShape) -> Option<&Benefit> {
         self.rows
             .iter()
-            .find(|r| !self.planned(r.benefit_num) && r.shape().same_slot(shape))
+            .find(|r| !self.planned.contains(&r.benefit_num) && r.shape().same_slot(shape))
     }
 
     async fn create(&mut self, shape: &BenefitShape) {
