@@ -603,11 +603,16 @@ async fn fault_run(fault: Fault, on: &str, client_timeout: Option<Duration>) -> 
     let plan = client.plan_changes(OWNER, desired.clone()).await.unwrap();
     office.reset_log();
     office.inject_on(on, 1, fault);
-    let report = client.apply(&plan).await.unwrap();
+    let report = client.apply_with(&plan, quick_settle()).await.unwrap();
     assert!(report.is_complete(), "{report}: {:?}", report.failed);
     assert_eq!(report.done.len(), 3);
     assert_same_set(shapes_of(&office, OWNER), as_rows(&desired, OWNER));
     office.requests()
+}
+
+/// Apply with a settle time the fake's faults respect (each lands within it).
+fn quick_settle() -> ApplyOptions {
+    ApplyOptions::new().settle(Duration::from_millis(50))
 }
 
 fn methods(requests: &[LoggedRequest]) -> Vec<(String, u16)> {
@@ -723,7 +728,7 @@ async fn a_create_whose_check_cannot_list_is_failed_with_its_outcome_unknown() {
     // Apply's own listing passes; the check's listing fails, every retry of it.
     office.inject_on("GET", 1, Fault::Delay(Duration::ZERO));
     office.inject_on("GET", 10, Fault::Status(500));
-    let report = client.apply(&plan).await.unwrap();
+    let report = client.apply_with(&plan, quick_settle()).await.unwrap();
     assert_eq!(report.failed.len(), 1);
     let (write, error): &(Write, Error) = &report.failed[0];
     assert!(matches!(write, Write::Create(_)));

@@ -56,6 +56,8 @@ async fn nothing_secret_in_trace_logs_debug_or_errors() {
         .keys(DEV_KEY, CUST_KEY)
         .start()
         .await;
+    // The office's code table holds the marker, so the writes land and come back with it.
+    office.insert_procedure_code(benefits_sdk::opendental::CodeNum::new(900), BODY_MARKER);
     let od = office.client();
     let plan = PlanNum::new(12);
     let new = NewBenefit::new(

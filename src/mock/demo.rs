@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::cervey::BenefitCheck;
 use crate::opendental::{
-    BenefitYear, CovCat, CovCatNum, CoverageLevel, EbenefitCategory, NewBenefit, PlanNum,
+    BenefitYear, CodeNum, CovCat, CovCatNum, CoverageLevel, EbenefitCategory, NewBenefit, PlanNum,
     WaitingUnit,
 };
 #[cfg(feature = "od-23-2")]
@@ -51,6 +51,26 @@ pub fn plan_benefits(plan: PlanNum) -> Vec<NewBenefit> {
     #[cfg(feature = "od-23-2")]
     benefits.push(NewBenefit::age_limit(plan, CodeGroupNum::new(5), 19));
     benefits
+}
+
+/// An office's procedure code table, as [`MockOpenDental`](super::MockOpenDental) starts with
+/// it: CodeNum → ProcCode. Keys differ from office to office; these include the two the
+/// Benefits page shows (150 D0486, 156 D0999), the codes of [`code_groups`], and common
+/// diagnostic, preventive, restorative and prosthetic codes, keyed 1, 2, 3… in this order.
+pub fn procedure_codes() -> Vec<(CodeNum, String)> {
+    const CODES: [&str; 40] = [
+        "D0120", "D0140", "D0145", "D0150", "D0180", "D0210", "D0220", "D0230", "D0272", "D0274",
+        "D0330", "D0431", "D1110", "D1120", "D1206", "D1208", "D1351", "D2140", "D2150", "D2330",
+        "D2391", "D2740", "D2750", "D2950", "D3310", "D3330", "D4341", "D4342", "D4355", "D4910",
+        "D5110", "D5120", "D6010", "D7140", "D7210", "D8080", "D9110", "D9230", "D9944", "D0170",
+    ];
+    let mut codes: Vec<(CodeNum, String)> = (1..)
+        .zip(CODES)
+        .map(|(num, code)| (CodeNum::new(num), code.to_owned()))
+        .collect();
+    codes.push((CodeNum::new(150), "D0486".to_owned()));
+    codes.push((CodeNum::new(156), "D0999".to_owned()));
+    codes
 }
 
 /// An office's coverage categories, as [`MockOpenDental`](super::MockOpenDental) starts with

@@ -23,6 +23,7 @@ mod reconcile;
 mod request;
 pub(crate) mod rules;
 mod shape;
+pub(crate) mod stored;
 mod summary;
 mod validate;
 mod version;
@@ -43,8 +44,8 @@ pub use model::{
 };
 pub use patch::Patch;
 pub use reconcile::{
-    Ambiguity, ApplyOptions, ApplyReport, ChangePlan, ConflictKind, OnError, PlanOptions,
-    PlannedRow, PlannedUpdate, Progress, ProgressFn, SkipReason, Write,
+    Ambiguity, ApplyOptions, ApplyReport, ChangePlan, ConflictKind, DEFAULT_SETTLE, OnError,
+    PlanOptions, PlannedRow, PlannedUpdate, Progress, ProgressFn, SkipReason, Write,
 };
 pub use request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,

@@ -122,6 +122,10 @@ pub struct Ambiguity {
 pub struct ChangePlan {
     /// Whose rows.
     pub owner: Owner,
+    /// The owner's benefit year the plan was made with, when known: the office stores some
+    /// shapes by it (see [`BenefitShape::as_stored`]), and apply judges rows with it.
+    #[serde(default)]
+    pub benefit_year: Option<BenefitYear>,
     /// Benefits to create, in the order they were desired.
     pub creates: Vec<BenefitShape>,
     /// Rows to update in place.
@@ -137,21 +141,30 @@ pub struct ChangePlan {
 }
 
 impl ChangePlan {
-    /// The plan that takes `current` (the owner's rows) to `desired`. Pure: no request. Every
-    /// desired shape must have its benefit year (see [`BenefitShape::with_plan_year`]).
+    /// The plan that takes `current` (the owner's rows) to `desired`. Pure: no request.
+    ///
+    /// Each desired shape is planned as the office will store it
+    /// ([`BenefitShape::as_stored`] with `options.benefit_year`), so a row the office
+    /// normalized matches it and no write repeats on every run. Without a year, every desired
+    /// shape must state its own (see [`BenefitShape::with_plan_year`]), and a
+    /// "# per benefit year" limit is planned as given.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] when a desired shape still leaves its benefit year to the plan.
+    /// [`Error::InvalidRequest`] when a desired shape leaves its benefit year to the plan and
+    /// no year is given.
     pub fn between(
         owner: Owner,
         current: &[Benefit],
         desired: impl IntoIterator<Item = BenefitShape>,
-        deletes: bool,
+        options: PlanOptions,
     ) -> Result<Self, Error> {
-        // Each desired shape as the owner's row would read it (an age limit is plan-level only).
+        let year = options.benefit_year;
+        let deletes = options.deletes;
+        // Each desired shape as the owner's row will read once stored (an age limit is
+        // plan-level only, defaults are filled, the documented overrides applied).
         let desired: Vec<BenefitShape> = desired
             .into_iter()
-            .map(|d| d.to_new_benefit(owner).shape())
+            .map(|d| d.as_stored(owner, year))
             .collect();
         if desired.iter().any(BenefitShape::needs_plan_year) {
             let mut v = Violations::default();
@@ -165,6 +178,7 @@ impl ChangePlan {
         let rows: Vec<PlannedRow> = current.iter().map(PlannedRow::of).collect();
         let mut plan = ChangePlan {
             owner,
+            benefit_year: year,
             creates: Vec::new(),
             updates: Vec::new(),
             unchanged: Vec::new(),
@@ -221,7 +235,7 @@ impl ChangePlan {
                 }
                 ([d], [r]) => {
                     let (after, row) = (&desired[*d], &rows[*r]);
-                    if *after == row.shape || diff(&row.shape, after, owner).is_empty() {
+                    if row.shape.same_meaning(after) || diff(&row.shape, after, owner).is_empty() {
                         plan.unchanged.push(row.clone());
                     } else {
                         plan.updates.push(PlannedUpdate {
@@ -458,14 +472,34 @@ pub struct Progress {
 /// A callback that watches an apply.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
-/// How apply runs: what to do after a failure, and who watches.
-#[derive(Clone, Default)]
+/// How long apply waits, from the moment a create was sent, before it lists to see whether a
+/// create with an unknown outcome landed: Open Dental's own 60 s limit on a request
+/// (`opendental-notes.md`, API modes), plus 5 s. A create the office has not stored by then
+/// never will be, so sending it again cannot make a second row.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(65);
+
+/// How apply runs: what to do after a failure, who watches, and how long a create with an
+/// unknown outcome is given to land.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct ApplyOptions {
     /// Stop at the first failure, or go on.
     pub on_error: OnError,
     /// Called after each write, enough for a progress bar with an ETA.
     pub progress: Option<ProgressFn>,
+    /// How long after sending a create whose outcome is unknown apply waits before it lists
+    /// to check (default [`DEFAULT_SETTLE`]).
+    pub settle: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            on_error: OnError::default(),
+            progress: None,
+            settle: DEFAULT_SETTLE,
+        }
+    }
 }
 
 impl fmt::Debug for ApplyOptions {
@@ -473,6 +507,7 @@ impl fmt::Debug for ApplyOptions {
         f.debug_struct("ApplyOptions")
             .field("on_error", &self.on_error)
             .field("progress", &self.progress.is_some())
+            .field("settle", &self.settle)
             .finish()
     }
 }
@@ -486,6 +521,15 @@ impl ApplyOptions {
     /// What to do after a failure.
     pub fn on_error(mut self, on_error: OnError) -> Self {
         self.on_error = on_error;
+        self
+    }
+
+    /// How long after sending a create whose outcome is unknown (a timeout, a gateway 5xx, an
+    /// unreadable 201) apply waits before listing to see whether it landed. Shorter than the
+    /// office's own 60 s request limit, a create that lands late can be sent twice; the
+    /// default, [`DEFAULT_SETTLE`], outlasts it.
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
         self
     }
 
@@ -652,11 +696,13 @@ impl BenefitsClient {
     ///   `SecDateTEdit` moved, or it means something else) is a conflict, not overwritten; a
     ///   write the office already shows is skipped, so applying a plan twice writes once.
     /// - A create whose outcome is unknown (a timeout, a 5xx, an unreadable 201) is checked by
-    ///   listing before any new attempt: if the row is there it counts as done, if not the
-    ///   create is sent again (at most 3 attempts), and if the listing fails the create is
-    ///   reported failed with its outcome unknown. No duplicate row, under any fault. (The
-    ///   client's 90 s timeout outlasts Open Dental's own 60 s limit, so a create that timed
-    ///   out has finished, or never will, by the time apply lists.)
+    ///   listing before any new attempt, and the listing waits until the settle time
+    ///   ([`ApplyOptions::settle`], default [`DEFAULT_SETTLE`]: Open Dental's 60 s request
+    ///   limit plus 5 s) has passed since the create was sent, whatever the client's timeout.
+    ///   If the row is there it counts as done; if not, it never will be, and the create is
+    ///   sent again (at most 3 attempts); if the listing fails, the create is reported failed
+    ///   with its outcome unknown. At most one row per planned create, under any fault that
+    ///   respects the office's own limit.
     /// - Each write is reported in an [`ApplyReport`]: done, skipped, conflicts, failed, with
     ///   the error of each failure.
     ///
@@ -680,7 +726,7 @@ impl BenefitsClient {
         let desired: Vec<BenefitShape> = desired.into_iter().collect();
         let year = match options.benefit_year {
             Some(year) => Some(year),
-            None if desired.iter().any(BenefitShape::needs_plan_year) => match owner {
+            None if desired.iter().any(|d| stored_by_year(d, owner)) => match owner {
                 Owner::Plan(p) => Some(self.ins_plan(p).await?.benefit_year()),
                 Owner::PatPlan(_) => {
                     let mut v = Violations::default();
@@ -694,15 +740,12 @@ impl BenefitsClient {
             },
             None => None,
         };
-        let desired: Vec<BenefitShape> = match year {
-            Some(year) => desired
-                .into_iter()
-                .map(|d| d.with_plan_year(year))
-                .collect(),
-            None => desired,
-        };
         let rows = self.list_all(filter(owner)).await?;
-        let plan = ChangePlan::between(owner, &rows, desired, options.deletes)?;
+        let options = PlanOptions {
+            benefit_year: year,
+            ..options
+        };
+        let plan = ChangePlan::between(owner, &rows, desired, options)?;
         Ok((plan, rows))
     }
 
@@ -735,6 +778,13 @@ impl BenefitsClient {
         }
         run.report
     }
+}
+
+/// True when what the office stores for `shape` depends on the plan's benefit year: it leaves
+/// its year to the plan, or it is a limit the office moves to the plan's year.
+fn stored_by_year(shape: &BenefitShape, owner: Owner) -> bool {
+    shape.as_stored(owner, Some(BenefitYear::Calendar))
+        != shape.as_stored(owner, Some(BenefitYear::Service))
 }
 
 /// Every row a plan lists by key: updated, unchanged, kept, deleted or ambiguous.
@@ -812,7 +862,7 @@ impl Run<'_> {
         } else {
             match self.row(num) {
                 None => Err(Outcome::Conflict(ConflictKind::Deleted)),
-                Some(row) if row.shape() == planned.after => {
+                Some(row) if row.holds(&planned.after, self.plan.benefit_year) => {
                     Err(Outcome::Skipped(SkipReason::AlreadyDone))
                 }
                 Some(row) if !planned.row.unchanged_in(row) => {
@@ -857,7 +907,7 @@ impl Run<'_> {
             Err(Outcome::Skipped(SkipReason::Stopped))
         } else {
             match self.newcomer(shape) {
-                Some(row) if row.shape() == *shape => {
+                Some(row) if row.holds(shape, self.plan.benefit_year) => {
                     Err(Outcome::Skipped(SkipReason::AlreadyDone))
                 }
                 Some(_) => Err(Outcome::Conflict(ConflictKind::SlotTaken)),
@@ -873,6 +923,7 @@ impl Run<'_> {
         let new = shape.to_new_benefit(self.plan.owner);
         let mut attempt = 1;
         loop {
+            let sent = Instant::now();
             let error = match self.client.create(&new).await {
                 Ok(row) => {
                     let num = row.benefit_num;
@@ -884,15 +935,18 @@ impl Run<'_> {
             if !error.outcome_unknown() {
                 return Err(Outcome::Failed(error));
             }
+            // A check that lists too early can miss a write the office is still making.
+            tokio::time::sleep_until(sent + self.options.settle).await;
             let Ok(rows) = self.client.list_all(filter(self.plan.owner)).await else {
                 return Err(Outcome::Failed(error));
             };
+            let year = self.plan.benefit_year;
             let known: Vec<BenefitNum> = self.rows.iter().map(|r| r.benefit_num).collect();
             self.rows = rows;
             let landed = self
                 .rows
                 .iter()
-                .find(|r| !known.contains(&r.benefit_num) && r.shape() == *shape);
+                .find(|r| !known.contains(&r.benefit_num) && r.holds(shape, year));
             if let Some(row) = landed {
                 return Ok(row.benefit_num);
             }
@@ -1085,7 +1139,8 @@ mod tests {
                 .map(|(i, c)| row(c, i as u64 + 1))
                 .collect();
             let desired = desired.into_iter().map(|d| d.with_plan_year(BenefitYear::Calendar));
-            let plan = ChangePlan::between(owner, &rows, desired, true).unwrap();
+            let options = PlanOptions::new().deletes(true).benefit_year(BenefitYear::Calendar);
+            let plan = ChangePlan::between(owner, &rows, desired, options).unwrap();
             let json = serde_json::to_string(&plan).unwrap();
             prop_assert_eq!(serde_json::from_str::<ChangePlan>(&json).unwrap(), plan);
         }

@@ -46,6 +46,16 @@ pub enum BenefitYear {
     Service,
 }
 
+impl From<BenefitYear> for TimePeriod {
+    /// CalendarYear or ServiceYear.
+    fn from(year: BenefitYear) -> Self {
+        match year {
+            BenefitYear::Calendar => TimePeriod::CalendarYear,
+            BenefitYear::Service => TimePeriod::ServiceYear,
+        }
+    }
+}
+
 /// The unit of a waiting period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum WaitingUnit {
@@ -207,11 +217,12 @@ impl NewBenefit {
     /// Frequency limitation "# Per Benefit Year": `count` times per calendar year, or per
     /// service year on a plan whose renewal month is above 0.
     pub fn per_benefit_year(owner: impl Into<Owner>, count: u8, year: BenefitYear) -> Self {
-        let period = match year {
-            BenefitYear::Calendar => TimePeriod::CalendarYear,
-            BenefitYear::Service => TimePeriod::ServiceYear,
-        };
-        Self::frequency(owner, period, QuantityQualifier::NumberOfServices, count)
+        Self::frequency(
+            owner,
+            year.into(),
+            QuantityQualifier::NumberOfServices,
+            count,
+        )
     }
 
     /// Frequency limitation "# in Last 12 Months": `count` times in any rolling 12 months.

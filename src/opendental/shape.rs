@@ -237,7 +237,8 @@ pub enum BenefitShape {
     },
     /// A frequency limitation.
     Frequency(FrequencyLimit),
-    /// Covered up to an age (Open Dental's `Benefits.IsAgeLimit`, with TimePeriod None).
+    /// Covered up to an age (Open Dental's `Benefits.IsAgeLimit`). A row with TimePeriod None or
+    /// a benefit year reads as one, as Open Dental reads it; the shape creates it with None.
     #[cfg(feature = "od-23-2")]
     #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
     AgeLimit {
@@ -406,7 +407,12 @@ impl Content<'_> {
             && *self.qualifier == QuantityQualifier::AgeLimit
             && *self.level == CoverageLevel::None
             && self.quantity > 0
-            && self.time_period == Some(&TimePeriod::None)
+            // Open Dental's IsAgeLimit: TimePeriod None or a benefit year (unset: the server's
+            // default for an age limit, None).
+            && matches!(
+                self.time_period,
+                None | Some(TimePeriod::None | TimePeriod::CalendarYear | TimePeriod::ServiceYear)
+            )
             && self.cov_cat.is_none()
             && self.code_num.is_none()
             && self.proc_code.is_none()
@@ -522,7 +528,7 @@ impl BenefitShape {
             let mut new = NewBenefit::new(owner, benefit_type, terms.level.clone());
             set_scope(&mut new, &terms.scope);
             new.time_period = match terms.period {
-                Period::BenefitYear(year) => year.map(year_period),
+                Period::BenefitYear(year) => year.map(TimePeriod::from),
                 Period::Lifetime => Some(TimePeriod::Lifetime),
                 Period::None => Some(TimePeriod::None),
             };
@@ -561,7 +567,7 @@ impl BenefitShape {
                             n,
                             year.unwrap_or(BenefitYear::Calendar),
                         );
-                        new.time_period = year.map(year_period);
+                        new.time_period = year.map(TimePeriod::from);
                         new
                     }
                 };
@@ -651,14 +657,23 @@ impl BenefitShape {
                 frequency: Frequency::PerBenefitYear(_, y @ None),
                 ..
             }) => *y = Some(year),
+            // A custom row sent without TimePeriod gets the server's default, which may be
+            // the plan's year (see `stored`).
+            S::Custom(new) if new.time_period.is_none() => {
+                let qualifier = new.quantity_qualifier.clone().unwrap_or_default();
+                new.time_period =
+                    super::stored::default_time_period(&new.benefit_type, &qualifier, Some(year));
+            }
             _ => {}
         }
         self
     }
 
-    /// True when the shape leaves its benefit year to the plan.
+    /// True when what the office stores for the shape depends on the plan's benefit year: it
+    /// leaves its year to the plan.
     pub fn needs_plan_year(&self) -> bool {
-        self.clone().with_plan_year(BenefitYear::Calendar) != *self
+        self.clone().with_plan_year(BenefitYear::Calendar)
+            != self.clone().with_plan_year(BenefitYear::Service)
     }
 }
 
@@ -677,18 +692,12 @@ mod amount_text {
     }
 }
 
-/// Custom rows hold one slot only when identical, whoever owns them.
+/// Custom rows hold one slot only when they mean the same stored row, whoever owns them (a
+/// code by key or by text is one code).
 fn same_custom(a: &NewBenefit, b: &NewBenefit) -> bool {
     let mut b = b.clone();
     b.owner = a.owner;
-    *a == b
-}
-
-fn year_period(year: BenefitYear) -> TimePeriod {
-    match year {
-        BenefitYear::Calendar => TimePeriod::CalendarYear,
-        BenefitYear::Service => TimePeriod::ServiceYear,
-    }
+    BenefitShape::Custom(Box::new(a.clone())).same_meaning(&BenefitShape::Custom(Box::new(b)))
 }
 
 fn set_scope(new: &mut NewBenefit, scope: &Scope) {

@@ -1,24 +1,22 @@
 //! `MockOpenDental`: a stateful fake of the Benefits API.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-use chrono::{NaiveDateTime, Timelike, Utc};
-use rust_decimal::Decimal;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
+mod store;
+mod writes;
+
+pub use self::store::benefit_row;
+use self::store::{Store, bad, fill};
 use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
-use crate::macros::WireEnum;
 #[cfg(feature = "od-23-2")]
 use crate::opendental::CodeGroup;
-use crate::opendental::rules;
-use crate::opendental::wire::money;
 use crate::opendental::{
-    Benefit, BenefitNum, BenefitType, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCat,
-    CovCatNum, CoverageLevel, InsPlan, NewBenefit, Owner, PatPlanNum, PlanNum, QuantityQualifier,
-    TimePeriod,
+    Benefit, BenefitNum, BenefitsClient, BenefitsClientBuilder, CodeNum, CovCat, InsPlan,
+    NewBenefit, PatPlanNum, PlanNum,
 };
 
 const DEVELOPER_KEY: &str = "mock-developer-key";
@@ -90,6 +88,7 @@ impl MockOpenDentalBuilder {
         let server = MockServer::start().await;
         let store = Arc::new(Mutex::new(Store {
             cov_cats: super::demo::cov_cats(),
+            codes: super::demo::procedure_codes().into_iter().collect(),
             #[cfg(feature = "od-23-2")]
             code_groups: super::demo::code_groups(),
             version: Some(DEFAULT_VERSION.to_owned()),
@@ -163,7 +162,13 @@ impl MockOpenDental {
     pub fn seed(&self, benefit: &NewBenefit) -> Benefit {
         let mut store = lock(&self.store);
         let row = store.new_row(benefit.owner);
-        let row = fill(row, benefit, &store);
+        let mut row = fill(row, benefit, &store);
+        // A code the table holds is stored with its key and text; any other is kept as given.
+        let mut resolved = row.clone();
+        let sent = (benefit.code_num.is_some(), benefit.proc_code.is_some());
+        if store.resolve_code(&mut resolved, sent.0, sent.1).is_ok() {
+            row = resolved;
+        }
         store.rows.insert(row.benefit_num, row.clone());
         row
     }
@@ -207,161 +212,19 @@ impl MockOpenDental {
         lock(&self.store).version = version.map(str::to_owned);
     }
 
+    /// Adds a procedure code to the office's code table (by default
+    /// [`demo::procedure_codes`](super::demo::procedure_codes)), replacing one with the same key.
+    /// A benefit that names a code the table lacks, by key or by text, is refused with 400.
+    pub fn insert_procedure_code(&self, code_num: CodeNum, proc_code: impl Into<String>) {
+        lock(&self.store).codes.insert(code_num, proc_code.into());
+    }
+
     /// Stores an insurance plan, replacing one with the same PlanNum.
     pub fn insert_plan(&self, plan: InsPlan) {
         lock(&self.store).plans.insert(plan.plan_num, plan);
     }
 
     fault_knobs!();
-}
-
-#[derive(Default)]
-struct Store {
-    rows: BTreeMap<BenefitNum, Benefit>,
-    next_num: u64,
-    cov_cats: Vec<CovCat>,
-    #[cfg(feature = "od-23-2")]
-    code_groups: Vec<CodeGroup>,
-    plans: BTreeMap<PlanNum, InsPlan>,
-    /// The `ProgramVersion` preference, as the office stores it (`None`: no such row).
-    version: Option<String>,
-}
-
-impl Store {
-    fn new_row(&mut self, owner: Owner) -> Benefit {
-        self.next_num += 1;
-        let now = now();
-        let (plan_num, pat_plan_num) = match owner {
-            Owner::Plan(p) => (Some(p), None),
-            Owner::PatPlan(p) => (None, Some(p)),
-        };
-        Benefit {
-            benefit_num: BenefitNum::new(self.next_num),
-            plan_num,
-            pat_plan_num,
-            cov_cat_num: None,
-            benefit_type: BenefitType::ActiveCoverage,
-            percent: None,
-            monetary_amt: None,
-            time_period: TimePeriod::None,
-            quantity_qualifier: QuantityQualifier::None,
-            quantity: 0,
-            code_num: None,
-            proc_code: None,
-            coverage_level: CoverageLevel::None,
-            sec_date_t_entry: Some(now),
-            sec_date_t_edit: Some(now),
-            #[cfg(feature = "od-23-2")]
-            code_group_num: None,
-            #[cfg(feature = "od-25-3")]
-            treat_area: crate::opendental::TreatArea::None,
-        }
-    }
-}
-
-/// The row Open Dental would store for `new` under `benefit_num`, for your own tests' fixtures:
-/// the request's fields, the server's defaults for the rest (a TimePeriod left unset reads
-/// as the calendar year, or None for a frequency counted in months or years), and both
-/// timestamps set to now.
-///
-/// ```
-/// use benefits_sdk::mock::benefit_row;
-/// use benefits_sdk::opendental::{BenefitNum, CovCatNum, NewBenefit, PlanNum};
-///
-/// let row = benefit_row(BenefitNum::new(7), &NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(3), 80));
-/// assert_eq!(row.percent, Some(80));
-/// assert_eq!(row.plan_num, Some(PlanNum::new(12)));
-/// ```
-pub fn benefit_row(benefit_num: BenefitNum, new: &NewBenefit) -> Benefit {
-    let mut store = Store {
-        next_num: benefit_num.get().saturating_sub(1),
-        ..Store::default()
-    };
-    let row = store.new_row(new.owner);
-    fill(row, new, &store)
-}
-
-/// The office's clock, to the second.
-fn now() -> NaiveDateTime {
-    let now = Utc::now().naive_utc();
-    now.with_nanosecond(0).unwrap_or(now)
-}
-
-/// A seeded row: the new benefit's fields, the server's defaults for the rest.
-fn fill(mut row: Benefit, b: &NewBenefit, store: &Store) -> Benefit {
-    row.benefit_type = b.benefit_type.clone();
-    row.coverage_level = b.coverage_level.clone();
-    row.cov_cat_num = b.cov_cat_num;
-    row.percent = b.percent;
-    row.monetary_amt = b.monetary_amt;
-    row.quantity_qualifier = b.quantity_qualifier.clone().unwrap_or_default();
-    row.quantity = b.quantity.unwrap_or(0);
-    row.time_period = b
-        .time_period
-        .clone()
-        .unwrap_or_else(|| store.default_period(&row));
-    row.code_num = b.code_num;
-    row.proc_code = b.proc_code.clone();
-    #[cfg(feature = "od-23-2")]
-    {
-        row.code_group_num = b.code_group_num;
-    }
-    #[cfg(feature = "od-25-3")]
-    if let Some(area) = &b.treat_area {
-        row.treat_area = area.clone();
-    }
-    row
-}
-
-impl Store {
-    /// A 400 for a method or field newer than the office's version.
-    fn refuse_for_version(
-        &self,
-        request: &Request,
-        table: &str,
-        key: Option<u64>,
-    ) -> Option<Answer> {
-        let office: crate::opendental::ServerVersion =
-            self.version.as_deref().and_then(|v| v.parse().ok())?;
-        let get = request.method.as_str() == "GET";
-        let sends_treat_area = String::from_utf8_lossy(&request.body).contains("\"TreatArea\"");
-        let needs = match (table, key) {
-            ("benefits", Some(_)) if get => (25, 3, 7),
-            ("benefits", _) if sends_treat_area => (25, 3, 7),
-            ("covcats", _) => (23, 3, 8),
-            ("codegroups", _) => (23, 2, 62),
-            ("insplans", Some(_)) => (24, 2, 11),
-            _ => return None,
-        };
-        let needs = crate::opendental::ServerVersion::new(needs.0, needs.1, needs.2);
-        (office < needs).then(|| {
-            explain(
-                400,
-                &format!("Not available in version {office}. Requires version {needs} or later."),
-            )
-        })
-    }
-
-    /// The server's TimePeriod default: None for frequency shapes counted in months or years,
-    /// else the plan's benefit year (ServiceYear when it renews in a month other than
-    /// January's 0; the calendar year for a plan the fake does not hold).
-    fn default_period(&self, row: &Benefit) -> TimePeriod {
-        let months_or_years = matches!(
-            row.quantity_qualifier,
-            QuantityQualifier::Months | QuantityQualifier::Years | QuantityQualifier::AgeLimit
-        );
-        let renews = row
-            .plan_num
-            .and_then(|p| self.plans.get(&p))
-            .map_or(0, |p| p.month_renew);
-        if row.benefit_type == BenefitType::Limitations && months_or_years {
-            TimePeriod::None
-        } else if renews == 0 {
-            TimePeriod::CalendarYear
-        } else {
-            TimePeriod::ServiceYear
-        }
-    }
 }
 
 struct OpenDentalHandler {
@@ -424,8 +287,8 @@ impl Handler for OpenDentalHandler {
                 .map(|row| (200, row.clone()))
                 .map(|(s, row)| Answer::json(s, to_json(&row)))
                 .ok_or((404, "Benefit not found.".to_owned())),
-            ("POST", None) => create(&mut store, &request.body),
-            ("PUT", Some(n)) => update(&mut store, n, &request.body),
+            ("POST", None) => writes::create(&mut store, &request.body),
+            ("PUT", Some(n)) => writes::update(&mut store, n, &request.body),
             ("DELETE", Some(n)) => match store.rows.remove(&n) {
                 Some(_) => Ok(Answer::empty(200)),
                 None => Err((404, "Benefit not found.".to_owned())),
@@ -447,10 +310,6 @@ impl Handler for OpenDentalHandler {
 }
 
 type Outcome = Result<Answer, (u16, String)>;
-
-fn bad(text: impl Into<String>) -> (u16, String) {
-    (400, text.into())
-}
 
 fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     // A Benefit always serializes: every field is a number, a string or a fixed format.
@@ -557,170 +416,4 @@ impl OpenDentalHandler {
 fn page<T: serde::Serialize>(rows: Vec<&T>, limit: usize, offset: usize) -> Answer {
     let rows: Vec<&T> = rows.into_iter().skip(offset).take(limit).collect();
     Answer::json(200, to_json(&rows))
-}
-
-fn body_map(body: &[u8]) -> Result<Map<String, Value>, (u16, String)> {
-    serde_json::from_slice(body).map_err(|_| bad("The request body is not a valid JSON object."))
-}
-
-fn create(store: &mut Store, body: &[u8]) -> Outcome {
-    let map = body_map(body)?;
-    let plan = int(&map, "PlanNum")?.filter(|n| *n > 0);
-    let pat_plan = int(&map, "PatPlanNum")?.filter(|n| *n > 0);
-    let owner = match (plan, pat_plan) {
-        (Some(p), None) => Owner::Plan(PlanNum::new(p as u64)),
-        (None, Some(p)) => Owner::PatPlan(PatPlanNum::new(p as u64)),
-        (None, None) => return Err(bad("PlanNum or PatPlanNum is required.")),
-        (Some(_), Some(_)) => return Err(bad("Only one of PlanNum or PatPlanNum may be given.")),
-    };
-    if !map.contains_key("BenefitType") {
-        return Err(bad("BenefitType is required."));
-    }
-    if !map.contains_key("CoverageLevel") {
-        return Err(bad("CoverageLevel is required."));
-    }
-    let mut row = store.new_row(owner);
-    apply(&mut row, &map)?;
-    if !map.contains_key("TimePeriod") {
-        row.time_period = store.default_period(&row);
-    }
-    check(&row, &map)?;
-    store.next_num = store.next_num.max(row.benefit_num.get());
-    store.rows.insert(row.benefit_num, row.clone());
-    Ok(Answer::json(201, to_json(&row)))
-}
-
-fn update(store: &mut Store, num: BenefitNum, body: &[u8]) -> Outcome {
-    let map = body_map(body)?;
-    if map.contains_key("PlanNum") || map.contains_key("PatPlanNum") {
-        return Err(bad("PlanNum and PatPlanNum cannot be changed."));
-    }
-    let Some(before) = store.rows.get(&num) else {
-        return Err((404, "Benefit not found.".to_owned()));
-    };
-    let mut row = before.clone();
-    apply(&mut row, &map)?;
-    #[cfg(feature = "od-25-3")]
-    if map.contains_key("CodeGroupNum")
-        && before.code_group_num.is_some()
-        && row.code_group_num != before.code_group_num
-        && (before.is_frequency_limitation() || before.is_age_limit())
-    {
-        return Err(bad(
-            "CodeGroupNum cannot be changed for a Frequency Limitation or an Age Limit.",
-        ));
-    }
-    check(&row, &map)?;
-    row.sec_date_t_edit = Some(now());
-    store.rows.insert(num, row.clone());
-    Ok(Answer::json(200, to_json(&row)))
-}
-
-/// Sets the fields present in the body on the row, checking each value's form.
-fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String)> {
-    if let Some(t) = name(map, "BenefitType", BenefitType::from_wire)? {
-        row.benefit_type = t;
-    }
-    if let Some(c) = name(map, "CoverageLevel", CoverageLevel::from_wire)? {
-        row.coverage_level = c;
-    }
-    if let Some(p) = name(map, "TimePeriod", TimePeriod::from_wire)? {
-        row.time_period = p;
-    }
-    if let Some(q) = name(map, "QuantityQualifier", QuantityQualifier::from_wire)? {
-        row.quantity_qualifier = q;
-    }
-    if let Some(c) = int(map, "CovCatNum")? {
-        row.cov_cat_num = u64::try_from(c).ok().filter(|c| *c > 0).map(CovCatNum::new);
-    }
-    if let Some(p) = int(map, "Percent")? {
-        row.percent = match u8::try_from(p) {
-            _ if p == -1 => None,
-            Ok(p) if p <= rules::MAX_PERCENT => Some(p),
-            _ => return Err(bad("Percent must be between 0 and 100.")),
-        };
-    }
-    if let Some(value) = map.get("MonetaryAmt") {
-        let amount = value
-            .as_f64()
-            .and_then(money::from_wire)
-            .ok_or_else(|| bad("MonetaryAmt is invalid."))?;
-        row.monetary_amt = (amount != Decimal::NEGATIVE_ONE).then_some(amount);
-    }
-    if let Some(q) = int(map, "Quantity")? {
-        row.quantity = u8::try_from(q)
-            .ok()
-            .filter(|q| *q <= rules::MAX_QUANTITY)
-            .ok_or_else(|| bad("Quantity must be between 0 and 100."))?;
-    }
-    // CodeNum wins over procCode when both are sent.
-    if let Some(code) = map.get("procCode") {
-        let code = code.as_str().ok_or_else(|| bad("procCode is invalid."))?;
-        row.proc_code = (!code.is_empty()).then(|| code.to_owned());
-    }
-    if let Some(c) = int(map, "CodeNum")? {
-        row.code_num = u64::try_from(c).ok().filter(|c| *c > 0).map(CodeNum::new);
-    }
-    #[cfg(feature = "od-23-2")]
-    if let Some(g) = int(map, "CodeGroupNum")? {
-        row.code_group_num = u64::try_from(g)
-            .ok()
-            .filter(|g| *g > 0)
-            .map(crate::opendental::CodeGroupNum::new);
-    }
-    #[cfg(feature = "od-25-3")]
-    if let Some(a) = name(map, "TreatArea", crate::opendental::TreatArea::from_wire)? {
-        row.treat_area = a;
-    }
-    Ok(())
-}
-
-/// The documented rules on the row as it would be stored, given the fields the body sent: the
-/// same rules the client's validator reads (`opendental::rules`), in Open Dental's words.
-// Only TreatArea (od-25-3) is judged by what was sent.
-#[cfg_attr(not(feature = "od-25-3"), allow(unused_variables))]
-fn check(row: &Benefit, sent: &Map<String, Value>) -> Result<(), (u16, String)> {
-    if row.percent.is_some() && !rules::percent_allowed(Some(&row.benefit_type)) {
-        return Err(bad("Percent is only allowed for CoInsurance benefits."));
-    }
-    if !rules::waiting_period_qualifier_ok(Some(&row.benefit_type), Some(&row.quantity_qualifier)) {
-        return Err(bad(
-            "QuantityQualifier must be Months or Years for a WaitingPeriod.",
-        ));
-    }
-    if !rules::age_limit_quantity_ok(Some(&row.quantity_qualifier), Some(row.quantity)) {
-        return Err(bad("Quantity must be greater than 0 for an AgeLimit."));
-    }
-    if !rules::code_allowed(row.cov_cat_num) && (row.code_num.is_some() || row.proc_code.is_some())
-    {
-        return Err(bad(
-            "CodeNum and procCode are only allowed when CovCatNum is 0.",
-        ));
-    }
-    #[cfg(feature = "od-25-3")]
-    if sent.contains_key("TreatArea") && !row.is_frequency_limitation() {
-        return Err(bad("TreatArea is only allowed for a Frequency Limitation."));
-    }
-    Ok(())
-}
-
-fn int(map: &Map<String, Value>, key: &str) -> Result<Option<i64>, (u16, String)> {
-    map.get(key)
-        .map(|v| v.as_i64().ok_or_else(|| bad(format!("{key} is invalid."))))
-        .transpose()
-}
-
-fn name<E: WireEnum>(
-    map: &Map<String, Value>,
-    key: &str,
-    from_wire: fn(&str) -> E,
-) -> Result<Option<E>, (u16, String)> {
-    map.get(key)
-        .map(|v| {
-            v.as_str()
-                .map(from_wire)
-                .filter(|e| !e.unknown())
-                .ok_or_else(|| bad(format!("{key} is invalid.")))
-        })
-        .transpose()
 }
