@@ -184,7 +184,7 @@ async fn a_limit_the_office_moves_to_the_service_year_is_planned_as_stored() {
     ));
     assert_eq!(
         plan.creates,
-        [stored.clone()],
+        std::slice::from_ref(&stored),
         "planned as the office stores it"
     );
     assert_eq!(office.benefits()[0].shape(), stored);
