@@ -77,7 +77,7 @@ impl MockCervey {
         };
         Mock::given(any())
             .respond_with(Responder {
-                handler,
+                handler: Arc::new(handler),
                 shared: shared.clone(),
             })
             .mount(&server)

@@ -27,7 +27,21 @@ pub enum Fault {
     StatusAfterWrite(u16),
     /// The normal handling (a write lands) and its status, with a body cut off mid-JSON.
     MalformedAfterWrite,
+    /// An office still writing when its answer is given up on: the request's normal handling
+    /// (a write lands) happens `lands_after` after it arrives, and the answer, a 504 from the
+    /// gateway, comes `answer_after` after it arrives (later still, or earlier: a gateway
+    /// that gave up while the office was writing), or never (`None`: the client's own timeout
+    /// ends the wait).
+    LandsLate {
+        /// When the write lands, from the request's arrival.
+        lands_after: Duration,
+        /// When the 504 comes, from the request's arrival; `None`: never.
+        answer_after: Option<Duration>,
+    },
 }
+
+/// How long a fake holds an answer that never comes: longer than any client waits.
+const NEVER: Duration = Duration::from_secs(600);
 
 /// One request a fake received, and the status it answered. Headers are left out: the
 /// `Authorization` header holds keys.
@@ -132,7 +146,7 @@ impl Shared {
 
 /// The wiremock responder: applies the next fault, or asks the handler; logs either way.
 pub(crate) struct Responder<H> {
-    pub(crate) handler: H,
+    pub(crate) handler: Arc<H>,
     pub(crate) shared: Arc<Shared>,
 }
 
@@ -158,6 +172,18 @@ impl<H: Handler> Respond for Responder<H> {
             Some(Fault::Delay(d)) => {
                 delay = Some(d);
                 self.handler.handle(request)
+            }
+            Some(Fault::LandsLate {
+                lands_after,
+                answer_after,
+            }) => {
+                let (handler, late) = (self.handler.clone(), request.clone());
+                std::thread::spawn(move || {
+                    std::thread::sleep(lands_after);
+                    handler.handle(&late);
+                });
+                delay = Some(answer_after.unwrap_or(NEVER));
+                Answer::json(504, self.handler.fault_body(504))
             }
             None => self.handler.handle(request),
         };

@@ -996,10 +996,9 @@ mod tests {
     use rust_decimal::Decimal;
 
     use super::*;
-    use crate::mock::MockOpenDental;
     use crate::opendental::{
-        CodeGroupNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, InsPlan, Period,
-        PlanNum, Terms, TreatArea,
+        CodeGroupNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, Period, PlanNum, Terms,
+        TreatArea,
     };
 
     const PLAN: PlanNum = PlanNum::new(12);
@@ -1060,71 +1059,8 @@ mod tests {
         .boxed()
     }
 
-    /// One shape per slot: the first of each.
-    fn one_per_slot(shapes: Vec<BenefitShape>) -> Vec<BenefitShape> {
-        let mut kept: Vec<BenefitShape> = Vec::new();
-        for s in shapes {
-            if !kept.iter().any(|k| k.same_slot(&s)) {
-                kept.push(s);
-            }
-        }
-        kept
-    }
-
     proptest! {
         #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
-
-        /// Whatever the office holds and whatever is desired (one benefit per slot each), a
-        /// reconcile with deletes leaves exactly the desired rows, and planning again finds
-        /// nothing to do.
-        #[test]
-        fn reconcile_converges(
-            current in vec(shape(), 0..7),
-            fresh in vec(shape(), 0..7),
-            keep in vec(any::<bool>(), 7),
-            renews in prop_oneof![Just(0u8), Just(7u8)],
-        ) {
-            let current = one_per_slot(current);
-            let kept = current.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone());
-            let desired = one_per_slot(kept.chain(fresh).collect());
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let office = MockOpenDental::start().await;
-                office.insert_plan(InsPlan::new(PLAN, renews));
-                let owner = Owner::Plan(PLAN);
-                for c in &current {
-                    office.seed(&c.to_new_benefit(owner));
-                }
-                let client = office.client();
-                let (plan, report) = client
-                    .reconcile(owner, desired.clone(), PlanOptions::new().deletes(true), ApplyOptions::new())
-                    .await
-                    .unwrap();
-                prop_assert!(plan.ambiguities.is_empty(), "{}", plan);
-                prop_assert!(report.is_complete(), "{}: {:?}", report, report.failed);
-                let year = InsPlan::new(PLAN, renews).benefit_year();
-                let mut want: Vec<BenefitShape> = desired
-                    .iter()
-                    .map(|d| d.clone().with_plan_year(year).to_new_benefit(owner).shape())
-                    .collect();
-                let got: Vec<BenefitShape> = office.benefits().iter().map(Benefit::shape).collect();
-                prop_assert_eq!(got.len(), want.len());
-                for g in &got {
-                    let at = want.iter().position(|w| w == g);
-                    prop_assert!(at.is_some(), "{:?} is not desired: {:?}", g, want);
-                    want.remove(at.unwrap_or_default());
-                }
-                let again = client
-                    .plan_changes_with(owner, desired, PlanOptions::new().deletes(true))
-                    .await
-                    .unwrap();
-                prop_assert!(again.is_empty(), "{}", again);
-                Ok(())
-            })?;
-        }
 
         /// A plan reads back from JSON unchanged.
         #[test]

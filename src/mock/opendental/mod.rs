@@ -102,7 +102,7 @@ impl MockOpenDentalBuilder {
         };
         Mock::given(any())
             .respond_with(Responder {
-                handler,
+                handler: Arc::new(handler),
                 shared: shared.clone(),
             })
             .mount(&server)
