@@ -60,6 +60,10 @@ pub enum Error {
     /// its electronic benefit category, a code group by name…). Nothing was written.
     #[error(transparent)]
     Lookup(LookupError),
+    /// An apply could not hold its owner's lock: another worker is applying the same plan, or
+    /// the lock's store could not say. Nothing was written.
+    #[error(transparent)]
+    ApplyLock(LockError),
 }
 
 fn unknown_suffix(unknown: bool) -> &'static str {
@@ -507,6 +511,69 @@ impl fmt::Display for LookupError {
 }
 
 impl std::error::Error for LookupError {}
+
+/// Why an apply could not take its owner's lock ([`Error::ApplyLock`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LockErrorKind {
+    /// Another apply holds it: try again after it ends (at most the lock's lifetime, when its
+    /// holder crashed).
+    Held,
+    /// The lock's store failed (unreachable, refused): whether someone holds it is not known,
+    /// so nothing was written.
+    Store,
+}
+
+/// An apply's owner lock was not taken; nothing was written. Its `Display` names the owner
+/// (`plan 12`), never the office's key.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct LockError {
+    /// Why.
+    pub kind: LockErrorKind,
+    /// The owner, in words: `plan 12` or `patient plan 30`.
+    pub owner: String,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl LockError {
+    pub(crate) fn new(
+        kind: LockErrorKind,
+        owner: String,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        LockError {
+            kind,
+            owner,
+            source,
+        }
+    }
+}
+
+impl fmt::Display for LockError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            LockErrorKind::Held => write!(
+                f,
+                "{} is being applied by another worker: nothing written; try again later",
+                self.owner
+            ),
+            LockErrorKind::Store => write!(
+                f,
+                "the apply lock of {} could not be taken (its store failed): nothing written",
+                self.owner
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LockError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
 
 /// Which setting was wrong.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

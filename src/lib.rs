@@ -90,9 +90,9 @@ pub mod throttle;
 mod transport;
 
 pub use error::{
-    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LookupError, LookupErrorKind,
-    PagingError, PagingErrorKind, TransportError, TransportErrorKind, UnsupportedError, Violation,
-    Violations,
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LockError, LockErrorKind,
+    LookupError, LookupErrorKind, PagingError, PagingErrorKind, TransportError, TransportErrorKind,
+    UnsupportedError, Violation, Violations,
 };
 /// The HTTP status type of [`Error::status`]: `http`'s, re-exported by reqwest, stable since
 /// `http` 1.0.

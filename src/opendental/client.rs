@@ -13,10 +13,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use super::apply_lock::{ApplyLock, ApplyLockKey, LocalApplyLock};
 use super::catalog::{self, Catalog};
 use super::model::{Benefit, BenefitNum};
 use super::paging::Cursor;
-use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, PageRequest};
+use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, Owner, PageRequest};
 use super::version::{self, Gate, Known, Preference, ServerVersion};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, UnsupportedError, Violations};
@@ -112,6 +113,10 @@ struct Inner {
     /// What another office's client starts from: this one's settings, connection pool and
     /// throttle, without a customer key. Shared by every client made from it.
     template: Arc<BenefitsClientBuilder>,
+    /// One apply per owner at a time (shared with the clients made from the template).
+    apply_lock: Arc<dyn ApplyLock>,
+    /// The office, as its customer key's hash.
+    office: ThrottleKey,
 }
 
 /// One mode a client can reach the office by.
@@ -177,6 +182,12 @@ impl BenefitsClient {
         self.inner.modes[self.current()].page_size
     }
 
+    /// The apply lock of `owner` at this office, and the lock it is taken in.
+    pub(crate) fn apply_lock(&self, owner: Owner) -> (Arc<dyn ApplyLock>, ApplyLockKey) {
+        let key = ApplyLockKey::new(self.inner.office, owner);
+        (self.inner.apply_lock.clone(), key)
+    }
+
     /// The mode to use now: the one in use, or the first again once the cool-down since the
     /// fallback has passed.
     fn current(&self) -> usize {
@@ -220,7 +231,7 @@ impl BenefitsClient {
     }
 
     /// A builder for another office's client that shares this one's connection pool, TLS
-    /// set-up, retry policy, timeouts and throttle implementation: give it the office's
+    /// set-up, retry policy, timeouts, throttle implementation and apply lock: give it the office's
     /// customer key, and change its mode, base URL or version if they differ. Each office is
     /// spaced on its own (the throttle is keyed by customer key), and keeps its own lookups and
     /// version. A process serving thousands of offices then holds one pool.
@@ -715,6 +726,7 @@ pub struct BenefitsClientBuilder {
     lookup_ttl: Duration,
     server_version: Option<ServerVersion>,
     shared_throttle: Option<Arc<dyn Throttle>>,
+    apply_lock: Option<Arc<dyn ApplyLock>>,
 }
 
 impl Default for BenefitsClientBuilder {
@@ -731,6 +743,7 @@ impl Default for BenefitsClientBuilder {
             lookup_ttl: catalog::DEFAULT_TTL,
             server_version: None,
             shared_throttle: None,
+            apply_lock: None,
         }
     }
 }
@@ -851,6 +864,16 @@ impl BenefitsClientBuilder {
         self
     }
 
+    /// The lock that lets one apply at a time write an owner's rows, keyed by the hash of the
+    /// customer key and the plan or patient plan (default: a [`LocalApplyLock`] shared by this
+    /// client, its clones and the clients made with [`BenefitsClient::for_office`]). Give every
+    /// process the same shared lock (e.g. `benefits-sdk-redis`'s `RedisApplyLock`) when workers
+    /// in several processes may apply one plan.
+    pub fn apply_lock(mut self, lock: Arc<dyn ApplyLock>) -> Self {
+        self.apply_lock = Some(lock);
+        self
+    }
+
     /// Sends requests as fast as they come.
     pub fn no_throttle(mut self) -> Self {
         self.throttle = Some(None);
@@ -964,6 +987,11 @@ impl BenefitsClientBuilder {
         template.customer_key = None;
         template.server_version = None;
         template.shared_throttle = Some(shared_throttle);
+        let apply_lock = self
+            .apply_lock
+            .clone()
+            .unwrap_or_else(|| Arc::new(LocalApplyLock::new()));
+        template.apply_lock = Some(apply_lock.clone());
         template.transport.http = http.or(self.transport.http.clone());
         template.transport.connect_timeout = None;
         Ok(BenefitsClient {
@@ -977,6 +1005,8 @@ impl BenefitsClientBuilder {
                 catalog: Catalog::new(self.lookup_ttl),
                 version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
                 template: Arc::new(template),
+                apply_lock,
+                office: ThrottleKey::for_key(customer),
             }),
         })
     }

@@ -12,6 +12,7 @@
 //! | code groups | `GET /codegroups`, paged | `BenefitsClient::code_groups`, `code_group_for`, `code_group_named` | 23.2.62 (`od-23-2`) |
 //! | one insurance plan | `GET /insplans/{PlanNum}`, else `GET /insplans` paged | [`BenefitsClient::ins_plan`] | 24.2.11 (`od-24-2`), else 22.3.30 |
 
+mod apply_lock;
 mod catalog;
 mod client;
 mod lint;
@@ -29,6 +30,7 @@ mod validate;
 mod version;
 pub(crate) mod wire;
 
+pub use apply_lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder, Endpoint};
 pub use lint::Advisory;
 #[cfg(feature = "od-23-2")]

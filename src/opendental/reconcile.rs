@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
 use super::BenefitsClient;
+use super::apply_lock::Lease;
 use super::model::{Benefit, BenefitNum};
 use super::patch::Patch;
 use super::request::{BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner};
@@ -565,6 +566,9 @@ pub enum SkipReason {
     AlreadyDone,
     /// An earlier write failed and the apply stopped ([`OnError::Stop`]).
     Stopped,
+    /// The apply's owner lock could not be renewed, so it may be someone else's: no write
+    /// followed ([`BenefitsClientBuilder::apply_lock`](super::BenefitsClientBuilder::apply_lock)).
+    LockLost,
 }
 
 /// Why a write was refused to protect someone else's change.
@@ -676,9 +680,15 @@ impl BenefitsClient {
         options: PlanOptions,
         apply: ApplyOptions,
     ) -> Result<(ChangePlan, ApplyReport), Error> {
-        let (plan, rows) = self.plan_with_rows(owner, desired, options).await?;
-        let report = self.apply_on(&plan, rows, &apply).await;
-        Ok((plan, report))
+        let (lock, key) = self.apply_lock(owner);
+        let lease = Lease::take(lock, key).await?;
+        lease
+            .hold(async {
+                let (plan, rows) = self.plan_with_rows(owner, desired, options).await?;
+                let report = self.apply_on(&plan, rows, &apply, &lease).await;
+                Ok((plan, report))
+            })
+            .await
     }
 
     /// Applies a plan (see [`BenefitsClient::apply_with`]), stopping at the first failure.
@@ -713,8 +723,14 @@ impl BenefitsClient {
         plan: &ChangePlan,
         options: ApplyOptions,
     ) -> Result<ApplyReport, Error> {
-        let rows = self.list_all(filter(plan.owner)).await?;
-        Ok(self.apply_on(plan, rows, &options).await)
+        let (lock, key) = self.apply_lock(plan.owner);
+        let lease = Lease::take(lock, key).await?;
+        lease
+            .hold(async {
+                let rows = self.list_all(filter(plan.owner)).await?;
+                Ok(self.apply_on(plan, rows, &options, &lease).await)
+            })
+            .await
     }
 
     async fn plan_with_rows(
@@ -754,9 +770,11 @@ impl BenefitsClient {
         plan: &ChangePlan,
         rows: Vec<Benefit>,
         options: &ApplyOptions,
+        lease: &Lease,
     ) -> ApplyReport {
         let mut run = Run {
             client: self,
+            lease,
             plan,
             rows,
             options,
@@ -807,6 +825,8 @@ fn filter(owner: Owner) -> BenefitFilter {
 /// One apply as it goes.
 struct Run<'a> {
     client: &'a BenefitsClient,
+    /// The owner's lock: no write once it is lost.
+    lease: &'a Lease,
     plan: &'a ChangePlan,
     /// The owner's rows as last listed, kept up to date with each write.
     rows: Vec<Benefit>,
@@ -821,6 +841,17 @@ struct Run<'a> {
 }
 
 impl Run<'_> {
+    /// Why no more writes may be sent, if none may.
+    fn halted(&self) -> Option<SkipReason> {
+        if self.lease.lost() {
+            Some(SkipReason::LockLost)
+        } else if self.stopped {
+            Some(SkipReason::Stopped)
+        } else {
+            None
+        }
+    }
+
     fn row(&self, num: BenefitNum) -> Option<&Benefit> {
         self.rows.iter().find(|r| r.benefit_num == num)
     }
@@ -857,8 +888,8 @@ impl Run<'_> {
             benefit_num: num,
             after: planned.after.clone(),
         };
-        let outcome = if self.stopped {
-            Err(Outcome::Skipped(SkipReason::Stopped))
+        let outcome = if let Some(why) = self.halted() {
+            Err(Outcome::Skipped(why))
         } else {
             match self.row(num) {
                 None => Err(Outcome::Conflict(ConflictKind::Deleted)),
@@ -903,8 +934,8 @@ impl Run<'_> {
 
     async fn create(&mut self, shape: &BenefitShape) {
         let write = Write::Create(shape.clone());
-        let outcome = if self.stopped {
-            Err(Outcome::Skipped(SkipReason::Stopped))
+        let outcome = if let Some(why) = self.halted() {
+            Err(Outcome::Skipped(why))
         } else {
             match self.newcomer(shape) {
                 Some(row) if row.holds(shape, self.plan.benefit_year) => {
@@ -960,8 +991,8 @@ impl Run<'_> {
     async fn delete(&mut self, planned: &PlannedRow) {
         let num = planned.benefit_num;
         let write = Write::Delete(num);
-        let outcome = if self.stopped {
-            Err(Outcome::Skipped(SkipReason::Stopped))
+        let outcome = if let Some(why) = self.halted() {
+            Err(Outcome::Skipped(why))
         } else {
             match self.row(num) {
                 None => Err(Outcome::Skipped(SkipReason::AlreadyDone)),

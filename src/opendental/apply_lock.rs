@@ -1,0 +1,287 @@
+//! One apply per owner at a time: the [`ApplyLock`] trait, the in-process [`LocalApplyLock`],
+//! and the lease apply holds while it writes (renewed as it runs, released at the end).
+//!
+//! Two workers that apply the same plan at once both list before either writes, so both see
+//! an empty slot and both create. A lock per owner (the office, as a hash of its customer key,
+//! and the plan or patient plan) makes the second wait its turn: it fails at once with
+//! [`LockErrorKind::Held`], nothing written, and its next run lists what the first wrote.
+//! Failing rather than waiting keeps a worker free for other offices while one plan's writes
+//! run for minutes under the throttle.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::request::Owner;
+use crate::error::{Error, LockError, LockErrorKind};
+use crate::throttle::{BoxFuture, ThrottleKey};
+
+/// How long a lock lives without renewal: a crashed holder's lock expires after it. Apply
+/// renews it every third of that while it runs.
+pub const APPLY_LOCK_TTL: Duration = Duration::from_secs(120);
+
+/// An error from a lock's store (Redis unreachable…), kept as the source of an
+/// [`Error::ApplyLock`].
+pub type LockStoreError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Which owner an apply holds: one office (the hash of its customer key, never the key) and
+/// one plan or patient plan.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ApplyLockKey {
+    office: ThrottleKey,
+    owner: Owner,
+}
+
+impl ApplyLockKey {
+    /// The lock of `owner` at the office with this customer key hash.
+    pub fn new(office: ThrottleKey, owner: Owner) -> Self {
+        ApplyLockKey { office, owner }
+    }
+
+    /// The office, as the hash of its customer key.
+    pub fn office(&self) -> ThrottleKey {
+        self.office
+    }
+
+    /// The plan or patient plan.
+    pub fn owner(&self) -> Owner {
+        self.owner
+    }
+
+    /// The key a shared store keeps, e.g. `{office hash}:plan:12` or `{office hash}:patplan:30`.
+    pub fn to_key_string(&self) -> String {
+        match self.owner {
+            Owner::Plan(p) => format!("{}:plan:{p}", self.office),
+            Owner::PatPlan(p) => format!("{}:patplan:{p}", self.office),
+        }
+    }
+}
+
+impl fmt::Display for ApplyLockKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_key_string())
+    }
+}
+
+impl fmt::Debug for ApplyLockKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ApplyLockKey({self})")
+    }
+}
+
+/// A lock per owner that one apply holds while it writes, across every client (and, for a
+/// shared store, every process) that uses it. [`LocalApplyLock`] is the default;
+/// `benefits-sdk-redis` has one in Redis.
+///
+/// Each holder names itself with a random `token`; only the holder of a lock renews or
+/// releases it, and a lock not renewed within its `ttl` expires (a crashed holder's).
+pub trait ApplyLock: Send + Sync {
+    /// Takes the lock on `key` for `ttl` as `token`, unless someone else holds it. True when
+    /// taken.
+    fn try_acquire<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, LockStoreError>>;
+
+    /// Extends the lock on `key` to `ttl` from now if `token` still holds it. True when it
+    /// does.
+    fn renew<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, LockStoreError>>;
+
+    /// Releases the lock on `key` if `token` holds it; otherwise does nothing.
+    fn release<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<(), LockStoreError>>;
+}
+
+/// The in-process [`ApplyLock`]: shared by every client built from one builder (and
+/// [`for_office`](super::BenefitsClient::for_office)). It cannot see other processes: give
+/// workers that share offices a shared lock (`benefits-sdk-redis`).
+#[derive(Default)]
+pub struct LocalApplyLock {
+    held: Mutex<HashMap<ApplyLockKey, (String, Instant)>>,
+}
+
+impl LocalApplyLock {
+    /// An empty lock table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut HashMap<ApplyLockKey, (String, Instant)>) -> T) -> T {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        held.retain(|_, (_, until)| *until > now);
+        f(&mut held)
+    }
+}
+
+impl fmt::Debug for LocalApplyLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held = self.with(|held| held.len());
+        f.debug_struct("LocalApplyLock")
+            .field("held", &held)
+            .finish()
+    }
+}
+
+impl ApplyLock for LocalApplyLock {
+    fn try_acquire<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, LockStoreError>> {
+        let taken = self.with(|held| {
+            if held.contains_key(key) {
+                return false;
+            }
+            held.insert(*key, (token.to_owned(), Instant::now() + ttl));
+            true
+        });
+        Box::pin(async move { Ok(taken) })
+    }
+
+    fn renew<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, LockStoreError>> {
+        let held = self.with(|held| match held.get_mut(key) {
+            Some((holder, until)) if holder == token => {
+                *until = Instant::now() + ttl;
+                true
+            }
+            _ => false,
+        });
+        Box::pin(async move { Ok(held) })
+    }
+
+    fn release<'a>(
+        &'a self,
+        key: &'a ApplyLockKey,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<(), LockStoreError>> {
+        self.with(|held| {
+            if held.get(key).is_some_and(|(holder, _)| holder == token) {
+                held.remove(key);
+            }
+        });
+        Box::pin(async move { Ok(()) })
+    }
+}
+
+/// An apply's hold on its owner's lock: taken before the first listing, renewed while the
+/// writes run, released after.
+pub(crate) struct Lease {
+    lock: Arc<dyn ApplyLock>,
+    key: ApplyLockKey,
+    token: String,
+    lost: AtomicBool,
+}
+
+impl Lease {
+    /// Takes the lock, or fails with [`LockErrorKind::Held`] (someone else applies this owner)
+    /// or [`LockErrorKind::Store`] (the store could not say): nothing has been written.
+    pub(crate) async fn take(lock: Arc<dyn ApplyLock>, key: ApplyLockKey) -> Result<Self, Error> {
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        match lock.try_acquire(&key, &token, APPLY_LOCK_TTL).await {
+            Ok(true) => Ok(Lease {
+                lock,
+                key,
+                token,
+                lost: AtomicBool::new(false),
+            }),
+            Ok(false) => Err(lock_error(LockErrorKind::Held, &key, None)),
+            Err(e) => Err(lock_error(LockErrorKind::Store, &key, Some(e))),
+        }
+    }
+
+    /// True once a renewal failed: the lock may be someone else's now, so no write may follow.
+    pub(crate) fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// Runs `work` while renewing the lock every third of its lifetime, then releases it.
+    pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
+        let renew = async {
+            loop {
+                tokio::time::sleep(APPLY_LOCK_TTL / 3).await;
+                let renewed = self
+                    .lock
+                    .renew(&self.key, &self.token, APPLY_LOCK_TTL)
+                    .await;
+                if !matches!(renewed, Ok(true)) {
+                    tracing::warn!(lock = %self.key, "apply lock lost: the writes left are skipped");
+                    self.lost.store(true, Ordering::Relaxed);
+                    return;
+                }
+            }
+        };
+        let work = std::pin::pin!(work);
+        let renew = std::pin::pin!(renew);
+        let result = match futures_util::future::select(work, renew).await {
+            futures_util::future::Either::Left((out, _)) => out,
+            // The lock is lost: the work sees it before its next write, and ends.
+            futures_util::future::Either::Right(((), work)) => work.await,
+        };
+        if let Err(e) = self.lock.release(&self.key, &self.token).await {
+            // It expires on its own within its lifetime.
+            tracing::warn!(lock = %self.key, error = %e, "apply lock not released");
+        }
+        result
+    }
+}
+
+fn lock_error(kind: LockErrorKind, key: &ApplyLockKey, source: Option<LockStoreError>) -> Error {
+    let owner = match key.owner {
+        Owner::Plan(p) => format!("plan {p}"),
+        Owner::PatPlan(p) => format!("patient plan {p}"),
+    };
+    Error::ApplyLock(LockError::new(kind, owner, source))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::opendental::PlanNum;
+
+    #[tokio::test(start_paused = true)]
+    async fn one_holder_at_a_time_and_a_crashed_holder_expires() {
+        let lock = LocalApplyLock::new();
+        let key = ApplyLockKey::new(
+            ThrottleKey::for_key("office"),
+            Owner::Plan(PlanNum::new(12)),
+        );
+        let ttl = Duration::from_secs(10);
+        assert!(lock.try_acquire(&key, "a", ttl).await.unwrap());
+        assert!(!lock.try_acquire(&key, "b", ttl).await.unwrap());
+        // Only the holder renews or releases.
+        assert!(!lock.renew(&key, "b", ttl).await.unwrap());
+        lock.release(&key, "b").await.unwrap();
+        assert!(!lock.try_acquire(&key, "b", ttl).await.unwrap());
+        tokio::time::advance(Duration::from_secs(6)).await;
+        assert!(lock.renew(&key, "a", ttl).await.unwrap());
+        tokio::time::advance(Duration::from_secs(6)).await;
+        assert!(!lock.try_acquire(&key, "b", ttl).await.unwrap(), "renewed");
+        // "a" crashes: no renewal, and the lock expires.
+        tokio::time::advance(Duration::from_secs(5)).await;
+        assert!(lock.try_acquire(&key, "b", ttl).await.unwrap());
+        lock.release(&key, "b").await.unwrap();
+        assert!(lock.try_acquire(&key, "c", ttl).await.unwrap());
+        assert_eq!(key.to_key_string(), format!("{}:plan:12", key.office()));
+    }
+}
