@@ -1,5 +1,6 @@
-//! A Redis-backed [`Throttle`] for `benefits-sdk`: every worker process that serves an office
-//! keeps to the office's rate together.
+//! Redis-backed fleet parts for `benefits-sdk`: a [`Throttle`] by which every worker process
+//! that serves an office keeps to the office's rate together, and an apply lock
+//! ([`RedisApplyLock`]) by which one worker at a time writes a plan.
 //!
 //! Each acquire is one atomic script on the Redis server ([`RedisThrottle::reserve`]): it reads
 //! the server's clock (`TIME`, never a worker's), takes the key's next free slot, and moves the
@@ -28,6 +29,10 @@
 //!     .build()?;
 //! # Ok(()) }
 //! ```
+
+mod lock;
+
+pub use lock::RedisApplyLock;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
