@@ -85,6 +85,8 @@ fn desired(current: &[BenefitShape]) -> Vec<BenefitShape> {
 struct Run {
     requests: usize,
     writes: usize,
+    /// Fresh reads before updates and deletes.
+    checks: usize,
     elapsed: Duration,
 }
 
@@ -116,7 +118,7 @@ async fn reconcile_all(
 ) -> Run {
     office.reset_log();
     let t = Instant::now();
-    let mut writes = 0;
+    let (mut writes, mut checks) = (0, 0);
     for p in 1..=plans {
         let (plan, report) = client
             .reconcile(
@@ -129,10 +131,12 @@ async fn reconcile_all(
             .unwrap();
         assert!(report.is_complete(), "{report}");
         writes += plan.writes();
+        checks += plan.updates.len() + plan.deletes.len();
     }
     Run {
         requests: requests_since(office, None),
         writes,
+        checks,
         elapsed: t.elapsed(),
     }
 }
@@ -162,6 +166,7 @@ async fn delete_and_recreate(
     Run {
         requests: requests_since(office, None),
         writes,
+        checks: 0,
         elapsed: t.elapsed(),
     }
 }
@@ -184,11 +189,14 @@ pub fn run(rt: &tokio::runtime::Runtime, plans: u64) {
     let pages = |rows: usize| rows.div_ceil(client.page_size() as usize).max(1);
 
     let changed = rt.block_on(reconcile_all(&office, &client, plans, want));
-    let minimum = plans as usize * pages(rows_per_plan) + changed.writes;
+    // One list page a plan, one request a write, and one fresh read (GET single) before each
+    // update or delete, so that an edit made during the apply is never overwritten.
+    let minimum = plans as usize * pages(rows_per_plan) + changed.writes + changed.checks;
     assert_eq!(changed.writes, plans as usize * 4);
+    assert_eq!(changed.checks, plans as usize * 3);
     assert_eq!(
         changed.requests, minimum,
-        "reconcile sent more than list pages + one per changed row"
+        "reconcile sent more than list pages + one per changed row + one read per update or delete"
     );
     let noop = rt.block_on(reconcile_all(&office, &client, plans, want));
     assert_eq!(noop.writes, 0);
@@ -213,9 +221,9 @@ pub fn run(rt: &tokio::runtime::Runtime, plans: u64) {
 
     let second = Duration::from_secs(1);
     println!(
-        "| run | requests | of which writes | minimum | under a 1 s throttle | here, no throttle |"
+        "| run | requests | of which writes | of which fresh reads | minimum | under a 1 s throttle | here, no throttle |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|");
     for (name, run, min) in [
         ("reconcile, 10 % changed", &changed, minimum.to_string()),
         (
@@ -226,9 +234,10 @@ pub fn run(rt: &tokio::runtime::Runtime, plans: u64) {
         ("delete and recreate", &naive, "".to_owned()),
     ] {
         println!(
-            "| {name} | {} | {} | {min} | {} | {:.0} ms |",
+            "| {name} | {} | {} | {} | {min} | {} | {:.0} ms |",
             run.requests,
             run.writes,
+            run.checks,
             hours(under_throttle(run.requests, second)),
             run.elapsed.as_secs_f64() * 1e3
         );

@@ -12,6 +12,7 @@
 //! | code groups | `GET /codegroups`, paged | `BenefitsClient::code_groups`, `code_group_for`, `code_group_named` | 23.2.62 (`od-23-2`) |
 //! | one insurance plan | `GET /insplans/{PlanNum}`, else `GET /insplans` paged | [`BenefitsClient::ins_plan`] | 24.2.11 (`od-24-2`), else 22.3.30 |
 
+mod apply;
 mod apply_lock;
 mod catalog;
 mod client;
@@ -30,6 +31,10 @@ mod validate;
 mod version;
 pub(crate) mod wire;
 
+pub use apply::{
+    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
+    SkipReason, Write,
+};
 pub use apply_lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder, Endpoint};
 pub use lint::Advisory;
@@ -45,10 +50,7 @@ pub use model::{
     QuantityQualifier, TimePeriod,
 };
 pub use patch::Patch;
-pub use reconcile::{
-    Ambiguity, ApplyOptions, ApplyReport, ChangePlan, ConflictKind, DEFAULT_SETTLE, OnError,
-    PlanOptions, PlannedRow, PlannedUpdate, Progress, ProgressFn, SkipReason, Write,
-};
+pub use reconcile::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
 pub use request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };

@@ -1,0 +1,647 @@
+//! Running a [`ChangePlan`]: the client's plan and apply methods, the owner's lock around
+//! them, each write checked against a fresh read of its row, and the [`ApplyReport`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::BenefitsClient;
+use super::apply_lock::Lease;
+use super::model::{Benefit, BenefitNum};
+use super::reconcile::{ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+use super::request::{BenefitFilter, BenefitYear, Owner};
+use super::shape::BenefitShape;
+use crate::error::{Error, Violations};
+
+/// What apply does after a write fails.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OnError {
+    /// Stop: the writes after it are reported as skipped (the default: a failure often means
+    /// the next writes would fail too, and each costs a throttle slot).
+    #[default]
+    Stop,
+    /// Go on with the other writes.
+    Continue,
+}
+
+/// Where an apply stands, after each write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Writes handled so far (done, skipped, in conflict or failed).
+    pub handled: usize,
+    /// Writes in the plan.
+    pub total: usize,
+    /// Time since apply started.
+    pub elapsed: Duration,
+    /// The time left at the pace so far.
+    pub eta: Duration,
+}
+
+/// A callback that watches an apply.
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// How long apply waits, from the moment a create was sent, before it lists to see whether a
+/// create with an unknown outcome landed: Open Dental's own 60 s limit on a request
+/// (`opendental-notes.md`, API modes), plus 5 s. A create the office has not stored by then
+/// never will be, so sending it again cannot make a second row.
+pub const DEFAULT_SETTLE: Duration = Duration::from_secs(65);
+
+/// How apply runs: what to do after a failure, who watches, and how long a create with an
+/// unknown outcome is given to land.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct ApplyOptions {
+    /// Stop at the first failure, or go on.
+    pub on_error: OnError,
+    /// Called after each write, enough for a progress bar with an ETA.
+    pub progress: Option<ProgressFn>,
+    /// How long after sending a create whose outcome is unknown apply waits before it lists
+    /// to check (default [`DEFAULT_SETTLE`]).
+    pub settle: Duration,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            on_error: OnError::default(),
+            progress: None,
+            settle: DEFAULT_SETTLE,
+        }
+    }
+}
+
+impl fmt::Debug for ApplyOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApplyOptions")
+            .field("on_error", &self.on_error)
+            .field("progress", &self.progress.is_some())
+            .field("settle", &self.settle)
+            .finish()
+    }
+}
+
+impl ApplyOptions {
+    /// Stop at the first failure; no progress callback.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What to do after a failure.
+    pub fn on_error(mut self, on_error: OnError) -> Self {
+        self.on_error = on_error;
+        self
+    }
+
+    /// How long after sending a create whose outcome is unknown (a timeout, a gateway 5xx, an
+    /// unreadable 201) apply waits before listing to see whether it landed. Shorter than the
+    /// office's own 60 s request limit, a create that lands late can be sent twice; the
+    /// default, [`DEFAULT_SETTLE`], outlasts it.
+    pub fn settle(mut self, settle: Duration) -> Self {
+        self.settle = settle;
+        self
+    }
+
+    /// Calls `progress` after each write.
+    pub fn progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Arc::new(progress));
+        self
+    }
+}
+
+/// One write of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Write {
+    /// Create a row with this shape.
+    Create(BenefitShape),
+    /// Update a row to this shape.
+    Update {
+        /// The row.
+        benefit_num: BenefitNum,
+        /// What it should mean.
+        after: BenefitShape,
+    },
+    /// Delete a row.
+    Delete(BenefitNum),
+}
+
+/// Why a write was not sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The office already says it: an earlier apply, or someone else, wrote it.
+    AlreadyDone,
+    /// An earlier write failed and the apply stopped ([`OnError::Stop`]).
+    Stopped,
+    /// The apply's owner lock could not be renewed, so it may be someone else's: no write
+    /// followed ([`BenefitsClientBuilder::apply_lock`](super::BenefitsClientBuilder::apply_lock)).
+    LockLost,
+}
+
+/// Why a write was refused to protect someone else's change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConflictKind {
+    /// The row was edited since the plan was made (its `SecDateTEdit` moved or its content
+    /// changed).
+    Edited,
+    /// The row to update was deleted since.
+    Deleted,
+    /// A row that was not there when the plan was made now holds the slot, with other values.
+    SlotTaken,
+}
+
+/// The result of an apply, write by write.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct ApplyReport {
+    /// Writes that landed, with the row each wrote.
+    pub done: Vec<(Write, BenefitNum)>,
+    /// Writes not sent, and why.
+    pub skipped: Vec<(Write, SkipReason)>,
+    /// Writes refused because the row moved since the plan, and how.
+    pub conflicts: Vec<(Write, ConflictKind)>,
+    /// Writes that failed, with their errors. A failed create's error says whether it may
+    /// have landed ([`Error::outcome_unknown`]): it did not, if apply could check.
+    pub failed: Vec<(Write, Error)>,
+}
+
+impl ApplyReport {
+    /// True when every write landed or was already done.
+    pub fn is_complete(&self) -> bool {
+        self.conflicts.is_empty()
+            && self.failed.is_empty()
+            && self
+                .skipped
+                .iter()
+                .all(|(_, why)| *why == SkipReason::AlreadyDone)
+    }
+}
+
+impl fmt::Display for ApplyReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} done, {} skipped, {} in conflict, {} failed",
+            self.done.len(),
+            self.skipped.len(),
+            self.conflicts.len(),
+            self.failed.len()
+        )
+    }
+}
+
+/// How many times apply sends a create whose earlier attempts provably did not land.
+const CREATE_ATTEMPTS: usize = 3;
+
+impl BenefitsClient {
+    /// Plans the writes that make `owner`'s rows say `desired`, without writing anything. See
+    /// [`BenefitsClient::plan_changes_with`]; deletes are off.
+    ///
+    /// # Errors
+    /// As [`BenefitsClient::plan_changes_with`].
+    pub async fn plan_changes(
+        &self,
+        owner: Owner,
+        desired: impl IntoIterator<Item = BenefitShape>,
+    ) -> Result<ChangePlan, Error> {
+        self.plan_changes_with(owner, desired, PlanOptions::new())
+            .await
+    }
+
+    /// Plans the writes that make `owner`'s rows say `desired`: lists every row of the owner
+    /// (no row missed, see [`BenefitsClient::list`]), fills in the benefit year of shapes that
+    /// leave it to the plan, and matches each desired shape to the row holding its slot.
+    ///
+    /// Identity follows what a benefit is about, not its numbers
+    /// ([`BenefitShape::same_slot`]): coinsurance on Crowns is one slot whatever its percent; a
+    /// maximum per person per benefit year is one slot whatever its amount; "once every 5 years
+    /// per tooth on Crowns" and "2 per benefit year on Mouth" are two slots on one code group.
+    ///
+    /// Requests: the list pages, plus one `GET /insplans/{PlanNum}` (cached) when a desired
+    /// shape leaves its benefit year to the plan and no year is given.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for a patient-plan owner with shapes that need the plan's
+    /// benefit year when none is given; listing and lookup errors.
+    pub async fn plan_changes_with(
+        &self,
+        owner: Owner,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: PlanOptions,
+    ) -> Result<ChangePlan, Error> {
+        let (plan, _) = self.plan_with_rows(owner, desired, options).await?;
+        Ok(plan)
+    }
+
+    /// Plans and applies in one go: the rows listed for the plan serve as apply's check, so
+    /// the requests are the list pages plus one per write (and one cached plan lookup when a
+    /// shape needs the plan's benefit year and none is given).
+    ///
+    /// # Errors
+    /// The errors of planning; the writes' own errors are in the report.
+    pub async fn reconcile(
+        &self,
+        owner: Owner,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: PlanOptions,
+        apply: ApplyOptions,
+    ) -> Result<(ChangePlan, ApplyReport), Error> {
+        let (lock, key) = self.apply_lock(owner);
+        let lease = Lease::take(lock, key).await?;
+        lease
+            .hold(async {
+                let (plan, rows) = self.plan_with_rows(owner, desired, options).await?;
+                let report = self.apply_on(&plan, rows, &apply, &lease).await;
+                Ok((plan, report))
+            })
+            .await
+    }
+
+    /// Applies a plan (see [`BenefitsClient::apply_with`]), stopping at the first failure.
+    ///
+    /// # Errors
+    /// As [`BenefitsClient::apply_with`].
+    pub async fn apply(&self, plan: &ChangePlan) -> Result<ApplyReport, Error> {
+        self.apply_with(plan, ApplyOptions::new()).await
+    }
+
+    /// Applies a plan under the client's throttle and retry policy: updates, then creates,
+    /// then deletes.
+    ///
+    /// - It lists the owner's rows once first. A row edited since the plan was made (its
+    ///   `SecDateTEdit` moved, or it means something else) is a conflict, not overwritten; a
+    ///   write the office already shows is skipped, so applying a plan twice writes once.
+    /// - A create whose outcome is unknown (a timeout, a 5xx, an unreadable 201) is checked by
+    ///   listing before any new attempt, and the listing waits until the settle time
+    ///   ([`ApplyOptions::settle`], default [`DEFAULT_SETTLE`]: Open Dental's 60 s request
+    ///   limit plus 5 s) has passed since the create was sent, whatever the client's timeout.
+    ///   If the row is there it counts as done; if not, it never will be, and the create is
+    ///   sent again (at most 3 attempts); if the listing fails, the create is reported failed
+    ///   with its outcome unknown. At most one row per planned create, under any fault that
+    ///   respects the office's own limit.
+    /// - Each write is reported in an [`ApplyReport`]: done, skipped, conflicts, failed, with
+    ///   the error of each failure.
+    ///
+    /// # Errors
+    /// The first listing's error: nothing was written.
+    pub async fn apply_with(
+        &self,
+        plan: &ChangePlan,
+        options: ApplyOptions,
+    ) -> Result<ApplyReport, Error> {
+        let (lock, key) = self.apply_lock(plan.owner);
+        let lease = Lease::take(lock, key).await?;
+        lease
+            .hold(async {
+                let rows = self.list_all(filter(plan.owner)).await?;
+                Ok(self.apply_on(plan, rows, &options, &lease).await)
+            })
+            .await
+    }
+
+    async fn plan_with_rows(
+        &self,
+        owner: Owner,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: PlanOptions,
+    ) -> Result<(ChangePlan, Vec<Benefit>), Error> {
+        let desired: Vec<BenefitShape> = desired.into_iter().collect();
+        let year = match options.benefit_year {
+            Some(year) => Some(year),
+            None if desired.iter().any(|d| stored_by_year(d, owner)) => match owner {
+                Owner::Plan(p) => Some(self.ins_plan(p).await?.benefit_year()),
+                Owner::PatPlan(_) => {
+                    let mut v = Violations::default();
+                    v.push(
+                        "PatPlanNum",
+                        "a patient plan's benefit year is its plan's, which the API cannot \
+                         look up by PatPlanNum: give PlanOptions::benefit_year",
+                    );
+                    return Err(v.into_result().unwrap_err());
+                }
+            },
+            None => None,
+        };
+        let rows = self.list_all(filter(owner)).await?;
+        let options = PlanOptions {
+            benefit_year: year,
+            ..options
+        };
+        let plan = ChangePlan::between(owner, &rows, desired, options)?;
+        Ok((plan, rows))
+    }
+
+    async fn apply_on(
+        &self,
+        plan: &ChangePlan,
+        rows: Vec<Benefit>,
+        options: &ApplyOptions,
+        lease: &Lease,
+    ) -> ApplyReport {
+        let mut run = Run {
+            client: self,
+            lease,
+            plan,
+            rows,
+            options,
+            report: ApplyReport::default(),
+            started: Instant::now(),
+            handled: 0,
+            total: plan.writes(),
+            stopped: false,
+            planned: planned_rows(plan),
+        };
+        for u in &plan.updates {
+            run.update(u).await;
+        }
+        for shape in &plan.creates {
+            run.create(shape).await;
+        }
+        for r in &plan.deletes {
+            run.delete(r).await;
+        }
+        run.report
+    }
+}
+
+/// True when what the office stores for `shape` depends on the plan's benefit year: it leaves
+/// its year to the plan, or it is a limit the office moves to the plan's year.
+fn stored_by_year(shape: &BenefitShape, owner: Owner) -> bool {
+    shape.as_stored(owner, Some(BenefitYear::Calendar))
+        != shape.as_stored(owner, Some(BenefitYear::Service))
+}
+
+/// Every row a plan lists by key: updated, unchanged, kept, deleted or ambiguous.
+fn planned_rows(plan: &ChangePlan) -> std::collections::HashSet<BenefitNum> {
+    let listed = [&plan.unchanged, &plan.kept, &plan.deletes]
+        .into_iter()
+        .flatten()
+        .chain(plan.updates.iter().map(|u| &u.row))
+        .chain(plan.ambiguities.iter().flat_map(|a| &a.rows));
+    listed.map(|r| r.benefit_num).collect()
+}
+
+fn filter(owner: Owner) -> BenefitFilter {
+    match owner {
+        Owner::Plan(p) => BenefitFilter::Plan(p),
+        Owner::PatPlan(p) => BenefitFilter::PatPlan(p),
+    }
+}
+
+/// One apply as it goes.
+struct Run<'a> {
+    client: &'a BenefitsClient,
+    /// The owner's lock: no write once it is lost.
+    lease: &'a Lease,
+    plan: &'a ChangePlan,
+    /// The owner's rows as last listed, kept up to date with each write.
+    rows: Vec<Benefit>,
+    options: &'a ApplyOptions,
+    report: ApplyReport,
+    started: Instant,
+    handled: usize,
+    total: usize,
+    stopped: bool,
+    /// Every row the plan knew, by key.
+    planned: std::collections::HashSet<BenefitNum>,
+}
+
+impl Run<'_> {
+    /// Why no more writes may be sent, if none may.
+    fn halted(&self) -> Option<SkipReason> {
+        if self.lease.lost() {
+            Some(SkipReason::LockLost)
+        } else if self.stopped {
+            Some(SkipReason::Stopped)
+        } else {
+            None
+        }
+    }
+
+    fn row(&self, num: BenefitNum) -> Option<&Benefit> {
+        self.rows.iter().find(|r| r.benefit_num == num)
+    }
+
+    fn finish(&mut self, write: Write, outcome: Result<BenefitNum, Outcome>) {
+        match outcome {
+            Ok(num) => self.report.done.push((write, num)),
+            Err(Outcome::Skipped(why)) => self.report.skipped.push((write, why)),
+            Err(Outcome::Conflict(kind)) => self.report.conflicts.push((write, kind)),
+            Err(Outcome::Failed(e)) => {
+                self.report.failed.push((write, e));
+                if self.options.on_error == OnError::Stop {
+                    self.stopped = true;
+                }
+            }
+        }
+        self.handled += 1;
+        if let Some(progress) = &self.options.progress {
+            let elapsed = self.started.elapsed();
+            let left = (self.total - self.handled) as u32;
+            let eta = (elapsed / self.handled as u32) * left;
+            progress(Progress {
+                handled: self.handled,
+                total: self.total,
+                elapsed,
+                eta,
+            });
+        }
+    }
+
+    async fn update(&mut self, planned: &PlannedUpdate) {
+        let write = Write::Update {
+            benefit_num: planned.row.benefit_num,
+            after: planned.after.clone(),
+        };
+        let outcome = match self.halted() {
+            Some(why) => Err(Outcome::Skipped(why)),
+            None => self.update_fresh(planned).await,
+        };
+        self.finish(write, outcome);
+    }
+
+    /// Why an update is not sent, judged on the row as known (`None`: send it).
+    fn judge_update(&self, planned: &PlannedUpdate, row: Option<&Benefit>) -> Option<Outcome> {
+        match row {
+            None => Some(Outcome::Conflict(ConflictKind::Deleted)),
+            Some(row) if row.holds(&planned.after, self.plan.benefit_year) => {
+                Some(Outcome::Skipped(SkipReason::AlreadyDone))
+            }
+            Some(row) if !planned.row.unchanged_in(row) => {
+                Some(Outcome::Conflict(ConflictKind::Edited))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Updates the row if it is still as planned: judged on the rows as listed, then, before
+    /// sending, on the row read again.
+    async fn update_fresh(&mut self, planned: &PlannedUpdate) -> Result<BenefitNum, Outcome> {
+        let num = planned.row.benefit_num;
+        if let Some(not) = self.judge_update(planned, self.row(num)) {
+            return Err(not);
+        }
+        let fresh = self.fresh(num).await.map_err(Outcome::Failed)?;
+        if let Some(not) = self.judge_update(planned, fresh.as_ref()) {
+            return Err(not);
+        }
+        let update = planned.update(self.plan.owner);
+        let row = self
+            .client
+            .update(num, &update)
+            .await
+            .map_err(Outcome::Failed)?;
+        self.replace(row);
+        Ok(num)
+    }
+
+    /// The row as the office holds it now, read just before it is written (so that an edit
+    /// made since apply began is seen): `GET /benefits/{BenefitNum}` where the office has it
+    /// (25.3.7, `od-25-3`), else a fresh listing of the owner. `None`: it is gone.
+    async fn fresh(&mut self, num: BenefitNum) -> Result<Option<Benefit>, Error> {
+        #[cfg(feature = "od-25-3")]
+        match self.client.get(num).await {
+            Ok(row) => {
+                self.replace(row.clone());
+                return Ok(Some(row));
+            }
+            Err(e) if e.is_not_found() => {
+                self.rows.retain(|r| r.benefit_num != num);
+                return Ok(None);
+            }
+            // An office older than 25.3.7, known or answering so: list instead.
+            Err(Error::Unsupported(_)) => {}
+            Err(e) if e.status().is_some_and(|s| s.as_u16() == 400) => {}
+            Err(e) => return Err(e),
+        }
+        self.rows = self.client.list_all(filter(self.plan.owner)).await?;
+        Ok(self.row(num).cloned())
+    }
+
+    fn replace(&mut self, row: Benefit) {
+        match self
+            .rows
+            .iter_mut()
+            .find(|r| r.benefit_num == row.benefit_num)
+        {
+            Some(slot) => *slot = row,
+            None => self.rows.push(row),
+        }
+    }
+
+    /// A row the plan did not know that holds this shape's slot.
+    fn newcomer(&self, shape: &BenefitShape) -> Option<&Benefit> {
+        self.rows
+            .iter()
+            .find(|r| !self.planned.contains(&r.benefit_num) && r.shape().same_slot(shape))
+    }
+
+    async fn create(&mut self, shape: &BenefitShape) {
+        let write = Write::Create(shape.clone());
+        let outcome = if let Some(why) = self.halted() {
+            Err(Outcome::Skipped(why))
+        } else {
+            match self.newcomer(shape) {
+                Some(row) if row.holds(shape, self.plan.benefit_year) => {
+                    Err(Outcome::Skipped(SkipReason::AlreadyDone))
+                }
+                Some(_) => Err(Outcome::Conflict(ConflictKind::SlotTaken)),
+                None => self.create_once(shape).await,
+            }
+        };
+        self.finish(write, outcome);
+    }
+
+    /// Sends a create; when its outcome is unknown, lists to see whether it landed before
+    /// sending it again.
+    async fn create_once(&mut self, shape: &BenefitShape) -> Result<BenefitNum, Outcome> {
+        let new = shape.to_new_benefit(self.plan.owner);
+        let mut attempt = 1;
+        loop {
+            let sent = Instant::now();
+            let error = match self.client.create(&new).await {
+                Ok(row) => {
+                    let num = row.benefit_num;
+                    self.rows.push(row);
+                    return Ok(num);
+                }
+                Err(e) => e,
+            };
+            if !error.outcome_unknown() {
+                return Err(Outcome::Failed(error));
+            }
+            // A check that lists too early can miss a write the office is still making.
+            tokio::time::sleep_until(sent + self.options.settle).await;
+            let Ok(rows) = self.client.list_all(filter(self.plan.owner)).await else {
+                return Err(Outcome::Failed(error));
+            };
+            let year = self.plan.benefit_year;
+            let known: Vec<BenefitNum> = self.rows.iter().map(|r| r.benefit_num).collect();
+            self.rows = rows;
+            let landed = self
+                .rows
+                .iter()
+                .find(|r| !known.contains(&r.benefit_num) && r.holds(shape, year));
+            if let Some(row) = landed {
+                return Ok(row.benefit_num);
+            }
+            if attempt == CREATE_ATTEMPTS {
+                return Err(Outcome::Failed(error));
+            }
+            attempt += 1;
+        }
+    }
+
+    async fn delete(&mut self, planned: &PlannedRow) {
+        let write = Write::Delete(planned.benefit_num);
+        let outcome = match self.halted() {
+            Some(why) => Err(Outcome::Skipped(why)),
+            None => self.delete_fresh(planned).await,
+        };
+        self.finish(write, outcome);
+    }
+
+    /// Why a delete is not sent, judged on the row as known (`None`: send it).
+    fn judge_delete(planned: &PlannedRow, row: Option<&Benefit>) -> Option<Outcome> {
+        match row {
+            None => Some(Outcome::Skipped(SkipReason::AlreadyDone)),
+            Some(row) if !planned.unchanged_in(row) => {
+                Some(Outcome::Conflict(ConflictKind::Edited))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// Deletes the row if it is still as planned: judged on the rows as listed, then, before
+    /// sending, on the row read again.
+    async fn delete_fresh(&mut self, planned: &PlannedRow) -> Result<BenefitNum, Outcome> {
+        let num = planned.benefit_num;
+        if let Some(not) = Self::judge_delete(planned, self.row(num)) {
+            return Err(not);
+        }
+        let fresh = self.fresh(num).await.map_err(Outcome::Failed)?;
+        match Self::judge_delete(planned, fresh.as_ref()) {
+            Some(not) => Err(not),
+            None => match self.client.delete(num).await {
+                Ok(()) => {
+                    self.rows.retain(|r| r.benefit_num != num);
+                    Ok(num)
+                }
+                Err(e) if e.is_not_found() => Err(Outcome::Skipped(SkipReason::AlreadyDone)),
+                Err(e) => Err(Outcome::Failed(e)),
+            },
+        }
+    }
+}
+
+/// A write that did not land.
+enum Outcome {
+    Skipped(SkipReason),
+    Conflict(ConflictKind),
+    Failed(Error),
+}
