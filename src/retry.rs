@@ -115,14 +115,24 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-/// A `Retry-After` header, in delay-seconds or as an HTTP date, as a wait from `now`.
-pub(crate) fn parse_retry_after(value: &HeaderValue, now: SystemTime) -> Option<Duration> {
+/// A `Retry-After` header, in delay-seconds or as an HTTP date, as a wait. An HTTP date is read
+/// against the response's own `Date` header when it has one (the server's clock, so that a
+/// worker whose clock is off neither lengthens nor shortens the wait), else against `now`.
+pub(crate) fn parse_retry_after(
+    value: &HeaderValue,
+    date: Option<&HeaderValue>,
+    now: SystemTime,
+) -> Option<Duration> {
     let text = value.to_str().ok()?.trim();
     if let Ok(secs) = text.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(text).ok()?;
-    Some(when.duration_since(now).unwrap_or(Duration::ZERO))
+    let base = date
+        .and_then(|d| d.to_str().ok())
+        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+        .unwrap_or(now);
+    Some(when.duration_since(base).unwrap_or(Duration::ZERO))
 }
 
 #[cfg(test)]
@@ -156,16 +166,32 @@ mod tests {
         let now = httpdate::parse_http_date("Wed, 21 Oct 2026 07:28:00 GMT").unwrap();
         let secs = HeaderValue::from_static("120");
         assert_eq!(
-            parse_retry_after(&secs, now),
+            parse_retry_after(&secs, None, now),
             Some(Duration::from_secs(120))
         );
         let date = HeaderValue::from_static("Wed, 21 Oct 2026 07:28:30 GMT");
-        assert_eq!(parse_retry_after(&date, now), Some(Duration::from_secs(30)));
-        let past = HeaderValue::from_static("Wed, 21 Oct 2026 07:27:00 GMT");
-        assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(
-            parse_retry_after(&HeaderValue::from_static("soon"), now),
+            parse_retry_after(&date, None, now),
+            Some(Duration::from_secs(30))
+        );
+        let past = HeaderValue::from_static("Wed, 21 Oct 2026 07:27:00 GMT");
+        assert_eq!(parse_retry_after(&past, None, now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after(&HeaderValue::from_static("soon"), None, now),
             None
+        );
+        // A worker whose clock runs an hour behind: the server's Date says 30 s.
+        let server = HeaderValue::from_static("Wed, 21 Oct 2026 08:28:00 GMT");
+        let until = HeaderValue::from_static("Wed, 21 Oct 2026 08:28:30 GMT");
+        assert_eq!(
+            parse_retry_after(&until, Some(&server), now),
+            Some(Duration::from_secs(30))
+        );
+        // The largest number of seconds parses; what waits on it saturates.
+        let huge = HeaderValue::from_static("18446744073709551615");
+        assert_eq!(
+            parse_retry_after(&huge, None, now),
+            Some(Duration::from_secs(u64::MAX))
         );
     }
 

@@ -75,6 +75,9 @@ impl fmt::Debug for ThrottleKey {
 ///
 /// - a 429 sets the spacing to the larger of its `Retry-After` and twice the spacing in force,
 ///   at most [`Backoff::MAX`] (60 s);
+/// - it holds the key's next request back for its `Retry-After` (or the new spacing), also at
+///   most [`Backoff::MAX`]: a server asking for an hour (or for `u64::MAX` seconds) holds the key
+///   for a minute, and its next request asks again ([`Backoff::hold`]);
 /// - the widening halves every [`Backoff::HALF_LIFE`] (30 s) without another 429, back to the
 ///   configured interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,7 +111,8 @@ impl Backoff {
         retry_after: Option<Duration>,
     ) -> Backoff {
         let in_force = current.map_or(interval, |b| b.spacing_at(now, interval));
-        let spacing = (in_force * 2)
+        let spacing = in_force
+            .saturating_mul(2)
             .max(retry_after.unwrap_or_default())
             .min(Self::MAX)
             .max(interval);
@@ -116,6 +120,12 @@ impl Backoff {
             spacing,
             since: now,
         }
+    }
+
+    /// How long a 429 holds the key's next request back: its `Retry-After`, or the spacing it
+    /// set, at most [`Backoff::MAX`].
+    pub fn hold(&self, retry_after: Option<Duration>) -> Duration {
+        retry_after.unwrap_or(self.spacing).min(Self::MAX)
     }
 }
 
@@ -157,7 +167,8 @@ impl LocalThrottle {
             state.backoff = None;
         }
         let slot = state.next_free.max(now);
-        state.next_free = slot + spacing;
+        // An interval of more than a day is a setting's mistake, not a reason to overflow.
+        state.next_free = slot + spacing.min(ONE_DAY);
         slot
     }
 
@@ -170,9 +181,7 @@ impl LocalThrottle {
             backoff: None,
         });
         let backoff = Backoff::after_429(state.backoff.as_ref(), now, interval, retry_after);
-        state.next_free = state
-            .next_free
-            .max(now + retry_after.unwrap_or(backoff.spacing));
+        state.next_free = state.next_free.max(now + backoff.hold(retry_after));
         state.backoff = Some(backoff);
     }
 }
@@ -193,6 +202,8 @@ impl Throttle for LocalThrottle {
         Box::pin(std::future::ready(()))
     }
 }
+
+const ONE_DAY: Duration = Duration::from_secs(86_400);
 
 /// One client's pacing: which throttle, which key, what interval.
 #[derive(Clone)]
@@ -299,6 +310,27 @@ mod tests {
         tokio::time::advance(Duration::from_secs(120)).await;
         let b = Backoff::after_429(None, Instant::now(), SECOND, Some(Duration::from_secs(600)));
         assert_eq!(b.spacing, Backoff::MAX);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_429_holds_a_key_a_minute_at_most_whatever_it_asks() {
+        let throttle = LocalThrottle::new();
+        let key = ThrottleKey::for_key("office");
+        for asked in [3600, u64::MAX] {
+            throttle.penalize(&key, SECOND, Some(Duration::from_secs(asked)));
+            let now = Instant::now();
+            let held = throttle.reserve(&key, SECOND) - now;
+            assert!(
+                held <= Backoff::MAX,
+                "held {held:?} for Retry-After {asked}"
+            );
+            tokio::time::advance(Duration::from_secs(600)).await;
+        }
+        // A huge interval neither panics nor wraps.
+        let far = ThrottleKey::for_key("far");
+        throttle.reserve(&far, Duration::MAX);
+        let b = Backoff::after_429(None, Instant::now(), Duration::MAX, Some(Duration::MAX));
+        assert_eq!(b.hold(Some(Duration::MAX)), Backoff::MAX);
     }
 
     #[test]

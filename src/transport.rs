@@ -428,9 +428,9 @@ impl Transport {
                     );
                     let applied = may_have_applied(status);
                     let mut api = ApiError::new(call.route.to_owned(), status, explain(&body));
-                    api.retry_after = headers
-                        .get(header::RETRY_AFTER)
-                        .and_then(|v| parse_retry_after(v, SystemTime::now()));
+                    api.retry_after = headers.get(header::RETRY_AFTER).and_then(|v| {
+                        parse_retry_after(v, headers.get(header::DATE), SystemTime::now())
+                    });
                     if status == StatusCode::TOO_MANY_REQUESTS
                         && let Some(throttle) = &self.throttle
                     {
@@ -498,7 +498,8 @@ impl Transport {
             let delay = failure
                 .retry_after
                 .unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
-            if started.elapsed() + delay > self.retry.elapsed_budget() {
+            // Saturating: a server's number meets the clock here.
+            if started.elapsed().saturating_add(delay) > self.retry.elapsed_budget() {
                 record_error_type(&failure.error);
                 return Err(failure.error);
             }

@@ -344,3 +344,45 @@ async fn odd_success_bodies() {
     // An empty 200 is what a DELETE expects.
     c.delete(BenefitNum::new(3)).await.unwrap();
 }
+
+#[tokio::test]
+async fn any_retry_after_is_survived_and_an_http_date_is_read_on_the_servers_clock() {
+    let server = MockServer::start().await;
+    // The largest Retry-After there is: no panic, no hour-long (or endless) wait.
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(429).insert_header("Retry-After", "18446744073709551615"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    // A date 30 s after the response's own Date, from a server whose clock is a day ahead of
+    // this worker's: a 30 s wait, not a day and 30 s.
+    let tomorrow = SystemTime::now() + Duration::from_secs(86_400);
+    let date = httpdate::fmt_http_date(tomorrow);
+    let until = httpdate::fmt_http_date(tomorrow + Duration::from_secs(30));
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Date", date.as_str())
+                .insert_header("Retry-After", until.as_str()),
+        )
+        .mount(&server)
+        .await;
+    let client = BenefitsClient::builder()
+        .keys(DEVELOPER_KEY, CUSTOMER_KEY)
+        .base_url(format!("{}/api/v1", server.uri()))
+        .retry_policy(RetryPolicy::disabled())
+        .no_throttle()
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let huge = client.list_all(PLAN.into()).await.unwrap_err();
+    assert_eq!(huge.retry_after(), Some(Duration::from_secs(u64::MAX)));
+    let dated = client.list_all(PLAN.into()).await.unwrap_err();
+    assert_eq!(dated.retry_after(), Some(Duration::from_secs(30)));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "neither was waited out"
+    );
+}

@@ -189,9 +189,17 @@ pub fn run(rt: &tokio::runtime::Runtime, plans: u64) {
     let pages = |rows: usize| rows.div_ceil(client.page_size() as usize).max(1);
 
     let changed = rt.block_on(reconcile_all(&office, &client, plans, want));
-    // One list page a plan, one request a write, and one fresh read (GET single) before each
-    // update or delete, so that an edit made during the apply is never overwritten.
-    let minimum = plans as usize * pages(rows_per_plan) + changed.writes + changed.checks;
+    // One list page a plan, one request a write, one fresh read (GET single) before each
+    // update or delete, so that an edit made during the apply is never overwritten, and, the
+    // first time, one `GET /insplans/{PlanNum}` a plan: the carrier's "# per benefit year"
+    // limits say CalendarYear, which a plan renewing in another month stores as ServiceYear.
+    let lookups = office
+        .requests()
+        .iter()
+        .filter(|r| r.path.contains("/insplans/"))
+        .count();
+    assert_eq!(lookups, plans as usize);
+    let minimum = plans as usize * pages(rows_per_plan) + changed.writes + changed.checks + lookups;
     assert_eq!(changed.writes, plans as usize * 4);
     assert_eq!(changed.checks, plans as usize * 3);
     assert_eq!(
@@ -217,6 +225,7 @@ pub fn run(rt: &tokio::runtime::Runtime, plans: u64) {
     let interval = Duration::from_millis(5);
     let throttled = office.client_builder().throttle(interval).build().unwrap();
     let back = rt.block_on(reconcile_all(&office, &throttled, plans, plan_shapes));
+    // A new client: its lookups cache starts empty.
     assert_eq!(back.requests, minimum);
 
     let second = Duration::from_secs(1);

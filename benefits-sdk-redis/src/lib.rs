@@ -79,7 +79,7 @@ if h[2] then
 end
 local spacing = math.max(math.min(math.max(in_force * 2, retry), max), interval)
 local hold = spacing
-if retry >= 0 then hold = retry end
+if retry >= 0 then hold = math.min(retry, max) end
 local nxt = math.max(tonumber(h[1]) or now, now + hold)
 redis.call('HSET', KEYS[1], 'next', nxt, 'spacing', spacing, 'since', now)
 redis.call('PEXPIRE', KEYS[1], nxt - now + max + 120000)
@@ -176,7 +176,9 @@ impl RedisThrottle {
         interval: Duration,
         retry_after: Option<Duration>,
     ) -> Result<Duration, RedisError> {
-        let retry = retry_after.map_or(-1, |r| millis(r) as i64);
+        // The hold is capped as the spacing is (`Backoff::hold`): a Retry-After of an hour, or
+        // of u64::MAX seconds, holds the fleet for a minute.
+        let retry = retry_after.map_or(-1, |r| millis(r.min(Backoff::MAX)) as i64);
         let spacing: u64 = self
             .penalize
             .key(self.redis_key(key))
