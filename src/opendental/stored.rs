@@ -160,17 +160,14 @@ impl Benefit {
     /// exactly when it holds.
     ///
     /// ```
-    /// use benefits_sdk::mock::benefit_row;
-    /// use benefits_sdk::opendental::{BenefitNum, BenefitShape, CodeNum, NewBenefit, PlanNum, Scope, Terms};
+    /// use benefits_sdk::opendental::{Benefit, BenefitShape, BenefitYear, Scope, Terms};
     ///
-    /// # use benefits_sdk::opendental::{BenefitType, BenefitYear, CoverageLevel};
     /// // The office stores a code sent as text with its key too.
-    /// let sent = NewBenefit::new(PlanNum::new(12), BenefitType::Exclusions, CoverageLevel::None)
-    ///     .proc_code("D1110");
-    /// let mut row = benefit_row(BenefitNum::new(7), &sent);
-    /// row.code_num = Some(CodeNum::new(9));
+    /// let row = Benefit::from_json(br#"{"BenefitNum": 7, "PlanNum": 12, "BenefitType": "Exclusions",
+    ///     "CoverageLevel": "None", "TimePeriod": "CalendarYear", "CodeNum": 9, "procCode": "D1110"}"#)?;
     /// let desired = BenefitShape::Exclusion(Terms::new(Scope::proc_code("D1110")));
     /// assert!(row.holds(&desired, Some(BenefitYear::Calendar)));
+    /// # Ok::<(), benefits_sdk::Error>(())
     /// ```
     pub fn holds(&self, desired: &BenefitShape, year: Option<BenefitYear>) -> bool {
         let owner = match (self.plan_num, self.pat_plan_num) {
