@@ -27,7 +27,7 @@ pub struct PlanOptions {
     /// Delete rows no desired benefit matches (default: keep them, listed as `kept`).
     pub deletes: bool,
     /// The owner's benefit year. Unset: read from the plan's `MonthRenew`
-    /// ([`BenefitsClient::ins_plan`], one cached request) when a desired shape needs it.
+    /// ([`BenefitsClient::ins_plan`](super::BenefitsClient::ins_plan), one cached request) when a desired shape needs it.
     /// Required for a patient-plan owner with such shapes: there is no lookup by PatPlanNum.
     pub benefit_year: Option<BenefitYear>,
 }
@@ -108,8 +108,8 @@ pub struct Ambiguity {
 }
 
 /// What a reconcile will write, made without writing anything
-/// ([`BenefitsClient::plan_changes`]). Review it (its `Display` is a diff a person approves),
-/// store it (it is `Serialize` + `Deserialize`), and run it with [`BenefitsClient::apply`].
+/// ([`BenefitsClient::plan_changes`](super::BenefitsClient::plan_changes)). Review it (its `Display` is a diff a person approves),
+/// store it (it is `Serialize` + `Deserialize`), and run it with [`BenefitsClient::apply`](super::BenefitsClient::apply).
 ///
 /// Plan-level rows are shared by every subscriber of the plan: a change to them changes every
 /// patient on it. A patient-plan owner's rows override the plan's for one patient.
@@ -265,7 +265,7 @@ impl ChangePlan {
         self.writes() == 0 && self.ambiguities.is_empty()
     }
 
-    /// The diff with the office's names for keys (see [`BenefitsClient::names`]).
+    /// The diff with the office's names for keys (see [`BenefitsClient::names`](super::BenefitsClient::names)).
     pub fn display_with<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
         Diff { plan: self, names }
     }
