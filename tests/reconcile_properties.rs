@@ -153,6 +153,24 @@ fn one_per_slot(shapes: Vec<BenefitShape>, year: BenefitYear) -> Vec<BenefitShap
     kept
 }
 
+/// What the office holds (one row per slot) and what is desired: the kept rows and the fresh
+/// ones, one per slot.
+fn office_and_desired(
+    current: Vec<BenefitShape>,
+    fresh: Vec<BenefitShape>,
+    keep: &[bool],
+    year: BenefitYear,
+) -> (Vec<BenefitShape>, Vec<BenefitShape>) {
+    let current = one_per_slot(current, year);
+    let kept = current
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| **k)
+        .map(|(c, _)| c.clone());
+    let desired = one_per_slot(kept.chain(fresh).collect(), year);
+    (current, desired)
+}
+
 fn year_of(renews: u8) -> BenefitYear {
     InsPlan::new(PLAN, renews).benefit_year()
 }
@@ -285,9 +303,7 @@ proptest! {
         renews in prop_oneof![Just(0u8), Just(7u8)],
     ) {
         let year = year_of(renews);
-        let current = one_per_slot(current, year);
-        let kept = current.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone());
-        let desired = one_per_slot(kept.chain(fresh).collect(), year);
+        let (current, desired) = office_and_desired(current, fresh, &keep, year);
         block_on(async {
             let office = office_holding(&current, renews).await;
             let client = office.client();
@@ -315,9 +331,7 @@ proptest! {
         edited in proptest::option::of(0..6usize),
     ) {
         let year = year_of(renews);
-        let current = one_per_slot(current, year);
-        let kept = current.iter().zip(&keep).filter(|(_, k)| **k).map(|(c, _)| c.clone());
-        let desired = one_per_slot(kept.chain(fresh).collect(), year);
+        let (current, desired) = office_and_desired(current, fresh, &keep, year);
         block_on(async {
             let office = office_holding(&current, renews).await;
             let client = office
