@@ -9,6 +9,7 @@
 //! ```
 
 mod baseline;
+mod offices;
 #[cfg(feature = "test-util")]
 mod reconcile;
 
@@ -602,6 +603,15 @@ fn main() {
         reconcile_mode(if smoke { 10 } else { 200 });
         return;
     }
+    if args.iter().any(|a| a == "--only-offices") {
+        let (base, data) = start_server(1_000);
+        let (offices, rows) = if smoke { (10, 30) } else { (1_000, 250) };
+        let plan = BenefitFilter::Plan(PlanNum::new(12));
+        for start in [offices::Start::Spread, offices::Start::Burst] {
+            offices::run(&base, &data, plan, offices, rows, start);
+        }
+        return;
+    }
     let counts = if smoke {
         Counts {
             rows: 2_500,
@@ -893,104 +903,11 @@ fn main() {
         peaks[1] as f64 / peaks[0] as f64
     );
 
-    // Many offices through one transport: a root client, and one client per customer key made
-    // from it (`for_office`), sharing its pool and throttle, each key spaced on its own.
-    let interval = Duration::from_secs(1);
-    let office_rt = multi_thread();
-    let root = BenefitsClient::builder()
-        .keys(DEV, "office-root")
-        .base_url(format!("{base}/api/v1"))
-        .page_size(10)
-        .throttle(interval)
-        .build()
-        .unwrap();
-    let (clients, client_bytes) = retained_heap(|| {
-        (0..counts.offices)
-            .map(|i| root.for_office(format!("office{i}")).build().unwrap())
-            .collect::<Vec<_>>()
-    });
-    let connections_before = CONNECTIONS.load(Ordering::Relaxed);
-    data.arrivals.lock().unwrap().clear();
-    data.record.store(true, Ordering::Relaxed);
-    let requests = Arc::new(AtomicUsize::new(0));
-    let rows_each = counts.office_rows as usize;
-    let t = Instant::now();
-    office_rt.block_on(async {
-        let offices = clients.len() as u32;
-        let tasks: Vec<_> = clients
-            .iter()
-            .cloned()
-            .enumerate()
-            .map(|(i, c)| {
-                let requests = requests.clone();
-                tokio::spawn(async move {
-                    // Offices start spread over the first interval, as a fleet's jobs do,
-                    // rather than all in the same millisecond.
-                    tokio::time::sleep(interval * i as u32 / offices).await;
-                    let rows: Vec<Benefit> =
-                        c.list(plan).take(rows_each).try_collect().await.unwrap();
-                    assert_eq!(rows.len(), rows_each);
-                    requests.fetch_add(1, Ordering::Relaxed);
-                })
-            })
-            .collect();
-        for task in tasks {
-            task.await.unwrap();
-        }
-    });
-    let elapsed = t.elapsed();
-    data.record.store(false, Ordering::Relaxed);
-    assert_eq!(requests.load(Ordering::Relaxed), counts.offices);
-    // The requests as the server counted them (pages overlap by one row, so 250 rows in pages
-    // of 10 take 28).
-    let sent: usize = data.arrivals.lock().unwrap().values().map(Vec::len).sum();
-    let per_office = (sent / counts.offices) as u32;
-    // Each office's requests span (n − 1) intervals at best, and the starts are spread over
-    // (offices − 1) / offices of one more: the ideal run's length.
-    let offices = counts.offices as u32;
-    let ideal_elapsed = interval * (per_office - 1) + interval * (offices - 1) / offices;
-    let rate = sent as f64 / elapsed.as_secs_f64();
-    let ideal_rate = sent as f64 / ideal_elapsed.as_secs_f64();
-    let arrivals = data.arrivals.lock().unwrap();
-    // Gaps between one key's consecutive arrivals at the server. Arrival times carry network
-    // and scheduling jitter on top of the client's send times.
-    let gaps: Vec<Duration> = arrivals
-        .values()
-        .flat_map(|times| times.windows(2).map(|w| w[1] - w[0]).collect::<Vec<_>>())
-        .collect();
-    let min_gap = gaps.iter().min().copied().unwrap_or_default();
-    let short = gaps
-        .iter()
-        .filter(|g| **g + Duration::from_millis(2) < interval)
-        .count();
-    let mean_gap = gaps.iter().sum::<Duration>() / gaps.len().max(1) as u32;
-    let connections = CONNECTIONS.load(Ordering::Relaxed) - connections_before;
-    println!(
-        "\noffices: {} clients made with for_office from one client, throttle {:?} each, {per_office} requests each",
-        counts.offices, interval
-    );
-    println!(
-        "  connections opened to the one host: {connections} (for {} concurrent offices)",
-        counts.offices
-    );
-    println!(
-        "  {sent} requests in {:.0} ms (ideal {:.0} ms): {:.0} req/s against an ideal of {:.0} ({:.1}%)",
-        elapsed.as_secs_f64() * 1e3,
-        ideal_elapsed.as_secs_f64() * 1e3,
-        rate,
-        ideal_rate,
-        100.0 * ideal_elapsed.as_secs_f64() / elapsed.as_secs_f64(),
-    );
-    println!(
-        "  heap kept per office: {:.2} KiB; gaps between one key's arrivals: min {:.2} ms, mean {:.2} ms, {} of {} more than 2 ms under the interval",
-        client_bytes as f64 / counts.offices as f64 / 1024.0,
-        min_gap.as_secs_f64() * 1e3,
-        mean_gap.as_secs_f64() * 1e3,
-        short,
-        gaps.len()
-    );
-    drop(arrivals);
-    drop(clients);
+    // Many offices through one transport (benches/offices): spread starts, then a burst.
+    for start in [offices::Start::Spread, offices::Start::Burst] {
+        let rows = counts.office_rows as usize;
+        offices::run(&base, &data, plan, counts.offices, rows, start);
+    }
 
     reconcile_mode(if smoke { 10 } else { 200 });
 }

@@ -78,6 +78,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cervey;
+mod connections;
 mod error;
 mod explain;
 mod macros;

@@ -21,12 +21,29 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// [`Throttle::rate_limited`] when the server answers 429. [`LocalThrottle`] is the default;
 /// `benefits-sdk-redis` shares the spacing between processes through Redis.
 ///
+/// Spacing is two steps. [`Throttle::acquire`] reserves the key's next slot and waits for it;
+/// then, once a connection is free and just before the request goes out, the crate calls
+/// [`Throttle::before_send`], which waits until the key's previous request *went out* at least
+/// the interval ago and records this one. Reservations alone are not enough: a task that wakes
+/// late sends late, and the next one, waking on time, would reach the server less than the
+/// interval after it.
+///
+/// The `interval` each method is given is the client's, plus its [`arrival_guard`].
+///
 /// An implementation must never fail a request: when its store is away, it spaces requests
 /// locally and says so in `tracing`.
 pub trait Throttle: Send + Sync {
     /// Waits until `key` may send its next request, `interval` after the one before (or
     /// longer, after a 429: see [`Backoff`]).
     fn acquire<'a>(&'a self, key: &'a ThrottleKey, interval: Duration) -> BoxFuture<'a, ()>;
+
+    /// The request is about to go out: waits until `interval` has passed since `key`'s previous
+    /// request went out (by this throttle's clock), then records this one as sent. The default
+    /// does nothing, for an implementation whose `acquire` already spaces departures.
+    fn before_send<'a>(&'a self, key: &'a ThrottleKey, interval: Duration) -> BoxFuture<'a, ()> {
+        let _ = (key, interval);
+        Box::pin(std::future::ready(()))
+    }
 
     /// The server answered `key` with 429: widen its spacing (see [`Backoff`]) and keep its
     /// next request back for `retry_after` when the server gave one. Awaited before the retry
@@ -142,6 +159,29 @@ pub struct LocalThrottle {
 struct KeyState {
     next_free: Instant,
     backoff: Option<Backoff>,
+    /// When the key's last request went out ([`Throttle::before_send`]).
+    last_sent: Option<Instant>,
+}
+
+impl KeyState {
+    fn new(now: Instant) -> Self {
+        KeyState {
+            next_free: now,
+            backoff: None,
+            last_sent: None,
+        }
+    }
+
+    fn spacing(&mut self, now: Instant, interval: Duration) -> Duration {
+        let spacing = self
+            .backoff
+            .map_or(interval, |b| b.spacing_at(now, interval));
+        if spacing == interval {
+            self.backoff = None;
+        }
+        // An interval of more than a day is a setting's mistake, not a reason to overflow.
+        spacing.min(ONE_DAY)
+    }
 }
 
 impl LocalThrottle {
@@ -156,30 +196,48 @@ impl LocalThrottle {
         // Plain values: a panic elsewhere cannot leave them torn.
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        let state = keys.entry(*key).or_insert(KeyState {
-            next_free: now,
-            backoff: None,
-        });
-        let spacing = state
-            .backoff
-            .map_or(interval, |b| b.spacing_at(now, interval));
-        if spacing == interval {
-            state.backoff = None;
-        }
+        let state = keys.entry(*key).or_insert_with(|| KeyState::new(now));
+        let spacing = state.spacing(now, interval);
         let slot = state.next_free.max(now);
-        // An interval of more than a day is a setting's mistake, not a reason to overflow.
-        state.next_free = slot + spacing.min(ONE_DAY);
+        state.next_free = slot + spacing;
         slot
+    }
+
+    /// Records `key`'s request as going out now, if its previous one went out at least the
+    /// spacing in force ago; otherwise returns when it may. A departure later than its slot
+    /// moves the key's next free slot on from the departure.
+    pub fn depart(&self, key: &ThrottleKey, interval: Duration) -> Result<(), Instant> {
+        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let state = keys.entry(*key).or_insert_with(|| KeyState::new(now));
+        let spacing = state.spacing(now, interval);
+        if let Some(earliest) = state.last_sent.map(|sent| sent + spacing)
+            && earliest > now
+        {
+            return Err(earliest);
+        }
+        state.last_sent = Some(now);
+        state.next_free = state.next_free.max(now + spacing);
+        Ok(())
+    }
+
+    /// Marks `[slot, slot + interval)` as taken by this process: no slot this throttle gives
+    /// out for `key` starts inside it. For a slot a shared store gave out whose request went
+    /// elsewhere (e.g. an answer that came after its timeout).
+    pub fn taken(&self, key: &ThrottleKey, slot: Instant, interval: Duration) {
+        let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        let state = keys.entry(*key).or_insert_with(|| KeyState::new(now));
+        let end = slot + interval.min(ONE_DAY);
+        state.next_free = state.next_free.max(end);
+        state.last_sent = Some(state.last_sent.map_or(slot, |sent| sent.max(slot)));
     }
 
     /// The 429 rule for `key` (see [`Backoff`]).
     pub fn penalize(&self, key: &ThrottleKey, interval: Duration, retry_after: Option<Duration>) {
         let mut keys = self.keys.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        let state = keys.entry(*key).or_insert(KeyState {
-            next_free: now,
-            backoff: None,
-        });
+        let state = keys.entry(*key).or_insert_with(|| KeyState::new(now));
         let backoff = Backoff::after_429(state.backoff.as_ref(), now, interval, retry_after);
         state.next_free = state.next_free.max(now + backoff.hold(retry_after));
         state.backoff = Some(backoff);
@@ -190,6 +248,14 @@ impl Throttle for LocalThrottle {
     fn acquire<'a>(&'a self, key: &'a ThrottleKey, interval: Duration) -> BoxFuture<'a, ()> {
         let slot = self.reserve(key, interval);
         Box::pin(tokio::time::sleep_until(slot))
+    }
+
+    fn before_send<'a>(&'a self, key: &'a ThrottleKey, interval: Duration) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            while let Err(earliest) = self.depart(key, interval) {
+                tokio::time::sleep_until(earliest).await;
+            }
+        })
     }
 
     fn rate_limited<'a>(
@@ -222,14 +288,35 @@ impl fmt::Debug for Pacing {
     }
 }
 
+/// The margin added to a key's interval, so that what happens between a request leaving the
+/// throttle and reaching the server (a connection's task, the socket, the network) does not
+/// bring two arrivals closer than the interval: 1 % of the interval in whole milliseconds, at
+/// most 10 ms (10 ms at Remote's 1 s, 5 ms at Enterprise's 500 ms, none under 100 ms). Whole
+/// milliseconds, because tokio's timers wake on them.
+pub fn arrival_guard(interval: Duration) -> Duration {
+    let ms = (interval.as_millis() / 100).min(10);
+    Duration::from_millis(ms as u64)
+}
+
 impl Pacing {
+    /// The interval the throttle is asked for: the client's, plus the [`arrival_guard`].
+    fn spacing(&self) -> Duration {
+        self.interval.saturating_add(arrival_guard(self.interval))
+    }
+
+    /// Waits for the key's slot ([`Throttle::acquire`]).
     pub(crate) async fn wait(&self) {
-        self.throttle.acquire(&self.key, self.interval).await;
+        self.throttle.acquire(&self.key, self.spacing()).await;
+    }
+
+    /// Just before the request goes out ([`Throttle::before_send`]).
+    pub(crate) async fn before_send(&self) {
+        self.throttle.before_send(&self.key, self.spacing()).await;
     }
 
     pub(crate) async fn rate_limited(&self, retry_after: Option<Duration>) {
         self.throttle
-            .rate_limited(&self.key, self.interval, retry_after)
+            .rate_limited(&self.key, self.spacing(), retry_after)
             .await;
     }
 }
@@ -331,6 +418,54 @@ mod tests {
         throttle.reserve(&far, Duration::MAX);
         let b = Backoff::after_429(None, Instant::now(), Duration::MAX, Some(Duration::MAX));
         assert_eq!(b.hold(Some(Duration::MAX)), Backoff::MAX);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_late_departure_moves_the_next_one_on() {
+        let throttle = LocalThrottle::new();
+        let key = ThrottleKey::for_key("office");
+        let start = Instant::now();
+        let first = throttle.reserve(&key, SECOND);
+        let second = throttle.reserve(&key, SECOND);
+        assert_eq!((first - start, second - start), (Duration::ZERO, SECOND));
+        // The first request's task woke 300 ms after its slot.
+        tokio::time::advance(Duration::from_millis(300)).await;
+        assert_eq!(throttle.depart(&key, SECOND), Ok(()));
+        // The second is on time for its slot, but that is only 700 ms after the first left.
+        tokio::time::advance(Duration::from_millis(700)).await;
+        let due = start + Duration::from_millis(1300);
+        assert_eq!(throttle.depart(&key, SECOND), Err(due));
+        // before_send waits for it, then records it.
+        throttle.before_send(&key, SECOND).await;
+        assert_eq!(Instant::now(), due);
+        // A slot reserved now starts from that departure, not from the reservations.
+        assert_eq!(throttle.reserve(&key, SECOND), due + SECOND);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slot_taken_elsewhere_is_never_sent_inside() {
+        let throttle = LocalThrottle::new();
+        let key = ThrottleKey::for_key("office");
+        let start = Instant::now();
+        let slot = start + Duration::from_millis(400);
+        throttle.taken(&key, slot, SECOND);
+        assert_eq!(throttle.reserve(&key, SECOND), slot + SECOND);
+        assert_eq!(throttle.depart(&key, SECOND), Err(slot + SECOND));
+    }
+
+    #[test]
+    fn the_arrival_guard_is_a_percent_of_the_interval_at_most_10_ms() {
+        assert_eq!(arrival_guard(SECOND), Duration::from_millis(10));
+        assert_eq!(arrival_guard(SECOND / 2), Duration::from_millis(5));
+        assert_eq!(
+            arrival_guard(Duration::from_secs(5)),
+            Duration::from_millis(10)
+        );
+        assert_eq!(
+            arrival_guard(Duration::from_millis(100)),
+            Duration::from_millis(1)
+        );
+        assert_eq!(arrival_guard(Duration::ZERO), Duration::ZERO);
     }
 
     #[test]

@@ -14,6 +14,13 @@ use tokio::net::TcpListener;
 /// A keep-alive HTTP server that answers every request `[]`, counting connections and keeping
 /// each request's Authorization header.
 async fn counting_server() -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
+    slow_counting_server(Duration::ZERO).await
+}
+
+/// [`counting_server`], answering each request `delay` after it arrives.
+async fn slow_counting_server(
+    delay: Duration,
+) -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/api/v1", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
@@ -42,6 +49,7 @@ async fn counting_server() -> (String, Arc<AtomicUsize>, Arc<Mutex<Vec<String>>>
                             .unwrap_or_default()
                             .to_owned();
                         a.lock().unwrap().push(line);
+                        tokio::time::sleep(delay).await;
                         let reply = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
                                      content-length: 2\r\n\r\n[]";
                         if socket.write_all(reply.as_bytes()).await.is_err() {
@@ -98,6 +106,51 @@ async fn offices_from_one_client_share_its_connection_pool() {
     assert_eq!(connections.load(Ordering::SeqCst), 2);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_that_starts_at_once_opens_at_most_the_bound_of_connections() {
+    // Each answer takes 20 ms, so 60 offices starting together would all be in flight at once.
+    let (url, connections, auth) = slow_counting_server(Duration::from_millis(20)).await;
+    let root = BenefitsClient::builder()
+        .keys("developer", "office-root")
+        .base_url(&url)
+        .no_throttle()
+        .max_connections_per_host(4)
+        .build()
+        .unwrap();
+    let tasks: Vec<_> = (0..60)
+        .map(|i| {
+            let office = root.for_office(format!("office-{i}")).build().unwrap();
+            tokio::spawn(async move { office.list_all(PlanNum::new(12).into()).await })
+        })
+        .collect();
+    for task in tasks {
+        assert_eq!(task.await.unwrap().unwrap(), []);
+    }
+    assert_eq!(
+        auth.lock().unwrap().len(),
+        60,
+        "every office's request went out"
+    );
+    let opened = connections.load(Ordering::SeqCst);
+    assert!(
+        (1..=4).contains(&opened),
+        "{opened} connections for a bound of 4"
+    );
+}
+
+#[test]
+fn a_bound_of_zero_connections_is_refused() {
+    let error = BenefitsClient::builder()
+        .keys("developer", "office")
+        .max_connections_per_host(0)
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "configuration error: max connections per host: must be above 0"
+    );
+}
+
 /// A throttle that lets everything through and records who asked.
 #[derive(Default)]
 struct Recording(
@@ -143,13 +196,14 @@ async fn each_office_is_spaced_under_its_own_key_by_the_shared_throttle() {
         client.list_all(PlanNum::new(12).into()).await.unwrap();
     }
     let seen = throttle.0.lock().unwrap().clone();
-    let second = Duration::from_secs(1);
+    // Each interval as configured, plus its arrival guard (10 ms at 1 s, 5 ms at 500 ms).
+    let second = Duration::from_secs(1) + Duration::from_millis(10);
     assert_eq!(
         seen,
         [
             (ThrottleKey::for_key("office-a"), second),
             (ThrottleKey::for_key("office-b"), second),
-            (ThrottleKey::for_key("office-c"), Duration::from_millis(500)),
+            (ThrottleKey::for_key("office-c"), Duration::from_millis(505)),
         ]
     );
 }

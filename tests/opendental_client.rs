@@ -737,7 +737,7 @@ async fn throttle_spaces_requests_across_clones() {
         t.await.unwrap();
     }
     // Six requests from two clones share one schedule: each arrives one interval after the
-    // one before, never sooner.
+    // one before, never sooner (no arrival guard under 100 ms).
     let arrivals = arrivals.lock().unwrap();
     assert_eq!(arrivals.len(), 6);
     for pair in arrivals.windows(2) {

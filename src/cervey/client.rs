@@ -298,7 +298,7 @@ impl BenefitCheckClientBuilder {
         let headers = transport::json_headers(self.transport.user_agent.as_deref(), false)?;
         Ok(BenefitCheckClient {
             inner: Arc::new(Inner {
-                transport: self.transport.build("cervey", pacing)?,
+                transport: self.transport.build("cervey", &base, pacing)?,
                 base,
                 headers,
                 signer,

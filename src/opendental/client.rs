@@ -938,8 +938,11 @@ impl BenefitsClientBuilder {
                 "cascade: give at least one endpoint",
             ));
         }
-        // The pool the first mode builds (or the caller's), shared by the others.
+        // The pool the first mode builds (or the caller's), shared by the others, and the
+        // bound on connections to each host, shared the same way.
         let mut http: Option<reqwest::Client> = None;
+        let mut shared_options = self.transport.clone();
+        let connection_bound = shared_options.connection_bound();
         let mut modes = Vec::with_capacity(self.endpoints.len());
         for endpoint in &self.endpoints {
             let (mode, raw_url) = endpoint.resolve();
@@ -967,12 +970,12 @@ impl BenefitsClientBuilder {
                     interval,
                 });
             // Every mode shares the first one's pool.
-            let mut options = self.transport.clone();
+            let mut options = shared_options.clone();
             if let Some(client) = &http {
                 options.http = Some(client.clone());
                 options.connect_timeout = None;
             }
-            let transport = options.build("opendental", pacing)?;
+            let transport = options.build("opendental", &base, pacing)?;
             http = Some(transport.http.clone());
             modes.push(ModeState {
                 mode,
@@ -994,6 +997,7 @@ impl BenefitsClientBuilder {
         template.apply_lock = Some(apply_lock.clone());
         template.transport.http = http.or(self.transport.http.clone());
         template.transport.connect_timeout = None;
+        template.transport.connection_bound = Some(connection_bound);
         Ok(BenefitsClient {
             inner: Arc::new(Inner {
                 modes,
