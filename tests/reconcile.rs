@@ -9,9 +9,9 @@ use benefits_sdk::Error;
 use benefits_sdk::mock::{Fault, LoggedRequest, MockOpenDental, demo};
 use benefits_sdk::opendental::{
     ApplyOptions, Benefit, BenefitShape, BenefitUpdate, BenefitYear, BenefitsClient, ChangePlan,
-    CodeGroupNum, ConflictKind, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, NewBenefit,
-    OnError, Owner, PatPlanNum, Period, PlanNum, PlanOptions, Scope, SkipReason, Terms, TreatArea,
-    Write,
+    CodeGroupNum, ConflictKind, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, InsPlan,
+    NewBenefit, OnError, Owner, PatPlanNum, Period, PlanNum, PlanOptions, Scope, SkipReason, Terms,
+    TreatArea, Write,
 };
 use rust_decimal::Decimal;
 
@@ -539,13 +539,57 @@ async fn the_diff_reads_for_a_person() {
     let expected = format!(
         "Plan 12: plan-level rows, shared by every subscriber of the plan\n\
          + create        coinsurance: Crowns 50 %\n\
-         ~ update #{basic:<5} coinsurance: Basic 80 % → Basic 70 %\n\
-         ~ update #{max:<5} maximum: $1500 per person per calendar year → $2000 per person per calendar year\n\
+         ~ update #{basic:<5} coinsurance: Basic 80 % → Basic 70 % [Percent 80 → 70]\n\
+         ~ update #{max:<5} maximum: $1500 per person per calendar year → $2000 per person per calendar year [MonetaryAmt 1500 → 2000]\n\
          - delete #{:<5} exclusion: per calendar year on Ortho\n\
          1 to create, 2 to update, 1 to delete, 10 unchanged, 0 kept, 0 ambiguous",
         extra.benefit_num
     );
     assert_eq!(text, expected);
+}
+
+#[tokio::test]
+async fn the_diff_shows_every_field_an_update_changes_and_what_a_custom_row_is_on() {
+    let office = MockOpenDental::start().await;
+    office.insert_plan(InsPlan::new(PLAN, 0));
+    let client = office.client();
+    // A coinsurance stated per calendar year, wanted per service year: its words are the same.
+    let row = office.seed(
+        &NewBenefit::coinsurance(PLAN, CovCatNum::new(2), 80)
+            .time_period(benefits_sdk::opendental::TimePeriod::CalendarYear),
+    );
+    // The vendor's coinsurance counted in visits: a shape the model cannot name.
+    let visits = office.seed(
+        &NewBenefit::coinsurance(PLAN, CovCatNum::new(2), 50)
+            .quantity(benefits_sdk::opendental::QuantityQualifier::Visits, 2),
+    );
+    let wanted = BenefitShape::Coinsurance {
+        percent: 80,
+        terms: Terms::new(Scope::Category(CovCatNum::new(2)))
+            .period(Period::BenefitYear(Some(BenefitYear::Service))),
+    };
+    let plan = client
+        .plan_changes_with(OWNER, vec![wanted], PlanOptions::new().deletes(true))
+        .await
+        .unwrap();
+    let text = plan
+        .display_with(&client.names().await.unwrap())
+        .to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[1],
+        format!(
+            "~ update #{:<5} coinsurance: Preventive 80 % → Preventive 80 % [TimePeriod CalendarYear → ServiceYear]",
+            row.benefit_num
+        )
+    );
+    assert_eq!(
+        lines[2],
+        format!(
+            "- delete #{:<5} other: CoInsurance (None) on Preventive, 50 %, 2 Visits, CalendarYear",
+            visits.benefit_num
+        )
+    );
 }
 
 #[tokio::test]

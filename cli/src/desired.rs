@@ -6,8 +6,8 @@ use std::str::FromStr;
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
     BenefitShape, BenefitYear, BenefitsClient, CodeGroupFixed, CodeGroupNum, CovCatNum,
-    CoverageLevel, EbenefitCategory, Frequency, FrequencyLimit, Period, Scope, Terms, TreatArea,
-    WaitingUnit,
+    CoverageLevel, EbenefitCategory, Frequency, FrequencyLimit, Owner, Period, Scope, Terms,
+    TreatArea, WaitingUnit,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -91,6 +91,7 @@ enum Kind {
     Copay,
 }
 
+#[derive(Clone)]
 enum Named {
     Category(String),
     CodeGroup(String),
@@ -102,28 +103,58 @@ pub struct Desired {
     path: String,
 }
 
+/// The JSON form: the same rows, each kept as its text so its line can be told.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonFile<'a> {
+    #[serde(default, borrow)]
+    benefits: Vec<&'a serde_json::value::RawValue>,
+}
+
 /// Reads a desired-benefits file: TOML, or JSON when the name ends in `.json`.
 pub fn read(path: &str, text: &str) -> Result<Desired, FileError> {
-    let file: File = if path.ends_with(".json") {
-        serde_json::from_str(text).map_err(|e| FileError(format!("{path}: {e}")))?
+    let rows: Vec<(usize, Result<Row, String>)> = if path.ends_with(".json") {
+        let file: JsonFile = serde_json::from_str(text)
+            .map_err(|e| FileError(format!("{path}:{}: {}", e.line(), json_reason(&e))))?;
+        file.benefits
+            .into_iter()
+            .map(|raw| {
+                // The row's text is a slice of `text`: its offset gives its line.
+                let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+                let row = serde_json::from_str::<Row>(raw.get()).map_err(|e| json_reason(&e));
+                (line_of(text, offset), row)
+            })
+            .collect()
     } else {
-        toml::from_str(text).map_err(|e| {
+        let file: File = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(0);
             let message = e.message().to_owned();
             FileError(format!("{path}:{line}: {message}"))
-        })?
+        })?;
+        file.benefits
+            .into_iter()
+            .map(|row| (line_of(text, row.span().start), Ok(row.into_inner())))
+            .collect()
     };
-    let mut rows = Vec::new();
-    for (i, row) in file.benefits.into_iter().enumerate() {
-        let line = line_of(text, row.span().start);
-        let wanted = parse(row.into_inner())
-            .map_err(|e| FileError(format!("{path}:{line}: benefit {}: {e}", i + 1)))?;
-        rows.push((line, wanted));
+    let mut wanted = Vec::new();
+    for (i, (line, row)) in rows.into_iter().enumerate() {
+        let row = row.and_then(parse);
+        let row = row.map_err(|e| FileError(format!("{path}:{line}: benefit {}: {e}", i + 1)))?;
+        wanted.push((line, row));
     }
     Ok(Desired {
-        rows,
+        rows: wanted,
         path: path.to_owned(),
     })
+}
+
+/// serde_json's message without its " at line L column C" (the line is said first).
+fn json_reason(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -205,12 +236,19 @@ fn parse(row: Row) -> Result<Wanted, String> {
             row.percent.ok_or("coinsurance needs `percent` (0–100)")?,
         ),
         "deductible" | "maximum" | "copay" => {
+            let field = kind;
             let (kind, amount) = match (row.deductible, row.maximum, row.copay) {
                 (Some(a), _, _) => (Kind::Deductible, a.0),
                 (_, Some(a), _) => (Kind::Maximum, a.0),
                 (_, _, Some(a)) => (Kind::Copay, a.0),
                 _ => unreachable!("the kind was found above"),
             };
+            if amount.is_sign_negative() && !amount.is_zero() {
+                return Err(format!(
+                    "`{field}` {amount}: an amount is 0 or more (Open Dental reads -1 as no \
+                     amount at all)"
+                ));
+            }
             let level = match row.level.as_deref() {
                 None | Some("individual") => CoverageLevel::Individual,
                 Some("family") => CoverageLevel::Family,
@@ -310,7 +348,111 @@ pub enum ResolveError {
     Office(Error),
 }
 
+/// The office's key a name resolves to.
+enum Key {
+    Category(CovCatNum),
+    CodeGroup(CodeGroupNum),
+}
+
+impl Wanted {
+    /// The category or code group this benefit names, if any.
+    fn name(&self) -> Option<Named> {
+        match self {
+            Wanted::Coinsurance(name, _) | Wanted::Exclusion(name) | Wanted::Waiting(name, ..) => {
+                Some(Named::Category(name.clone()))
+            }
+            Wanted::Counted(.., named) => named.clone(),
+            Wanted::Frequency(name, ..) | Wanted::AgeLimit(name, _) => {
+                Some(Named::CodeGroup(name.clone()))
+            }
+        }
+    }
+
+    /// The shape, with its name resolved to `key`.
+    fn shape(&self, key: Option<Key>) -> BenefitShape {
+        let category = || match key {
+            Some(Key::Category(c)) => Scope::Category(c),
+            _ => Scope::General,
+        };
+        let group = match key {
+            Some(Key::CodeGroup(g)) => g,
+            _ => CodeGroupNum::new(0),
+        };
+        match self {
+            Wanted::Coinsurance(_, percent) => BenefitShape::Coinsurance {
+                percent: *percent,
+                terms: Terms::new(category()),
+            },
+            Wanted::Counted(kind, amount, terms, _) => {
+                let mut terms = terms.clone();
+                match key {
+                    Some(Key::Category(c)) => terms.scope = Scope::Category(c),
+                    Some(Key::CodeGroup(g)) => terms.scope = Scope::CodeGroup(g),
+                    None => {}
+                }
+                let amount = *amount;
+                match kind {
+                    Kind::Deductible => BenefitShape::Deductible { amount, terms },
+                    Kind::Maximum => BenefitShape::Maximum { amount, terms },
+                    Kind::Copay => BenefitShape::Copay { amount, terms },
+                }
+            }
+            Wanted::Exclusion(_) => BenefitShape::Exclusion(Terms::new(category())),
+            Wanted::Waiting(_, wait, unit) => BenefitShape::WaitingPeriod {
+                wait: *wait,
+                unit: *unit,
+                terms: Terms::new(category()),
+            },
+            Wanted::Frequency(_, frequency, area) => {
+                let mut limit = FrequencyLimit::new(*frequency, Scope::CodeGroup(group));
+                limit.treat_area = area.clone();
+                BenefitShape::Frequency(limit)
+            }
+            Wanted::AgeLimit(_, age) => BenefitShape::AgeLimit {
+                age: *age,
+                code_group: group,
+            },
+        }
+    }
+}
+
+/// What [`Desired::check`] found: advice on rows the office accepts, never blocking.
+pub struct Checked {
+    pub advice: Vec<String>,
+}
+
 impl Desired {
+    /// Runs the API's documented rules (`validate`) and its advice (`lint`) on every row, as
+    /// the request that would create it for `owner`, before any request: a category or code
+    /// group stands in by a placeholder key, which no rule reads.
+    ///
+    /// # Errors
+    /// Every broken rule, each as `file:line: benefit N: Field: rule`.
+    pub fn check(&self, owner: Owner) -> Result<Checked, FileError> {
+        let mut broken = Vec::new();
+        let mut advice = Vec::new();
+        for (i, (line, wanted)) in self.rows.iter().enumerate() {
+            let key = wanted.name().map(|named| match named {
+                Named::Category(_) => Key::Category(CovCatNum::new(1)),
+                Named::CodeGroup(_) => Key::CodeGroup(CodeGroupNum::new(1)),
+            });
+            let request = wanted.shape(key).to_new_benefit(owner);
+            let at = format!("{}:{line}: benefit {}", self.path, i + 1);
+            if let Err(e) = request.validate() {
+                for v in e.violations().into_iter().flat_map(|v| v.iter()) {
+                    broken.push(format!("{at}: {}: {}", v.field, v.rule));
+                }
+            }
+            for a in request.lint() {
+                advice.push(format!("{at}: {a}"));
+            }
+        }
+        match broken.is_empty() {
+            true => Ok(Checked { advice }),
+            false => Err(FileError(broken.join("\n"))),
+        }
+    }
+
     /// The shapes, with every category and code group resolved through the office's lookups.
     pub async fn resolve(
         &self,
@@ -322,50 +464,16 @@ impl Desired {
                 Error::Lookup(l) => ResolveError::Input(format!("{}:{line}: {l}", self.path)),
                 other => ResolveError::Office(other),
             };
-            let shape = match wanted {
-                Wanted::Coinsurance(name, percent) => BenefitShape::Coinsurance {
-                    percent: *percent,
-                    terms: Terms::new(Scope::Category(category(client, name).await.map_err(at)?)),
-                },
-                Wanted::Counted(kind, amount, terms, named) => {
-                    let mut terms = terms.clone();
-                    match named {
-                        Some(Named::Category(n)) => {
-                            terms.scope = Scope::Category(category(client, n).await.map_err(at)?);
-                        }
-                        Some(Named::CodeGroup(n)) => {
-                            terms.scope =
-                                Scope::CodeGroup(code_group(client, n).await.map_err(at)?);
-                        }
-                        None => {}
-                    }
-                    let amount = *amount;
-                    match kind {
-                        Kind::Deductible => BenefitShape::Deductible { amount, terms },
-                        Kind::Maximum => BenefitShape::Maximum { amount, terms },
-                        Kind::Copay => BenefitShape::Copay { amount, terms },
-                    }
+            let key = match wanted.name() {
+                Some(Named::Category(n)) => {
+                    Some(Key::Category(category(client, &n).await.map_err(at)?))
                 }
-                Wanted::Exclusion(name) => BenefitShape::Exclusion(Terms::new(Scope::Category(
-                    category(client, name).await.map_err(at)?,
-                ))),
-                Wanted::Waiting(name, wait, unit) => BenefitShape::WaitingPeriod {
-                    wait: *wait,
-                    unit: *unit,
-                    terms: Terms::new(Scope::Category(category(client, name).await.map_err(at)?)),
-                },
-                Wanted::Frequency(name, frequency, area) => {
-                    let group = code_group(client, name).await.map_err(at)?;
-                    let mut limit = FrequencyLimit::new(*frequency, Scope::CodeGroup(group));
-                    limit.treat_area = area.clone();
-                    BenefitShape::Frequency(limit)
+                Some(Named::CodeGroup(n)) => {
+                    Some(Key::CodeGroup(code_group(client, &n).await.map_err(at)?))
                 }
-                Wanted::AgeLimit(name, age) => BenefitShape::AgeLimit {
-                    age: *age,
-                    code_group: code_group(client, name).await.map_err(at)?,
-                },
+                None => None,
             };
-            shapes.push(shape);
+            shapes.push(wanted.shape(key));
         }
         Ok(shapes)
     }

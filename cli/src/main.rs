@@ -4,8 +4,9 @@
 //! Exit codes: 0 done; 1 the office or the network failed; 2 bad input (a flag, a file, a
 //! name); 3 an apply left conflicts or ambiguities; 4 an apply had failed writes.
 
-mod desired;
+#[macro_use]
 mod output;
+mod desired;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -13,8 +14,8 @@ use std::process::ExitCode;
 use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, BenefitCodeNo, MemberNo};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{
-    ApplyOptions, BenefitFilter, BenefitsClient, InsPlan, OnError, Owner, PatPlanNum, PlanNum,
-    PlanOptions,
+    ApplyOptions, ApplyReport, BenefitFilter, BenefitsClient, InsPlan, OnError, Owner, PatPlanNum,
+    PlanNum, PlanOptions,
 };
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -41,7 +42,8 @@ struct Global {
     /// Run against the built-in fakes with demo data (plan 12, member 1234567); no credentials.
     #[arg(long, global = true)]
     demo: bool,
-    /// Show the crate's tracing on stderr (keys and member numbers are never traced).
+    /// Show the crate's tracing on stderr (keys and member numbers are never traced), and the
+    /// server's explanation of an error, which may echo member data.
     #[arg(short, long, global = true)]
     verbose: bool,
     /// Open Dental developer key.
@@ -139,7 +141,8 @@ struct PlanFile {
     /// Also delete rows the file does not have.
     #[arg(long)]
     deletes: bool,
-    /// Print the plan as JSON.
+    /// Print JSON: the change plan (diff), or the change plan and the apply's report (apply;
+    /// the diff for a person then goes to stderr).
     #[arg(long)]
     json: bool,
 }
@@ -181,7 +184,8 @@ const DEMO_MEMBER: u64 = 1_234_567;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if cli.global.verbose {
+    let verbose = cli.global.verbose;
+    if verbose {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
             .with_max_level(tracing_subscriber::filter::LevelFilter::DEBUG)
@@ -205,8 +209,11 @@ fn main() -> ExitCode {
         }
         Err(Failure::Office(e)) => {
             eprintln!("benefits: {e}");
-            if let Some(message) = e.message() {
-                eprintln!("  the server said: {message}");
+            // The explanation may echo what was sent, a member number included.
+            match e.message() {
+                Some(message) if verbose => eprintln!("  the server said: {message}"),
+                Some(_) => eprintln!("  (-v shows the server's explanation)"),
+                None => {}
             }
             ExitCode::from(1)
         }
@@ -347,7 +354,7 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             if file.json {
                 output::json(&changes);
             } else {
-                println!("{}", changes.display_with(&client.names().await?));
+                outln!("{}", changes.display_with(&client.names().await?));
             }
             Ok(())
         }
@@ -357,16 +364,25 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             keep_going,
         } => {
             let changes = plan_changes(client, &file).await?;
-            println!("{}", changes.display_with(&client.names().await?));
+            let diff = changes.display_with(&client.names().await?).to_string();
+            // With --json, stdout holds the JSON alone; the diff a person reads goes to stderr.
+            let say = |text: &str| match file.json {
+                true => eprintln!("{text}"),
+                false => outln!("{text}"),
+            };
+            say(&diff);
             if changes.writes() == 0 {
-                println!("Nothing to write.");
+                say("Nothing to write.");
+                if file.json {
+                    output::applied_json(&changes, &ApplyReport::default());
+                }
                 return match changes.ambiguities.is_empty() {
                     true => Ok(()),
                     false => Err(Failure::Apply(3)),
                 };
             }
             if !yes && !confirm(changes.writes(), file.plan)? {
-                println!("Nothing written.");
+                say("Nothing written.");
                 return Ok(());
             }
             let bar = output::progress(changes.writes());
@@ -380,7 +396,10 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
                 .progress(move |p| watch.set_position(p.handled as u64));
             let report = client.apply_with(&changes, options).await?;
             bar.finish_and_clear();
-            output::report(&report);
+            match file.json {
+                true => output::applied_json(&changes, &report),
+                false => output::report(&report),
+            }
             if !report.failed.is_empty() {
                 Err(Failure::Apply(4))
             } else if !report.conflicts.is_empty() || !changes.ambiguities.is_empty() {
@@ -399,14 +418,18 @@ async fn plan_changes(
     let text = std::fs::read_to_string(&file.file)
         .map_err(|e| Failure::Input(format!("{}: {e}", file.file)))?;
     let wanted = desired::read(&file.file, &text).map_err(|e| Failure::Input(e.0))?;
+    let owner = Owner::Plan(PlanNum::new(file.plan));
+    // The documented rules and the advice, on every row, before the first request.
+    let checked = wanted.check(owner).map_err(|e| Failure::Input(e.0))?;
+    for advice in checked.advice {
+        eprintln!("benefits: advice: {advice}");
+    }
     let shapes = wanted.resolve(client).await.map_err(|e| match e {
         desired::ResolveError::Input(message) => Failure::Input(message),
         desired::ResolveError::Office(e) => Failure::Office(e),
     })?;
     let options = PlanOptions::new().deletes(file.deletes);
-    Ok(client
-        .plan_changes_with(Owner::Plan(PlanNum::new(file.plan)), shapes, options)
-        .await?)
+    Ok(client.plan_changes_with(owner, shapes, options).await?)
 }
 
 /// Asks on a terminal; refuses to write when there is none to ask on.

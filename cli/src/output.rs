@@ -1,9 +1,12 @@
 //! What the commands print: tables (comfy-table), CSV (csv), JSON (serde_json), and the
 //! progress bar (indicatif).
 
+use std::io::Write as _;
+
 use benefits_sdk::cervey::{BenefitCheck, LimitKind};
 use benefits_sdk::opendental::{
-    ApplyReport, Benefit, CodeGroup, CovCat, Names, PlanSummary, Write,
+    ApplyReport, Benefit, BenefitNum, BenefitShape, ChangePlan, CodeGroup, CovCat, Names,
+    PlanSummary, Write,
 };
 use chrono::NaiveDate;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -11,9 +14,39 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
+/// `println!` that never panics: see [`out`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::output::out(format!($($arg)*).as_bytes(), true)
+    };
+}
+
+/// Writes to stdout. A closed stdout (`benefits … | head`) ends the program quietly with
+/// exit 0: whoever read it has what they wanted. Any other write error is exit 1.
+pub fn out(bytes: &[u8], newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout
+        .write_all(bytes)
+        .and_then(|()| {
+            if newline {
+                stdout.write_all(b"\n")
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|()| stdout.flush());
+    if let Err(e) = written {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("benefits: cannot write the output: {e}");
+        std::process::exit(1);
+    }
+}
+
 pub fn json<T: Serialize + ?Sized>(value: &T) {
     // Every value printed here is plain data: it always serializes.
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(value).expect("plain data serializes")
     );
@@ -49,11 +82,11 @@ pub fn rows_table(rows: &[Benefit], names: &Names) {
             row.time_period.to_string(),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     let summary = PlanSummary::new(rows).with_names(names.clone());
-    println!("\n{summary}");
+    outln!("\n{summary}");
     if summary.plan_level && !rows.is_empty() {
-        println!("(plan-level rows: shared by every subscriber of the plan)");
+        outln!("(plan-level rows: shared by every subscriber of the plan)");
     }
 }
 
@@ -75,7 +108,7 @@ pub fn rows_json(rows: &[Benefit]) {
 }
 
 pub fn rows_csv(rows: &[Benefit], names: &Names) {
-    let mut out = csv::Writer::from_writer(std::io::stdout());
+    let mut csv = csv::Writer::from_writer(Vec::new());
     let header = [
         "BenefitNum",
         "Meaning",
@@ -109,11 +142,10 @@ pub fn rows_csv(rows: &[Benefit], names: &Names) {
         ]);
     }
     for record in records {
-        if out.write_record(&record).is_err() {
-            return;
-        }
+        // Into memory: it cannot fail.
+        csv.write_record(&record).expect("CSV into memory");
     }
-    let _ = out.flush();
+    out(&csv.into_inner().expect("CSV into memory"), false);
 }
 
 pub fn cov_cats(cats: &[CovCat], as_json: bool) {
@@ -136,7 +168,7 @@ pub fn cov_cats(cats: &[CovCat], as_json: bool) {
             yes_no(c.is_hidden).to_owned(),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
 }
 
 pub fn code_groups(groups: &[CodeGroup], as_json: bool) {
@@ -163,7 +195,7 @@ pub fn code_groups(groups: &[CodeGroup], as_json: bool) {
             yes_no(g.show_in_age_limit).to_owned(),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
 }
 
 fn yes_no(b: bool) -> &'static str {
@@ -227,7 +259,7 @@ pub fn check(check: &BenefitCheck, date: NaiveDate, as_json: bool) {
             show(h.plan_paid_amount_member),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
     let mut t = table(&["Limit", "Amount", "Used", "Remaining", "Met"]);
     for l in &limits {
         t.add_row(vec![
@@ -238,7 +270,7 @@ pub fn check(check: &BenefitCheck, date: NaiveDate, as_json: bool) {
             yes_no(l.met).to_owned(),
         ]);
     }
-    println!("{t}");
+    outln!("{t}");
 }
 
 pub fn progress(total: usize) -> ProgressBar {
@@ -249,8 +281,110 @@ pub fn progress(total: usize) -> ProgressBar {
     bar
 }
 
+/// One write, as JSON.
+#[derive(Serialize)]
+#[serde(rename_all = "snake_case")]
+enum WriteJson<'a> {
+    Create(&'a BenefitShape),
+    Update {
+        benefit_num: BenefitNum,
+        after: &'a BenefitShape,
+    },
+    Delete(BenefitNum),
+    Other,
+}
+
+impl<'a> From<&'a Write> for WriteJson<'a> {
+    fn from(write: &'a Write) -> Self {
+        match write {
+            Write::Create(shape) => WriteJson::Create(shape),
+            Write::Update { benefit_num, after } => WriteJson::Update {
+                benefit_num: *benefit_num,
+                after,
+            },
+            Write::Delete(num) => WriteJson::Delete(*num),
+            _ => WriteJson::Other,
+        }
+    }
+}
+
+/// Each write of a report with what came of it: a row, a reason, or an error (its `Display`,
+/// never the server's explanation).
+#[derive(Serialize)]
+struct Outcome<'a> {
+    write: WriteJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    benefit_num: Option<BenefitNum>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome_unknown: Option<bool>,
+}
+
+impl<'a> Outcome<'a> {
+    fn of(write: &'a Write) -> Self {
+        Outcome {
+            write: write.into(),
+            benefit_num: None,
+            reason: None,
+            error: None,
+            outcome_unknown: None,
+        }
+    }
+}
+
+/// `plan apply --json`: the change plan and the report.
+pub fn applied_json(changes: &ChangePlan, report: &ApplyReport) {
+    #[derive(Serialize)]
+    struct Report<'a> {
+        summary: String,
+        complete: bool,
+        done: Vec<Outcome<'a>>,
+        skipped: Vec<Outcome<'a>>,
+        conflicts: Vec<Outcome<'a>>,
+        failed: Vec<Outcome<'a>>,
+    }
+    #[derive(Serialize)]
+    struct Applied<'a> {
+        changes: &'a ChangePlan,
+        report: Report<'a>,
+    }
+    let report = Report {
+        summary: report.to_string(),
+        complete: report.is_complete(),
+        done: (report.done.iter())
+            .map(|(w, num)| Outcome {
+                benefit_num: Some(*num),
+                ..Outcome::of(w)
+            })
+            .collect(),
+        skipped: (report.skipped.iter())
+            .map(|(w, why)| Outcome {
+                reason: Some(format!("{why:?}")),
+                ..Outcome::of(w)
+            })
+            .collect(),
+        conflicts: (report.conflicts.iter())
+            .map(|(w, kind)| Outcome {
+                reason: Some(format!("{kind:?}")),
+                ..Outcome::of(w)
+            })
+            .collect(),
+        failed: (report.failed.iter())
+            .map(|(w, e)| Outcome {
+                error: Some(e.to_string()),
+                outcome_unknown: Some(e.outcome_unknown()),
+                ..Outcome::of(w)
+            })
+            .collect(),
+    };
+    json(&Applied { changes, report });
+}
+
 pub fn report(report: &ApplyReport) {
-    println!("Applied: {report}");
+    outln!("Applied: {report}");
     let what = |w: &Write| match w {
         Write::Create(shape) => format!("create {shape}"),
         Write::Update { benefit_num, after } => format!("update #{benefit_num} to {after}"),
@@ -258,9 +392,9 @@ pub fn report(report: &ApplyReport) {
         _ => "write".to_owned(),
     };
     for (write, kind) in &report.conflicts {
-        println!("  conflict ({kind:?}): {}", what(write));
+        outln!("  conflict ({kind:?}): {}", what(write));
     }
     for (write, error) in &report.failed {
-        println!("  failed: {}: {error}", what(write));
+        outln!("  failed: {}: {error}", what(write));
     }
 }

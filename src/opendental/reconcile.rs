@@ -391,12 +391,17 @@ impl fmt::Display for Diff<'_> {
             writeln!(f, "+ create        {}", say(shape))?;
         }
         for u in &plan.updates {
+            let (before, after) = (
+                u.row.shape.to_new_benefit(plan.owner),
+                u.after.to_new_benefit(plan.owner),
+            );
             writeln!(
                 f,
-                "~ update #{:<5} {} → {}",
+                "~ update #{:<5} {} → {} [{}]",
                 u.row.benefit_num,
                 say(&u.row.shape),
-                summary::describe(&u.after, self.names)
+                summary::describe(&u.after, self.names),
+                summary::changed_fields(&before, &after, self.names).join("; ")
             )?;
         }
         for r in &plan.deletes {

@@ -10,7 +10,7 @@ use super::lookups::CovCat;
 #[cfg(feature = "od-23-2")]
 use super::model::CodeGroupNum;
 use super::model::{Benefit, CovCatNum, CoverageLevel};
-use super::request::{BenefitYear, WaitingUnit};
+use super::request::{BenefitYear, NewBenefit, WaitingUnit};
 use super::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
 
 /// The names an office gives its categories and code groups, for words instead of keys.
@@ -238,6 +238,10 @@ pub(crate) fn describe(shape: &BenefitShape, names: &Names) -> String {
         }
         BenefitShape::Custom(new) => {
             let mut text = format!("{} ({})", new.benefit_type, new.coverage_level);
+            // What it applies to, so a person approving its delete sees what goes.
+            for on in request_scopes(new) {
+                text.push_str(&format!(" on {}", scope(&on, names)));
+            }
             if let Some(p) = new.percent {
                 text.push_str(&format!(", {p} %"));
             }
@@ -253,6 +257,97 @@ pub(crate) fn describe(shape: &BenefitShape, names: &Names) -> String {
             text
         }
     }
+}
+
+/// The category, code and code group a request names, as scopes.
+fn request_scopes(new: &NewBenefit) -> Vec<Scope> {
+    let mut scopes = Vec::new();
+    if let Some(c) = new.cov_cat_num {
+        scopes.push(Scope::Category(c));
+    }
+    if new.code_num.is_some() || new.proc_code.is_some() {
+        scopes.push(Scope::Code {
+            code_num: new.code_num,
+            proc_code: new.proc_code.clone(),
+        });
+    }
+    #[cfg(feature = "od-23-2")]
+    if let Some(g) = new.code_group_num {
+        scopes.push(Scope::CodeGroup(g));
+    }
+    scopes
+}
+
+/// Each field an update from `before` to `after` changes, as `Field before → after`, keys in
+/// the office's names: what a person approving the update reads.
+pub(crate) fn changed_fields(
+    before: &NewBenefit,
+    after: &NewBenefit,
+    names: &Names,
+) -> Vec<String> {
+    fn shown<T: ToString>(value: Option<T>) -> String {
+        value.map_or_else(|| "none".to_owned(), |v| v.to_string())
+    }
+    let category = |n: &NewBenefit| shown(n.cov_cat_num.map(|c| scope(&Scope::Category(c), names)));
+    let code = |n: &NewBenefit| {
+        let on = Scope::Code {
+            code_num: n.code_num,
+            proc_code: n.proc_code.clone(),
+        };
+        let named = n.code_num.is_some() || n.proc_code.is_some();
+        (on.clone(), shown(named.then(|| scope(&on, names))))
+    };
+    let mut fields = vec![
+        (
+            "BenefitType",
+            before.benefit_type.to_string(),
+            after.benefit_type.to_string(),
+        ),
+        (
+            "CoverageLevel",
+            before.coverage_level.to_string(),
+            after.coverage_level.to_string(),
+        ),
+        ("CovCatNum", category(before), category(after)),
+        ("Percent", shown(before.percent), shown(after.percent)),
+        (
+            "MonetaryAmt",
+            shown(before.monetary_amt),
+            shown(after.monetary_amt),
+        ),
+        (
+            "TimePeriod",
+            shown(before.time_period.as_ref()),
+            shown(after.time_period.as_ref()),
+        ),
+        (
+            "QuantityQualifier",
+            shown(before.quantity_qualifier.as_ref()),
+            shown(after.quantity_qualifier.as_ref()),
+        ),
+        ("Quantity", shown(before.quantity), shown(after.quantity)),
+    ];
+    let ((code_before, text_before), (code_after, text_after)) = (code(before), code(after));
+    if !code_before.same_as(&code_after) {
+        fields.push(("Code", text_before, text_after));
+    }
+    #[cfg(feature = "od-23-2")]
+    {
+        let group =
+            |n: &NewBenefit| shown(n.code_group_num.map(|g| scope(&Scope::CodeGroup(g), names)));
+        fields.push(("CodeGroupNum", group(before), group(after)));
+    }
+    #[cfg(feature = "od-25-3")]
+    fields.push((
+        "TreatArea",
+        shown(before.treat_area.as_ref()),
+        shown(after.treat_area.as_ref()),
+    ));
+    fields
+        .into_iter()
+        .filter(|(_, b, a)| b != a)
+        .map(|(name, b, a)| format!("{name} {b} → {a}"))
+        .collect()
 }
 
 fn period(period: &Period) -> String {
