@@ -235,7 +235,7 @@ macro_rules! transport_setters {
         /// `for_office`) has in flight to one host at once (default 32). Requests past it wait
         /// for a free one after their throttle slot, and their spacing counts from when they
         /// go out. It bounds the connections the pool opens there: a fleet of 1,000 offices
-        /// starting in the same millisecond opened 40 at the default (a connection can take a
+        /// starting in the same millisecond opened 40–45 at the default (a connection can take a
         /// moment to return to the pool after its permit is free), against about 900 without
         /// it. 0 is refused at `build`.
         pub fn max_connections_per_host(mut self, connections: usize) -> Self {
