@@ -194,7 +194,7 @@ impl BenefitsClient {
     pub async fn names(&self) -> Result<Names, Error> {
         let cats = self.cov_cats().await?;
         let groups = self.code_groups().await?;
-        Ok(Names::from_lookups(&cats, &groups))
+        Ok(Names::from_lookups(&cats).with_code_groups(&groups))
     }
 
     /// One insurance plan, for its `MonthRenew` and so its benefit year

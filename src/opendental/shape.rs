@@ -138,8 +138,11 @@ pub enum Frequency {
     InLast12Months(u8),
 }
 
-/// A frequency limitation (Open Dental's `Benefits.IsFrequencyLimitation`).
+/// A frequency limitation (Open Dental's `Benefits.IsFrequencyLimitation`). Made with
+/// [`FrequencyLimit::new`]; not a struct literal, since `treat_area` exists only with
+/// `od-25-3`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct FrequencyLimit {
     /// How often.
     pub frequency: Frequency,

@@ -14,8 +14,11 @@ use super::request::{BenefitYear, NewBenefit, WaitingUnit};
 use super::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
 
 /// The names an office gives its categories and code groups, for words instead of keys.
-/// Empty by default: a key then reads as `category #3`.
+/// Empty by default: a key then reads as `category #3`. Made with [`Names::from_lookups`] (and
+/// [`Names::with_code_groups`]) or `Names::default()` and its fields; not a struct literal,
+/// since `code_groups` exists only with `od-23-2`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Names {
     /// Coverage category names by key (`Description`).
     pub categories: BTreeMap<CovCatNum, String>,
@@ -26,23 +29,28 @@ pub struct Names {
 }
 
 impl Names {
-    /// The names from the office's lookups ([`BenefitsClient::names`](super::BenefitsClient::names)
-    /// reads both).
-    pub fn from_lookups(
-        categories: &[CovCat],
-        #[cfg(feature = "od-23-2")] code_groups: &[CodeGroup],
-    ) -> Self {
+    /// The names of the office's coverage categories; add its code groups' with
+    /// [`Names::with_code_groups`] ([`BenefitsClient::names`](super::BenefitsClient::names)
+    /// reads both). The same in every feature set.
+    pub fn from_lookups(categories: &[CovCat]) -> Self {
         Names {
             categories: categories
                 .iter()
                 .map(|c| (c.cov_cat_num, c.description.clone()))
                 .collect(),
-            #[cfg(feature = "od-23-2")]
-            code_groups: code_groups
-                .iter()
-                .map(|g| (g.code_group_num, g.group_name.clone()))
-                .collect(),
+            ..Names::default()
         }
+    }
+
+    /// These names with the office's code groups' (`GroupName`). Open Dental 23.2.62.
+    #[cfg(feature = "od-23-2")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-2")))]
+    pub fn with_code_groups(mut self, code_groups: &[CodeGroup]) -> Self {
+        self.code_groups = code_groups
+            .iter()
+            .map(|g| (g.code_group_num, g.group_name.clone()))
+            .collect();
+        self
     }
 }
 
