@@ -107,7 +107,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Transport(e) => e.kind != TransportErrorKind::Tls,
-            Error::Api(e) => crate::retry::is_retryable_status(e.status),
+            Error::Api(e) => crate::http::retry::is_retryable_status(e.status),
             _ => false,
         }
     }

@@ -78,28 +78,25 @@
 #![forbid(unsafe_code)]
 
 pub mod cervey;
-mod connections;
 mod error;
-mod explain;
+mod http;
 mod macros;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
 pub mod opendental;
-mod retry;
-pub mod throttle;
-mod transport;
 
 pub use error::{
     ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LockError, LockErrorKind,
     LookupError, LookupErrorKind, PagingError, PagingErrorKind, TransportError, TransportErrorKind,
     UnsupportedError, Violation, Violations,
 };
+pub use http::retry::RetryPolicy;
+pub use http::throttle;
+pub use http::throttle::{LocalThrottle, Throttle, ThrottleKey};
 /// The HTTP status type of [`Error::status`]: `http`'s, re-exported by reqwest, stable since
 /// `http` 1.0.
 pub use reqwest::StatusCode;
-pub use retry::RetryPolicy;
-pub use throttle::{LocalThrottle, Throttle, ThrottleKey};
 
 // The README's examples are compiled as doctests, so that they stay true.
 #[cfg(all(doctest, feature = "od-25-3"))]
@@ -114,6 +111,6 @@ struct ReadmeDoctests;
 pub mod __fuzz {
     /// The explanation an error body gives (as in [`crate::ApiError::message`]).
     pub fn explain_error_body(body: &[u8]) -> Option<String> {
-        crate::explain::explain(body)
+        crate::http::explain::explain(body)
     }
 }

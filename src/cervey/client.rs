@@ -15,8 +15,9 @@ use super::query::BenefitCheckQuery;
 use super::signing::{NtcSigner, new_nonce, unix_now};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, Violations};
-use crate::throttle::{LocalThrottle, Pacing, ThrottleKey};
-use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
+use crate::http::base_url::{PlainHttp, parse_base_url};
+use crate::http::throttle::{LocalThrottle, Pacing, ThrottleKey};
+use crate::http::transport::{self, Call, Reply, Transport, TransportOptions};
 
 const DEFAULT_BASE_URL: &str = "https://claimsapi.cervey.com/api/";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -232,7 +233,7 @@ impl fmt::Debug for BenefitCheckClientBuilder {
 }
 
 impl BenefitCheckClientBuilder {
-    crate::transport::transport_setters!("30 s");
+    crate::http::transport::transport_setters!("30 s");
 
     /// The Application ID and the API Key (base64 text) Cervey issued.
     pub fn credentials(

@@ -139,7 +139,7 @@ impl BenefitCheck {
 
     /// The client's decode: amounts are borrowed from `body`'s text, with no copy each.
     pub(crate) fn decode(route: &str, body: bytes::Bytes) -> Result<BenefitCheck, crate::Error> {
-        crate::transport::decode::<BenefitCheckText>(route, body, wire::expected_form)
+        crate::http::decode::decode::<BenefitCheckText>(route, body, wire::expected_form)
             .map(BenefitCheck::from)
     }
 

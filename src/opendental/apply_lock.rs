@@ -18,7 +18,7 @@ use tokio::time::Instant;
 
 use super::request::Owner;
 use crate::error::{Error, LockError, LockErrorKind};
-use crate::throttle::{BoxFuture, ThrottleKey};
+use crate::http::throttle::{BoxFuture, ThrottleKey};
 
 /// How long a lock lives without renewal: a crashed holder's lock expires after it. Apply
 /// renews it every third of that while it runs.

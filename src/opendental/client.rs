@@ -21,8 +21,9 @@ use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, Owner, PageReques
 use super::version::{self, Gate, Known, Preference, ServerVersion};
 use super::wire;
 use crate::error::{ConfigErrorKind, Error, UnsupportedError, Violations};
-use crate::throttle::{LocalThrottle, Pacing, Throttle, ThrottleKey};
-use crate::transport::{self, Call, PlainHttp, Reply, Transport, TransportOptions, parse_base_url};
+use crate::http::base_url::{PlainHttp, parse_base_url};
+use crate::http::throttle::{LocalThrottle, Pacing, Throttle, ThrottleKey};
+use crate::http::transport::{self, Call, Reply, Transport, TransportOptions};
 
 const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
 const LOCAL_API_URL: &str = "http://localhost:30222/api/v1";
@@ -767,7 +768,7 @@ impl fmt::Debug for BenefitsClientBuilder {
 }
 
 impl BenefitsClientBuilder {
-    crate::transport::transport_setters!("90 s, above Open Dental's 60 s server limit");
+    crate::http::transport::transport_setters!("90 s, above Open Dental's 60 s server limit");
 
     /// The developer key (Open Dental's, for your product) and the customer key (one office's).
     pub fn keys(

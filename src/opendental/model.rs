@@ -208,7 +208,7 @@ impl Benefit {
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
     pub fn from_json(body: &[u8]) -> Result<Benefit, crate::Error> {
-        crate::transport::decode(
+        crate::http::decode::decode(
             "Benefit::from_json",
             bytes::Bytes::copy_from_slice(body),
             super::wire::expected_form,
@@ -220,7 +220,7 @@ impl Benefit {
     /// # Errors
     /// [`Error::Decode`](crate::Error::Decode) naming the JSON path that failed, never a value.
     pub fn page_from_json(body: &[u8]) -> Result<Vec<Benefit>, crate::Error> {
-        crate::transport::decode(
+        crate::http::decode::decode(
             "Benefit::page_from_json",
             bytes::Bytes::copy_from_slice(body),
             super::wire::expected_form,
