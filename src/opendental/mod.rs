@@ -12,48 +12,35 @@
 //! | code groups | `GET /codegroups`, paged | `BenefitsClient::code_groups`, `code_group_for`, `code_group_named` | 23.2.62 (`od-23-2`) |
 //! | one insurance plan | `GET /insplans/{PlanNum}`, else `GET /insplans` paged | [`BenefitsClient::ins_plan`] | 24.2.11 (`od-24-2`), else 22.3.30 |
 
-mod apply;
-mod apply_lock;
-mod catalog;
-mod client;
-mod lint;
-mod lookups;
-mod model;
-mod paging;
-mod patch;
-mod reconcile;
-mod request;
-pub(crate) mod rules;
-mod shape;
-pub(crate) mod stored;
-mod summary;
-mod validate;
-mod version;
-pub(crate) mod wire;
+pub(crate) mod api;
+pub(crate) mod client;
+pub(crate) mod meaning;
+pub(crate) mod model;
+pub(crate) mod sync;
 
-pub use apply::{
-    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
-    SkipReason, Write,
-};
-pub use apply_lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
+pub use client::version::{ParseVersionError, ServerVersion};
 pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder, Endpoint};
-pub use lint::Advisory;
+pub use meaning::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
+pub use meaning::summary::{Names, PlanSummary};
 #[cfg(feature = "od-23-2")]
-pub use lookups::{CodeGroup, CodeGroupFixed};
-pub use lookups::{CovCat, EbenefitCategory, InsPlan};
-#[cfg(feature = "od-23-2")]
-pub use model::CodeGroupNum;
+pub use model::benefit::CodeGroupNum;
 #[cfg(feature = "od-25-3")]
-pub use model::TreatArea;
-pub use model::{
+pub use model::benefit::TreatArea;
+pub use model::benefit::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum,
     QuantityQualifier, TimePeriod,
 };
-pub use patch::Patch;
-pub use reconcile::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
-pub use request::{
+pub use model::lint::Advisory;
+#[cfg(feature = "od-23-2")]
+pub use model::lookups::{CodeGroup, CodeGroupFixed};
+pub use model::lookups::{CovCat, EbenefitCategory, InsPlan};
+pub use model::patch::Patch;
+pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
-pub use shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
-pub use summary::{Names, PlanSummary};
-pub use version::{ParseVersionError, ServerVersion};
+pub use sync::apply::{
+    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
+    SkipReason, Write,
+};
+pub use sync::changeset::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+pub use sync::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};

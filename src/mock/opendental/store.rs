@@ -9,7 +9,7 @@ use wiremock::Request;
 use super::Answer;
 #[cfg(feature = "od-23-2")]
 use crate::opendental::CodeGroup;
-use crate::opendental::stored;
+use crate::opendental::meaning::stored;
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, BenefitYear, CodeNum, CovCat, CoverageLevel, InsPlan,
     NewBenefit, Owner, PlanNum, QuantityQualifier, TimePeriod,

@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use super::store::{Store, bad};
 use super::{Answer, Outcome, to_json};
 use crate::macros::WireEnum;
-use crate::opendental::rules;
-use crate::opendental::stored;
-use crate::opendental::wire::money;
+use crate::opendental::meaning::stored;
+use crate::opendental::model::rules;
+use crate::opendental::model::wire::money;
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, Owner, PatPlanNum,
     PlanNum, QuantityQualifier, TimePeriod,

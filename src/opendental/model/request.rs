@@ -4,15 +4,15 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "od-23-2")]
-use super::model::CodeGroupNum;
+use crate::opendental::model::benefit::CodeGroupNum;
 #[cfg(feature = "od-25-3")]
-use super::model::TreatArea;
-use super::model::{
+use crate::opendental::model::benefit::TreatArea;
+use crate::opendental::model::benefit::{
     BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum, QuantityQualifier,
     TimePeriod,
 };
-use super::patch::{self, Patch};
-use super::wire;
+use crate::opendental::model::patch::{self, Patch};
+use crate::opendental::model::wire;
 
 /// The one owner of a new benefit: a plan, or one patient's plan as an override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

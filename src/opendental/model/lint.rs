@@ -5,11 +5,11 @@ use std::fmt;
 
 use rust_decimal::Decimal;
 
-use super::model::BenefitType;
-use super::patch::Patch;
-use super::request::{BenefitUpdate, NewBenefit};
-use super::rules::AMOUNT_TYPES;
-use super::wire::money::exact_as_double;
+use crate::opendental::model::benefit::BenefitType;
+use crate::opendental::model::patch::Patch;
+use crate::opendental::model::request::{BenefitUpdate, NewBenefit};
+use crate::opendental::model::rules::AMOUNT_TYPES;
+use crate::opendental::model::wire::money::exact_as_double;
 
 /// One piece of advice on a request: the field, as the API names it, and what may not be what
 /// was meant. The server accepts the request as it is.
@@ -44,7 +44,7 @@ impl NewBenefit {
     /// Advice on what the server accepts but may not do what was meant: MonetaryAmt on a type
     /// that ignores it, a negative amount, an amount a double cannot store exactly, a frequency
     /// limitation with neither a code group nor a code, a key of 0, a blank procCode. Advice
-    /// never blocks [`BenefitsClient::create`](super::BenefitsClient::create); it is not
+    /// never blocks [`BenefitsClient::create`](crate::opendental::BenefitsClient::create); it is not
     /// logged either: call this where you want it.
     ///
     /// ```
@@ -63,7 +63,7 @@ impl NewBenefit {
 impl BenefitUpdate {
     /// Advice on what the server accepts but may not do what was meant (see
     /// [`NewBenefit::lint`]); it never blocks
-    /// [`BenefitsClient::update`](super::BenefitsClient::update).
+    /// [`BenefitsClient::update`](crate::opendental::BenefitsClient::update).
     pub fn lint(&self) -> Vec<Advisory> {
         update(self)
     }

@@ -1,9 +1,9 @@
 //! Listing every row once: the overlapping cursor behind every paged listing of rows ordered
 //! by their key (benefits, code groups, insurance plans).
 
-use super::lookups::InsPlan;
-use super::model::Benefit;
 use crate::error::{Error, PagingError, PagingErrorKind};
+use crate::opendental::model::benefit::Benefit;
+use crate::opendental::model::lookups::InsPlan;
 
 /// A row of a listing ordered by its key, ascending.
 pub(crate) trait Keyed {
@@ -18,7 +18,7 @@ impl Keyed for Benefit {
 }
 
 #[cfg(feature = "od-23-2")]
-impl Keyed for super::lookups::CodeGroup {
+impl Keyed for crate::opendental::model::lookups::CodeGroup {
     fn key(&self) -> u64 {
         self.code_group_num.get()
     }

@@ -4,8 +4,8 @@ use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::wire;
 use crate::macros::{typed_id, wire_enum};
+use crate::opendental::model::wire;
 
 typed_id!(
     /// `benefit.BenefitNum`: the primary key of a benefit row.
@@ -211,7 +211,7 @@ impl Benefit {
         crate::http::decode::decode(
             "Benefit::from_json",
             bytes::Bytes::copy_from_slice(body),
-            super::wire::expected_form,
+            crate::opendental::model::wire::expected_form,
         )
     }
 
@@ -223,7 +223,7 @@ impl Benefit {
         crate::http::decode::decode(
             "Benefit::page_from_json",
             bytes::Bytes::copy_from_slice(body),
-            super::wire::expected_form,
+            crate::opendental::model::wire::expected_form,
         )
     }
 }

@@ -25,12 +25,14 @@
 
 use rust_decimal::Decimal;
 
+use crate::opendental::meaning::shape::{BenefitShape, FrequencyLimit, Scope, Terms};
 #[cfg(feature = "od-25-3")]
-use super::model::TreatArea;
-use super::model::{Benefit, BenefitNum, BenefitType, QuantityQualifier, TimePeriod};
-use super::request::{BenefitYear, NewBenefit, Owner};
-use super::shape::{BenefitShape, FrequencyLimit, Scope, Terms};
-use super::wire::money;
+use crate::opendental::model::benefit::TreatArea;
+use crate::opendental::model::benefit::{
+    Benefit, BenefitNum, BenefitType, QuantityQualifier, TimePeriod,
+};
+use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
+use crate::opendental::model::wire::money;
 
 /// The TimePeriod Open Dental gives a benefit created without one: None for a limitation
 /// counted in months or years or by age, else the plan's benefit year (`None` when that year
@@ -173,7 +175,7 @@ impl Benefit {
         let owner = match (self.plan_num, self.pat_plan_num) {
             (_, Some(p)) => Owner::PatPlan(p),
             (Some(p), None) => Owner::Plan(p),
-            (None, None) => Owner::Plan(super::model::PlanNum::new(0)),
+            (None, None) => Owner::Plan(crate::opendental::model::benefit::PlanNum::new(0)),
         };
         self.shape().same_meaning(&desired.as_stored(owner, year))
     }
@@ -258,18 +260,18 @@ mod tests {
     #[test]
     fn a_code_by_text_holds_the_row_with_key_and_text() {
         let sent = BenefitShape::Exclusion(
-            Terms::new(Scope::proc_code("D1110")).period(super::super::Period::None),
+            Terms::new(Scope::proc_code("D1110")).period(crate::opendental::Period::None),
         );
         let stored = BenefitShape::Exclusion(
             Terms::new(Scope::Code {
                 code_num: Some(CodeNum::new(9)),
                 proc_code: Some("D1110".into()),
             })
-            .period(super::super::Period::None),
+            .period(crate::opendental::Period::None),
         );
         assert!(stored.same_meaning(&sent) && sent.same_meaning(&stored));
         let other = BenefitShape::Exclusion(
-            Terms::new(Scope::code_num(CodeNum::new(8))).period(super::super::Period::None),
+            Terms::new(Scope::code_num(CodeNum::new(8))).period(crate::opendental::Period::None),
         );
         assert!(!stored.same_meaning(&other));
     }

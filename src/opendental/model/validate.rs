@@ -2,12 +2,12 @@
 //! broken rule is reported, each with the field's wire name. Nothing here is stricter than the
 //! server: what the documentation does not forbid is sent, and sanity advice lives in `lint`.
 
-use super::model::{BenefitType, QuantityQualifier};
-use super::patch::Patch;
-use super::request::{BenefitUpdate, NewBenefit, Owner};
-use super::rules::{self, MAX_PERCENT, MAX_QUANTITY};
 use crate::error::{Error, Violations};
 use crate::macros::WireEnum;
+use crate::opendental::model::benefit::{BenefitType, QuantityQualifier};
+use crate::opendental::model::patch::Patch;
+use crate::opendental::model::request::{BenefitUpdate, NewBenefit, Owner};
+use crate::opendental::model::rules::{self, MAX_PERCENT, MAX_QUANTITY};
 
 impl NewBenefit {
     /// Checks every documented rule and reports all that are broken.

@@ -7,13 +7,13 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::BenefitsClient;
-use super::apply_lock::Lease;
-use super::model::{Benefit, BenefitNum};
-use super::reconcile::{ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
-use super::request::{BenefitFilter, BenefitYear, Owner};
-use super::shape::BenefitShape;
 use crate::error::{Error, Violations};
+use crate::opendental::BenefitsClient;
+use crate::opendental::meaning::shape::BenefitShape;
+use crate::opendental::model::benefit::{Benefit, BenefitNum};
+use crate::opendental::model::request::{BenefitFilter, BenefitYear, Owner};
+use crate::opendental::sync::changeset::{ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+use crate::opendental::sync::lock::Lease;
 
 /// What apply does after a write fails.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -138,7 +138,7 @@ pub enum SkipReason {
     /// An earlier write failed and the apply stopped ([`OnError::Stop`]).
     Stopped,
     /// The apply's owner lock could not be renewed, so it may be someone else's: no write
-    /// followed ([`BenefitsClientBuilder::apply_lock`](super::BenefitsClientBuilder::apply_lock)).
+    /// followed ([`BenefitsClientBuilder::apply_lock`](crate::opendental::BenefitsClientBuilder::apply_lock)).
     LockLost,
 }
 

@@ -1,5 +1,7 @@
 //! `BenefitsClient`: the five Benefits endpoints over one shared transport.
 
+pub(crate) mod version;
+
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
@@ -13,17 +15,19 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
 
-use super::apply_lock::{ApplyLock, ApplyLockKey, LocalApplyLock};
-use super::catalog::{self, Catalog};
-use super::model::{Benefit, BenefitNum};
-use super::paging::Cursor;
-use super::request::{BenefitFilter, BenefitUpdate, NewBenefit, Owner, PageRequest};
-use super::version::{self, Gate, Known, Preference, ServerVersion};
-use super::wire;
+use self::version::{Gate, Known, Preference, ServerVersion};
 use crate::error::{ConfigErrorKind, Error, UnsupportedError, Violations};
 use crate::http::base_url::{PlainHttp, parse_base_url};
 use crate::http::throttle::{LocalThrottle, Pacing, Throttle, ThrottleKey};
 use crate::http::transport::{self, Call, Reply, Transport, TransportOptions};
+use crate::opendental::api::catalog::{self, Catalog};
+use crate::opendental::api::paging::Cursor;
+use crate::opendental::model::benefit::{Benefit, BenefitNum};
+use crate::opendental::model::request::{
+    BenefitFilter, BenefitUpdate, NewBenefit, Owner, PageRequest,
+};
+use crate::opendental::model::wire;
+use crate::opendental::sync::lock::{ApplyLock, ApplyLockKey, LocalApplyLock};
 
 const REMOTE_URL: &str = "https://api.opendental.com/api/v1";
 const LOCAL_API_URL: &str = "http://localhost:30222/api/v1";
@@ -255,7 +259,7 @@ impl BenefitsClient {
         self.inner.catalog.ttl()
     }
 
-    pub(super) fn catalog(&self) -> &Catalog {
+    pub(crate) fn catalog(&self) -> &Catalog {
         &self.inner.catalog
     }
 
@@ -309,7 +313,7 @@ impl BenefitsClient {
     }
 
     /// Refuses what the office's known version lacks.
-    pub(super) fn gate(&self, gate: Gate) -> Result<(), Error> {
+    pub(crate) fn gate(&self, gate: Gate) -> Result<(), Error> {
         match self.known_server_version() {
             Some(office) if office < gate.since => Err(Error::Unsupported(UnsupportedError {
                 what: gate.what,
@@ -538,7 +542,7 @@ impl BenefitsClient {
             .map(drop)
     }
 
-    pub(super) fn endpoint(&self, path: &str) -> Result<Url, Error> {
+    pub(crate) fn endpoint(&self, path: &str) -> Result<Url, Error> {
         self.inner.modes[0].base.join(path).map_err(|e| {
             Error::config(
                 ConfigErrorKind::BaseUrl,
@@ -556,7 +560,7 @@ impl BenefitsClient {
         self.endpoint(&format!("benefits/{benefit}"))
     }
 
-    pub(super) async fn call<T: DeserializeOwned>(
+    pub(crate) async fn call<T: DeserializeOwned>(
         &self,
         method: Method,
         route: &'static str,
@@ -568,7 +572,7 @@ impl BenefitsClient {
 
     /// [`BenefitsClient::call`] on the mode `pin`, or on the mode in use with fallback; and the
     /// mode that answered.
-    pub(super) async fn call_on<T: DeserializeOwned>(
+    pub(crate) async fn call_on<T: DeserializeOwned>(
         &self,
         method: Method,
         route: &'static str,

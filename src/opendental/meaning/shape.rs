@@ -5,14 +5,14 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "od-23-2")]
-use super::model::CodeGroupNum;
+use crate::opendental::model::benefit::CodeGroupNum;
 #[cfg(feature = "od-25-3")]
-use super::model::TreatArea;
-use super::model::{
+use crate::opendental::model::benefit::TreatArea;
+use crate::opendental::model::benefit::{
     Benefit, BenefitType, CodeNum, CovCatNum, CoverageLevel, PlanNum, QuantityQualifier, TimePeriod,
 };
-use super::request::{BenefitYear, NewBenefit, Owner, WaitingUnit};
-use super::rules;
+use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner, WaitingUnit};
+use crate::opendental::model::rules;
 
 /// What a benefit applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -664,8 +664,11 @@ impl BenefitShape {
             // the plan's year (see `stored`).
             S::Custom(new) if new.time_period.is_none() => {
                 let qualifier = new.quantity_qualifier.clone().unwrap_or_default();
-                new.time_period =
-                    super::stored::default_time_period(&new.benefit_type, &qualifier, Some(year));
+                new.time_period = crate::opendental::meaning::stored::default_time_period(
+                    &new.benefit_type,
+                    &qualifier,
+                    Some(year),
+                );
             }
             _ => {}
         }
@@ -920,7 +923,7 @@ pub(crate) mod tests {
 
     #[test]
     fn the_vendor_list_example_reads_as_shapes() {
-        let page = include_str!("../../tests/fixtures/benefit_list.json");
+        let page = include_str!("../../../tests/fixtures/benefit_list.json");
         let rows = Benefit::page_from_json(page.as_bytes()).unwrap();
         let shapes: Vec<BenefitShape> = rows.iter().map(Benefit::shape).collect();
         // CoInsurance with a visit count is no standard shape: kept whole.

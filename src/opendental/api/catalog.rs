@@ -11,27 +11,29 @@ use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use super::BenefitsClient;
-use super::lookups::InsPlan;
-#[cfg(feature = "od-23-2")]
-use super::lookups::{self, CodeGroup, CodeGroupFixed};
-#[cfg(feature = "od-23-3")]
-use super::lookups::{CovCat, EbenefitCategory};
-use super::model::PlanNum;
-use super::paging::{Cursor, Keyed};
-use super::version;
-#[cfg(feature = "od-23-3")]
-use super::{paging::KNOWN_PAGE_CAPS, summary::Names};
 use crate::error::{Error, LookupError, LookupErrorKind, Violations};
 #[cfg(feature = "od-23-3")]
 use crate::error::{PagingError, PagingErrorKind};
+use crate::opendental::BenefitsClient;
+#[cfg(feature = "od-23-3")]
+use crate::opendental::api::paging::KNOWN_PAGE_CAPS;
+use crate::opendental::api::paging::{Cursor, Keyed};
+use crate::opendental::client::version;
+#[cfg(feature = "od-23-3")]
+use crate::opendental::meaning::summary::Names;
+use crate::opendental::model::benefit::PlanNum;
+use crate::opendental::model::lookups::InsPlan;
+#[cfg(feature = "od-23-2")]
+use crate::opendental::model::lookups::{self, CodeGroup, CodeGroupFixed};
+#[cfg(feature = "od-23-3")]
+use crate::opendental::model::lookups::{CovCat, EbenefitCategory};
 
 /// How long a client keeps a lookup by default.
-pub(super) const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(3600);
 
 /// One client's cached lookups. Each table has its own lock, held across the fetch, so tasks
 /// that ask at once share one fetch.
-pub(super) struct Catalog {
+pub(crate) struct Catalog {
     ttl: Duration,
     #[cfg(feature = "od-23-3")]
     cov_cats: Mutex<Option<Cached<Arc<[CovCat]>>>>,
@@ -72,7 +74,7 @@ async fn cached<T: Clone>(
 }
 
 impl Catalog {
-    pub(super) fn new(ttl: Duration) -> Self {
+    pub(crate) fn new(ttl: Duration) -> Self {
         Catalog {
             ttl,
             #[cfg(feature = "od-23-3")]
@@ -83,14 +85,14 @@ impl Catalog {
         }
     }
 
-    pub(super) fn ttl(&self) -> Duration {
+    pub(crate) fn ttl(&self) -> Duration {
         self.ttl
     }
 }
 
 impl BenefitsClient {
     /// The office's coverage categories, `GET /covcats`, every page: cached for the client's
-    /// lookup TTL ([`BenefitsClientBuilder::lookup_ttl`](super::BenefitsClientBuilder::lookup_ttl),
+    /// lookup TTL ([`BenefitsClientBuilder::lookup_ttl`](crate::opendental::BenefitsClientBuilder::lookup_ttl),
     /// one hour by default). Open Dental 23.3.8.
     ///
     /// Open Dental documents no paging or order for this list; the client asks in pages
@@ -185,7 +187,7 @@ impl BenefitsClient {
     }
 
     /// The office's names for its categories and code groups, for a
-    /// [`PlanSummary`](super::PlanSummary) in words (two cached lookups). Open Dental 23.3.8.
+    /// [`PlanSummary`](crate::opendental::PlanSummary) in words (two cached lookups). Open Dental 23.3.8.
     ///
     /// # Errors
     /// The errors of [`BenefitsClient::cov_cats`] and [`BenefitsClient::code_groups`].

@@ -16,9 +16,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use super::request::Owner;
 use crate::error::{Error, LockError, LockErrorKind};
 use crate::http::throttle::{BoxFuture, ThrottleKey};
+use crate::opendental::model::request::Owner;
 
 /// How long a lock lives without renewal: a crashed holder's lock expires after it. Apply
 /// renews it every third of that while it runs.
@@ -107,7 +107,7 @@ pub trait ApplyLock: Send + Sync {
 }
 
 /// The in-process [`ApplyLock`]: shared by every client built from one builder (and
-/// [`for_office`](super::BenefitsClient::for_office)). It cannot see other processes: give
+/// [`for_office`](crate::opendental::BenefitsClient::for_office)). It cannot see other processes: give
 /// workers that share offices a shared lock (`benefits-sdk-redis`).
 #[derive(Default)]
 pub struct LocalApplyLock {

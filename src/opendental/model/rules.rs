@@ -2,8 +2,10 @@
 //! limit are (its `Benefits.IsFrequencyLimitation` and `IsAgeLimit`), and the documented limits
 //! on values. The validator, `lint`, `Benefit`'s classifiers and the fake all read them here.
 
-use super::model::{Benefit, BenefitType, CovCatNum, CoverageLevel, QuantityQualifier, TimePeriod};
-use super::request::NewBenefit;
+use crate::opendental::model::benefit::{
+    Benefit, BenefitType, CovCatNum, CoverageLevel, QuantityQualifier, TimePeriod,
+};
+use crate::opendental::model::request::NewBenefit;
 
 /// Percent: 0–100 (or -1, empty, on the wire).
 pub(crate) const MAX_PERCENT: u8 = 100;

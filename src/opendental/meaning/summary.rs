@@ -4,14 +4,16 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::opendental::meaning::shape::{
+    BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms,
+};
 #[cfg(feature = "od-23-2")]
-use super::lookups::CodeGroup;
-use super::lookups::CovCat;
+use crate::opendental::model::benefit::CodeGroupNum;
+use crate::opendental::model::benefit::{Benefit, CovCatNum, CoverageLevel};
 #[cfg(feature = "od-23-2")]
-use super::model::CodeGroupNum;
-use super::model::{Benefit, CovCatNum, CoverageLevel};
-use super::request::{BenefitYear, NewBenefit, WaitingUnit};
-use super::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
+use crate::opendental::model::lookups::CodeGroup;
+use crate::opendental::model::lookups::CovCat;
+use crate::opendental::model::request::{BenefitYear, NewBenefit, WaitingUnit};
 
 /// The names an office gives its categories and code groups, for words instead of keys.
 /// Empty by default: a key then reads as `category #3`. Made with [`Names::from_lookups`] (and
@@ -30,7 +32,7 @@ pub struct Names {
 
 impl Names {
     /// The names of the office's coverage categories; add its code groups' with
-    /// [`Names::with_code_groups`] ([`BenefitsClient::names`](super::BenefitsClient::names)
+    /// [`Names::with_code_groups`] ([`BenefitsClient::names`](crate::opendental::BenefitsClient::names)
     /// reads both). The same in every feature set.
     pub fn from_lookups(categories: &[CovCat]) -> Self {
         Names {
@@ -381,7 +383,7 @@ fn frequency(limit: &FrequencyLimit, names: &Names) -> String {
     };
     let mut text = how;
     #[cfg(feature = "od-25-3")]
-    if limit.treat_area != super::model::TreatArea::None {
+    if limit.treat_area != crate::opendental::model::benefit::TreatArea::None {
         text.push_str(&format!(" per {}", limit.treat_area));
     }
     if limit.scope != Scope::General {

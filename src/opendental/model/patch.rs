@@ -35,8 +35,8 @@ pub(crate) mod wire {
     use rust_decimal::Decimal;
     use serde::{Deserializer, Serialize, Serializer};
 
-    use super::Patch;
-    use crate::opendental::wire::{self as fields, money};
+    use crate::opendental::Patch;
+    use crate::opendental::model::wire::{self as fields, money};
 
     /// The API's empty value reads as `Clear`, any other as `Set`.
     fn read<T>(value: Option<T>) -> Patch<T> {

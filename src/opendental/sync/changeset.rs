@@ -11,13 +11,13 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::model::{Benefit, BenefitNum};
-use super::patch::Patch;
-use super::request::{BenefitUpdate, BenefitYear, NewBenefit, Owner};
-use super::shape::{BenefitShape, Scope};
-use super::summary::{self, Names};
-use super::wire;
 use crate::error::{Error, Violations};
+use crate::opendental::meaning::shape::{BenefitShape, Scope};
+use crate::opendental::meaning::summary::{self, Names};
+use crate::opendental::model::benefit::{Benefit, BenefitNum};
+use crate::opendental::model::patch::Patch;
+use crate::opendental::model::request::{BenefitUpdate, BenefitYear, NewBenefit, Owner};
+use crate::opendental::model::wire;
 
 /// How a plan is made: whether rows no desired benefit matches are deleted, and the benefit
 /// year for shapes that leave it to the plan.
@@ -27,7 +27,7 @@ pub struct PlanOptions {
     /// Delete rows no desired benefit matches (default: keep them, listed as `kept`).
     pub deletes: bool,
     /// The owner's benefit year. Unset: read from the plan's `MonthRenew`
-    /// ([`BenefitsClient::ins_plan`](super::BenefitsClient::ins_plan), one cached request) when a desired shape needs it.
+    /// ([`BenefitsClient::ins_plan`](crate::opendental::BenefitsClient::ins_plan), one cached request) when a desired shape needs it.
     /// Required for a patient-plan owner with such shapes: there is no lookup by PatPlanNum.
     pub benefit_year: Option<BenefitYear>,
 }
@@ -74,7 +74,7 @@ impl PlannedRow {
     }
 
     /// True when `row` is this row as it was planned: same edit time, same meaning.
-    pub(super) fn unchanged_in(&self, row: &Benefit) -> bool {
+    pub(crate) fn unchanged_in(&self, row: &Benefit) -> bool {
         row.sec_date_t_edit == self.sec_date_t_edit && row.shape() == self.shape
     }
 }
@@ -108,8 +108,8 @@ pub struct Ambiguity {
 }
 
 /// What a reconcile will write, made without writing anything
-/// ([`BenefitsClient::plan_changes`](super::BenefitsClient::plan_changes)). Review it (its `Display` is a diff a person approves),
-/// store it (it is `Serialize` + `Deserialize`), and run it with [`BenefitsClient::apply`](super::BenefitsClient::apply).
+/// ([`BenefitsClient::plan_changes`](crate::opendental::BenefitsClient::plan_changes)). Review it (its `Display` is a diff a person approves),
+/// store it (it is `Serialize` + `Deserialize`), and run it with [`BenefitsClient::apply`](crate::opendental::BenefitsClient::apply).
 ///
 /// Plan-level rows are shared by every subscriber of the plan: a change to them changes every
 /// patient on it. A patient-plan owner's rows override the plan's for one patient.
@@ -265,7 +265,7 @@ impl ChangePlan {
         self.writes() == 0 && self.ambiguities.is_empty()
     }
 
-    /// The diff with the office's names for keys (see [`BenefitsClient::names`](super::BenefitsClient::names)).
+    /// The diff with the office's names for keys (see [`BenefitsClient::names`](crate::opendental::BenefitsClient::names)).
     pub fn display_with<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
         Diff { plan: self, names }
     }

@@ -5,13 +5,13 @@
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "od-23-2")]
-use super::model::CodeGroupNum;
-use super::model::{CovCatNum, PlanNum};
-use super::request::BenefitYear;
-use super::wire;
-#[cfg(feature = "od-23-2")]
 use crate::error::{Error, LookupError, LookupErrorKind};
 use crate::macros::wire_enum;
+#[cfg(feature = "od-23-2")]
+use crate::opendental::model::benefit::CodeGroupNum;
+use crate::opendental::model::benefit::{CovCatNum, PlanNum};
+use crate::opendental::model::request::BenefitYear;
+use crate::opendental::model::wire;
 
 wire_enum!(
     /// The electronic benefit category a coverage category stands for (`covcat.EbenefitCat`),
@@ -76,7 +76,7 @@ pub struct CovCat {
 
 impl CovCat {
     /// A visible category with no default percent, at order 0 (for fakes and tests; real ones
-    /// come from [`BenefitsClient::cov_cats`](super::BenefitsClient::cov_cats)).
+    /// come from [`BenefitsClient::cov_cats`](crate::opendental::BenefitsClient::cov_cats)).
     pub fn new(
         cov_cat_num: CovCatNum,
         description: impl Into<String>,
@@ -282,7 +282,7 @@ impl CodeGroup {
 
     /// A visible group at order 0, shown in the frequency grid and not in the age limit grid
     /// (for fakes and tests; real ones come from
-    /// [`BenefitsClient::code_groups`](super::BenefitsClient::code_groups)).
+    /// [`BenefitsClient::code_groups`](crate::opendental::BenefitsClient::code_groups)).
     pub fn new(
         code_group_num: CodeGroupNum,
         group_name: impl Into<String>,
@@ -387,7 +387,7 @@ pub struct InsPlan {
 
 impl InsPlan {
     /// A plan with no group name or number (for fakes and tests; real ones come from
-    /// [`BenefitsClient::ins_plan`](super::BenefitsClient::ins_plan)).
+    /// [`BenefitsClient::ins_plan`](crate::opendental::BenefitsClient::ins_plan)).
     pub fn new(plan_num: PlanNum, month_renew: u8) -> Self {
         InsPlan {
             plan_num,
@@ -411,7 +411,7 @@ impl InsPlan {
 mod bool_option {
     use serde::{Deserializer, Serializer};
 
-    use super::wire;
+    use crate::opendental::model::wire;
 
     pub(super) fn serialize<S: Serializer>(v: &Option<bool>, s: S) -> Result<S::Ok, S::Error> {
         match v {

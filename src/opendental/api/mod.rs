@@ -1,0 +1,4 @@
+//! The endpoints beyond the benefit rows: the office's lookups, cached, and the listing cursor.
+
+pub(crate) mod catalog;
+pub(crate) mod paging;
