@@ -18,8 +18,9 @@ pub(crate) mod meaning;
 pub(crate) mod model;
 pub(crate) mod sync;
 
+pub use client::cascade::{ApiMode, Endpoint};
 pub use client::version::{ParseVersionError, ServerVersion};
-pub use client::{ApiMode, BenefitsClient, BenefitsClientBuilder, Endpoint};
+pub use client::{BenefitsClient, BenefitsClientBuilder};
 pub use meaning::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
 pub use meaning::summary::{Names, PlanSummary};
 #[cfg(feature = "od-23-2")]

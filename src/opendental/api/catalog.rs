@@ -18,6 +18,7 @@ use crate::opendental::BenefitsClient;
 #[cfg(feature = "od-23-3")]
 use crate::opendental::api::paging::KNOWN_PAGE_CAPS;
 use crate::opendental::api::paging::{Cursor, Keyed};
+use crate::opendental::client::cascade::ModeIndex;
 use crate::opendental::client::version;
 #[cfg(feature = "od-23-3")]
 use crate::opendental::meaning::summary::Names;
@@ -297,7 +298,7 @@ impl BenefitsClient {
         // The first page may fall back to another mode; the rest stay on the mode it used.
         let mut pin = None;
         while let Some(c) = cursor.take() {
-            let (page, used): (Vec<T>, usize) =
+            let (page, used): (Vec<T>, ModeIndex) =
                 self.get_page(path, route, c.limit, c.offset, pin).await?;
             pin = Some(used);
             let (new, next) = c.advance(page)?;
@@ -318,7 +319,7 @@ impl BenefitsClient {
         let mut offset = 0u64;
         let mut pin = None;
         loop {
-            let (page, used): (Vec<CovCat>, usize) =
+            let (page, used): (Vec<CovCat>, ModeIndex) =
                 self.get_page(path, route, limit, offset, pin).await?;
             pin = Some(used);
             let len = page.len();
@@ -358,8 +359,8 @@ impl BenefitsClient {
         route: &'static str,
         limit: u32,
         offset: u64,
-        pin: Option<usize>,
-    ) -> Result<(Vec<T>, usize), Error> {
+        pin: Option<ModeIndex>,
+    ) -> Result<(Vec<T>, ModeIndex), Error> {
         let mut url = self.endpoint(path)?;
         {
             let mut query = url.query_pairs_mut();

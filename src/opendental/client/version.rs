@@ -2,8 +2,11 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::PoisonError;
 
 use serde::Deserialize;
+
+use crate::error::{Error, UnsupportedError};
 
 /// An Open Dental version, `major.minor.build` (a fourth part, the revision, is read and
 /// ignored: no API gate depends on it).
@@ -143,6 +146,67 @@ impl Known {
             Known::Set(v) | Known::Read(v) => Some(v),
             Known::NotRead | Known::Unknown => None,
         }
+    }
+}
+
+/// The office's version as this client knows it, and the gate every method and field passes.
+impl super::BenefitsClient {
+    /// The office's version as the client knows it: set on the builder
+    /// ([`BenefitsClientBuilder::server_version`](crate::opendental::BenefitsClientBuilder::server_version)) or read by
+    /// [`BenefitsClient::server_version`](crate::opendental::BenefitsClient::server_version); `None` when neither, or when the office's answer
+    /// was missing or unparsable. With a version, every method and field the office lacks is
+    /// refused before sending ([`Error::Unsupported`]); without one, the server decides.
+    pub fn known_server_version(&self) -> Option<ServerVersion> {
+        self.known().version()
+    }
+
+    pub(crate) fn known(&self) -> Known {
+        // A plain Copy value: a panic elsewhere cannot leave it torn.
+        *self
+            .inner
+            .version
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Refuses what the office's known version lacks.
+    pub(crate) fn gate(&self, gate: Gate) -> Result<(), Error> {
+        match self.known_server_version() {
+            Some(office) if office < gate.since => Err(Error::Unsupported(UnsupportedError {
+                what: gate.what,
+                needs: gate.since,
+                office,
+            })),
+            _ => Ok(()),
+        }
+    }
+
+    /// A 400 that names a version means the office is not what the client read: read it
+    /// again next time. A version set on the builder stays.
+    pub(super) fn forget_version_after(&self, error: &Error) {
+        let names_version = error.status() == Some(reqwest::StatusCode::BAD_REQUEST)
+            && error
+                .message()
+                .is_some_and(|m| m.to_ascii_lowercase().contains("version"));
+        if names_version {
+            let mut known = self
+                .inner
+                .version
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            if matches!(*known, Known::Read(_) | Known::Unknown) {
+                *known = Known::NotRead;
+            }
+        }
+    }
+
+    /// Keeps what was read of the office's version.
+    pub(crate) fn set_known(&self, known: Known) {
+        *self
+            .inner
+            .version
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = known;
     }
 }
 
