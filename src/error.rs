@@ -626,6 +626,13 @@ pub struct Violation {
 pub struct Violations(Vec<Violation>);
 
 impl Violations {
+    /// One broken rule.
+    pub(crate) fn one(field: &'static str, rule: impl Into<String>) -> Self {
+        let mut v = Violations::default();
+        v.push(field, rule);
+        v
+    }
+
     pub(crate) fn push(&mut self, field: &'static str, rule: impl Into<String>) {
         self.0.push(Violation {
             field,

@@ -114,12 +114,11 @@ impl BenefitCheckClient {
         query: &[(&str, &str)],
     ) -> Result<T, Error> {
         let escapes = || {
-            let mut v = Violations::default();
-            v.push(
+            Violations::one(
                 "path",
                 "must be a path below the base URL, without a query or a fragment",
-            );
-            v.into_result()
+            )
+            .into_result()
         };
         if path.is_empty() || path.contains(['?', '#']) {
             escapes()?;

@@ -2,14 +2,13 @@
 //! stream, all), `POST`, `PUT` and `DELETE`.
 
 use futures_core::Stream;
-use futures_util::{StreamExt, TryStreamExt, stream};
+use futures_util::TryStreamExt;
 use reqwest::Method;
 use url::Url;
 
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
-use crate::opendental::api::paging::Cursor;
-use crate::opendental::client::cascade::ModeIndex;
+use crate::opendental::api::paging::{Cursor, Listing};
 use crate::opendental::client::to_json;
 use crate::opendental::client::version as gates;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
@@ -42,54 +41,36 @@ impl BenefitsClient {
         filter: BenefitFilter,
         page: PageRequest,
     ) -> Result<Vec<Benefit>, Error> {
-        Ok(self.list_page_on(filter, page, None).await?.0)
+        let listing = self.listing(filter, page.limit)?;
+        let (rows, _) = self.page(&listing, page.limit, page.offset, None).await?;
+        Ok(rows)
     }
 
-    /// A page on the mode `pin` (or the mode in use, falling back as needed), and the mode
-    /// that served it.
-    async fn list_page_on(
-        &self,
-        filter: BenefitFilter,
-        page: PageRequest,
-        pin: Option<ModeIndex>,
-    ) -> Result<(Vec<Benefit>, ModeIndex), Error> {
-        let mut violations = Violations::default();
-        let (name, value) = match filter {
-            BenefitFilter::Plan(p) => ("PlanNum", Some(p.get())),
-            BenefitFilter::PatPlan(p) => ("PatPlanNum", Some(p.get())),
+    /// The listing of `filter` in pages of `limit`, refused before sending for a key or a
+    /// Limit of 0 (both reported) or what the office's version lacks.
+    fn listing(&self, filter: BenefitFilter, limit: Option<u32>) -> Result<Listing, Error> {
+        let filter = match filter {
+            BenefitFilter::Plan(p) => Some(("PlanNum", p.get())),
+            BenefitFilter::PatPlan(p) => Some(("PatPlanNum", p.get())),
             #[cfg(feature = "od-23-2")]
             BenefitFilter::All => {
                 self.gate(gates::LIST_ALL)?;
-                ("", None)
+                None
             }
         };
         self.gate(gates::LIST)?;
-        if value == Some(0) {
+        let mut violations = Violations::default();
+        if let Some((name, 0)) = filter {
             violations.push(name, "must be a key above 0 (0 means no row)");
         }
-        if page.limit == Some(0) {
+        if limit == Some(0) {
             violations.push("Limit", "must be at least 1");
         }
         violations.into_result()?;
-
-        let mut url = self.endpoint("benefits")?;
-        {
-            let mut query = url.query_pairs_mut();
-            if let Some(value) = value {
-                query.append_pair(name, &value.to_string());
-            }
-            if let Some(limit) = page.limit {
-                query.append_pair("Limit", &limit.to_string());
-            }
-            if page.offset > 0 {
-                query.append_pair("Offset", &page.offset.to_string());
-            }
-        }
-        if url.query() == Some("") {
-            url.set_query(None);
-        }
-        self.call_on(Method::GET, "GET /benefits", url, None, pin)
-            .await
+        Ok(Listing {
+            filter,
+            ..Listing::new("benefits", "GET /benefits")
+        })
     }
 
     /// Lists every matching benefit as a stream that fetches a page only when the rows before
@@ -139,25 +120,7 @@ impl BenefitsClient {
         &self,
         filter: BenefitFilter,
     ) -> impl Stream<Item = Result<Benefit, Error>> + Send + Unpin + 'static {
-        let client = self.clone();
-        // The first page may fall back to another mode; the rest stay on the mode it used.
-        let start = Some((Cursor::new(self.page_size()), None));
-        stream::try_unfold(start, move |state| {
-            let client = client.clone();
-            async move {
-                let Some((cursor, pin)) = state else {
-                    return Ok(None);
-                };
-                let (page, used) = client
-                    .list_page_on(filter, PageRequest::new(cursor.limit, cursor.offset), pin)
-                    .await?;
-                let (rows, next) = cursor.advance(page)?;
-                Ok(Some((rows, next.map(|c| (c, Some(used))))))
-            }
-        })
-        .map_ok(|rows| stream::iter(rows.into_iter().map(Ok)))
-        .try_flatten()
-        .boxed()
+        self.pages(self.listing(filter, None), Cursor::new(self.page_size()))
     }
 
     /// Lists every matching benefit into one `Vec` (see [`BenefitsClient::list`]).
@@ -236,9 +199,8 @@ impl BenefitsClient {
 
     fn row_url(&self, benefit: BenefitNum) -> Result<Url, Error> {
         if benefit.get() == 0 {
-            let mut v = Violations::default();
-            v.push("BenefitNum", "must be a key above 0 (0 means no row)");
-            v.into_result()?;
+            Violations::one("BenefitNum", "must be a key above 0 (0 means no row)")
+                .into_result()?;
         }
         self.endpoint(&format!("benefits/{benefit}"))
     }

@@ -6,19 +6,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::TryStreamExt;
 use reqwest::Method;
-use serde::de::DeserializeOwned;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
 use crate::error::{Error, LookupError, LookupErrorKind, Violations};
-#[cfg(feature = "od-23-3")]
-use crate::error::{PagingError, PagingErrorKind};
 use crate::opendental::BenefitsClient;
 #[cfg(feature = "od-23-3")]
-use crate::opendental::api::paging::KNOWN_PAGE_CAPS;
-use crate::opendental::api::paging::{Cursor, Keyed};
-use crate::opendental::client::cascade::ModeIndex;
+use crate::opendental::api::paging::Unordered;
+use crate::opendental::api::paging::{Cursor, Listing};
 use crate::opendental::client::version;
 #[cfg(feature = "od-23-3")]
 use crate::opendental::meaning::summary::Names;
@@ -109,7 +106,12 @@ impl BenefitsClient {
         self.gate(version::COV_CATS)?;
         let catalog = self.catalog();
         cached(&catalog.cov_cats, catalog.ttl, async {
-            Ok(self.list_cov_cats().await?.into())
+            let listing = Listing::new("covcats", "GET /covcats");
+            let cats: Vec<CovCat> = self
+                .pages(Ok(listing), Unordered::new(self.page_size()))
+                .try_collect()
+                .await?;
+            Ok(cats.into())
         })
         .await
     }
@@ -154,8 +156,12 @@ impl BenefitsClient {
         self.gate(version::CODE_GROUPS)?;
         let catalog = self.catalog();
         cached(&catalog.code_groups, catalog.ttl, async {
-            let groups = self.list_keyed("codegroups", "GET /codegroups", |_| false);
-            Ok(groups.await?.into())
+            let listing = Listing::new("codegroups", "GET /codegroups");
+            let groups: Vec<CodeGroup> = self
+                .pages(Ok(listing), Cursor::new(self.page_size()))
+                .try_collect()
+                .await?;
+            Ok(groups.into())
         })
         .await
     }
@@ -213,9 +219,7 @@ impl BenefitsClient {
     /// transport, decode and API errors.
     pub async fn ins_plan(&self, plan: PlanNum) -> Result<InsPlan, Error> {
         if plan.get() == 0 {
-            let mut v = Violations::default();
-            v.push("PlanNum", "must be a key above 0 (0 means no row)");
-            v.into_result()?;
+            Violations::one("PlanNum", "must be a key above 0 (0 means no row)").into_result()?;
         }
         let catalog = self.catalog();
         let mut plans = catalog.plans.lock().await;
@@ -253,13 +257,14 @@ impl BenefitsClient {
     /// errors.
     pub async fn ins_plan_from_list(&self, plan: PlanNum) -> Result<InsPlan, Error> {
         self.gate(version::INS_PLANS)?;
-        let mut plans = self
-            .list_keyed("insplans", "GET /insplans", |p: &InsPlan| {
-                p.plan_num >= plan
-            })
+        // Plans come in PlanNum order: the first at or past `plan` ends the listing.
+        let listing = Listing::new("insplans", "GET /insplans");
+        let first = self
+            .pages(Ok(listing), Cursor::new(self.page_size()))
+            .try_skip_while(|p: &InsPlan| std::future::ready(Ok(p.plan_num < plan)))
+            .try_next()
             .await?;
-        plans.retain(|p| p.plan_num == plan);
-        plans.pop().ok_or_else(|| {
+        first.filter(|p| p.plan_num == plan).ok_or_else(|| {
             Error::Lookup(LookupError {
                 kind: LookupErrorKind::NotFound,
                 table: "insurance plan",
@@ -283,92 +288,5 @@ impl BenefitsClient {
             *catalog.code_groups.lock().await = None;
         }
         catalog.plans.lock().await.clear();
-    }
-
-    /// Every row of a list ordered by key, through the listing cursor; `enough` ends it early
-    /// at the first page holding a row it accepts.
-    async fn list_keyed<T: DeserializeOwned + Keyed>(
-        &self,
-        path: &'static str,
-        route: &'static str,
-        enough: impl Fn(&T) -> bool,
-    ) -> Result<Vec<T>, Error> {
-        let mut rows = Vec::new();
-        let mut cursor = Some(Cursor::new(self.page_size()));
-        // The first page may fall back to another mode; the rest stay on the mode it used.
-        let mut pin = None;
-        while let Some(c) = cursor.take() {
-            let (page, used): (Vec<T>, ModeIndex) =
-                self.get_page(path, route, c.limit, c.offset, pin).await?;
-            pin = Some(used);
-            let (new, next) = c.advance(page)?;
-            let done = new.iter().any(&enough);
-            rows.extend(new);
-            cursor = next.filter(|_| !done);
-        }
-        Ok(rows)
-    }
-
-    /// Every category, in no documented order: pages until a short one, or one that only
-    /// repeats categories already seen (the server ignored `Offset`).
-    #[cfg(feature = "od-23-3")]
-    async fn list_cov_cats(&self) -> Result<Vec<CovCat>, Error> {
-        let (path, route) = ("covcats", "GET /covcats");
-        let mut rows: Vec<CovCat> = Vec::new();
-        let mut limit = self.page_size();
-        let mut offset = 0u64;
-        let mut pin = None;
-        loop {
-            let (page, used): (Vec<CovCat>, ModeIndex) =
-                self.get_page(path, route, limit, offset, pin).await?;
-            pin = Some(used);
-            let len = page.len();
-            let seen = page
-                .iter()
-                .filter(|c| rows.iter().any(|r| r.cov_cat_num == c.cov_cat_num))
-                .count();
-            let fail = |kind| {
-                Err(Error::Paging(PagingError {
-                    kind,
-                    offset,
-                    limit,
-                }))
-            };
-            if len > limit as usize {
-                return fail(PagingErrorKind::PageTooLong);
-            }
-            if len > 0 && seen == len {
-                return Ok(rows);
-            }
-            if seen > 0 {
-                return fail(PagingErrorKind::OutOfOrder);
-            }
-            rows.extend(page);
-            let capped = len < limit as usize && KNOWN_PAGE_CAPS.contains(&len);
-            if len < limit as usize && !capped {
-                return Ok(rows);
-            }
-            limit = len as u32;
-            offset += len as u64;
-        }
-    }
-
-    async fn get_page<T: DeserializeOwned>(
-        &self,
-        path: &'static str,
-        route: &'static str,
-        limit: u32,
-        offset: u64,
-        pin: Option<ModeIndex>,
-    ) -> Result<(Vec<T>, ModeIndex), Error> {
-        let mut url = self.endpoint(path)?;
-        {
-            let mut query = url.query_pairs_mut();
-            query.append_pair("Limit", &limit.to_string());
-            if offset > 0 {
-                query.append_pair("Offset", &offset.to_string());
-            }
-        }
-        self.call_on(Method::GET, route, url, None, pin).await
     }
 }

@@ -1,9 +1,187 @@
-//! Listing every row once: the overlapping cursor behind every paged listing of rows ordered
-//! by their key (benefits, code groups, insurance plans).
+//! The one listing loop every paged endpoint uses ([`BenefitsClient::pages`]), and the two
+//! ways it moves from page to page: the overlapping [`Cursor`] for rows ordered by key
+//! (benefits, code groups, insurance plans), every row once; and [`Unordered`] for a list with
+//! no documented order (coverage categories).
+
+#[cfg(feature = "od-23-3")]
+use std::collections::HashSet;
+
+use futures_core::Stream;
+use futures_util::{StreamExt, TryStreamExt, stream};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
 
 use crate::error::{Error, PagingError, PagingErrorKind};
+use crate::opendental::BenefitsClient;
+use crate::opendental::client::cascade::ModeIndex;
 use crate::opendental::model::benefit::Benefit;
 use crate::opendental::model::lookups::InsPlan;
+
+/// One listing: its path, its route (for errors and tracing) and its filter, if any.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Listing {
+    pub(crate) path: &'static str,
+    pub(crate) route: &'static str,
+    /// The query parameter that filters it, and its value (`PlanNum=12`).
+    pub(crate) filter: Option<(&'static str, u64)>,
+}
+
+impl Listing {
+    pub(crate) fn new(path: &'static str, route: &'static str) -> Self {
+        Listing {
+            path,
+            route,
+            filter: None,
+        }
+    }
+}
+
+/// How a listing moves from one page to the next.
+pub(crate) trait PageCursor<T>: Sized + Send + 'static {
+    /// The `Limit` of the next page.
+    fn limit(&self) -> u32;
+    /// The `Offset` of the next page.
+    fn offset(&self) -> u64;
+    /// Takes a page: the rows it adds, and the cursor for the next page (`None` at the end).
+    fn advance(self, page: Vec<T>) -> Result<(Vec<T>, Option<Self>), Error>;
+}
+
+impl BenefitsClient {
+    /// The listing loop: pages of `listing` as `cursor` asks for them, fetched only when the
+    /// rows before them are consumed, as one stream of rows. The first page may fall back to
+    /// another mode of a cascade; the rest stay on the mode it used. A `listing` that is an
+    /// error is the stream's only item.
+    pub(crate) fn pages<T, C>(
+        &self,
+        listing: Result<Listing, Error>,
+        cursor: C,
+    ) -> impl Stream<Item = Result<T, Error>> + Send + Unpin + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+        C: PageCursor<T>,
+    {
+        let client = self.clone();
+        let start = listing.map(|listing| Some((listing, cursor, None)));
+        stream::once(std::future::ready(start))
+            .and_then(move |start| {
+                let client = client.clone();
+                std::future::ready(Ok(stream::try_unfold(start, move |state| {
+                    let client = client.clone();
+                    async move {
+                        let Some((listing, cursor, pin)) = state else {
+                            return Ok(None);
+                        };
+                        let (page, used) = client
+                            .page(&listing, Some(cursor.limit()), cursor.offset(), pin)
+                            .await?;
+                        let (rows, next) = cursor.advance(page)?;
+                        Ok(Some((rows, next.map(|c| (listing, c, Some(used))))))
+                    }
+                })))
+            })
+            .try_flatten()
+            .map_ok(|rows: Vec<T>| stream::iter(rows.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
+    /// One page of `listing`: `Limit` when set, `Offset` when above 0, on mode `pin` (or the
+    /// mode in use, falling back as needed); and the mode that served it.
+    pub(crate) async fn page<T: DeserializeOwned>(
+        &self,
+        listing: &Listing,
+        limit: Option<u32>,
+        offset: u64,
+        pin: Option<ModeIndex>,
+    ) -> Result<(Vec<T>, ModeIndex), Error> {
+        let mut url = self.endpoint(listing.path)?;
+        {
+            let mut query = url.query_pairs_mut();
+            if let Some((name, value)) = listing.filter {
+                query.append_pair(name, &value.to_string());
+            }
+            if let Some(limit) = limit {
+                query.append_pair("Limit", &limit.to_string());
+            }
+            if offset > 0 {
+                query.append_pair("Offset", &offset.to_string());
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        self.call_on(Method::GET, listing.route, url, None, pin)
+            .await
+    }
+}
+
+/// The `Limit` of the page after one of `len` rows that asked for `limit`, or `None` when it
+/// was the last: a full page goes on at its size, and so does a shorter one of exactly a known
+/// cap (the server cut it); any other shorter page ends the listing.
+fn next_limit(len: usize, limit: u32) -> Option<u32> {
+    let capped = len < limit as usize && KNOWN_PAGE_CAPS.contains(&len);
+    (len >= limit as usize || capped).then_some(len as u32)
+}
+
+/// Pages of a list with no documented order (coverage categories): each page after the one
+/// before, until a short page, or a page that only repeats rows already seen (a server that
+/// ignores `Offset` sends them all again).
+#[cfg(feature = "od-23-3")]
+pub(crate) struct Unordered {
+    limit: u32,
+    offset: u64,
+    seen: HashSet<u64>,
+}
+
+#[cfg(feature = "od-23-3")]
+impl Unordered {
+    pub(crate) fn new(limit: u32) -> Self {
+        Unordered {
+            limit,
+            offset: 0,
+            seen: HashSet::new(),
+        }
+    }
+}
+
+#[cfg(feature = "od-23-3")]
+impl<T: Keyed + Send + 'static> PageCursor<T> for Unordered {
+    fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn advance(mut self, page: Vec<T>) -> Result<(Vec<T>, Option<Self>), Error> {
+        let fail = |kind| {
+            Err(Error::Paging(PagingError {
+                kind,
+                offset: self.offset,
+                limit: self.limit,
+            }))
+        };
+        let len = page.len();
+        let seen = page.iter().filter(|r| self.seen.contains(&r.key())).count();
+        if len > self.limit as usize {
+            return fail(PagingErrorKind::PageTooLong);
+        }
+        if len > 0 && seen == len {
+            return Ok((Vec::new(), None));
+        }
+        if seen > 0 {
+            return fail(PagingErrorKind::OutOfOrder);
+        }
+        self.seen.extend(page.iter().map(Keyed::key));
+        let Some(limit) = next_limit(len, self.limit) else {
+            return Ok((page, None));
+        };
+        self.limit = limit;
+        self.offset += len as u64;
+        Ok((page, Some(self)))
+    }
+}
 
 /// A row of a listing ordered by its key, ascending.
 pub(crate) trait Keyed {
@@ -21,6 +199,13 @@ impl Keyed for Benefit {
 impl Keyed for crate::opendental::model::lookups::CodeGroup {
     fn key(&self) -> u64 {
         self.code_group_num.get()
+    }
+}
+
+#[cfg(feature = "od-23-3")]
+impl Keyed for crate::opendental::model::lookups::CovCat {
+    fn key(&self) -> u64 {
+        self.cov_cat_num.get()
     }
 }
 
@@ -63,12 +248,18 @@ impl Cursor {
             recoveries: 0,
         }
     }
+}
 
-    /// Takes a page: the rows it adds, and the cursor for the next page (`None` at the end).
-    pub(crate) fn advance<T: Keyed>(
-        mut self,
-        page: Vec<T>,
-    ) -> Result<(Vec<T>, Option<Cursor>), Error> {
+impl<T: Keyed + Send + 'static> PageCursor<T> for Cursor {
+    fn limit(&self) -> u32 {
+        self.limit
+    }
+
+    fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn advance(mut self, page: Vec<T>) -> Result<(Vec<T>, Option<Cursor>), Error> {
         let fail = |kind| {
             Err(Error::Paging(PagingError {
                 kind,
@@ -116,12 +307,11 @@ impl Cursor {
         if let Some(last) = rows.last() {
             self.high = Some(last.key());
         }
-        let capped = len < limit && KNOWN_PAGE_CAPS.contains(&len);
-        if len < limit && !capped {
-            return Ok((rows, None));
-        }
         // A full page, or one cut by the server's cap: go on from its last row, at that size.
-        self.limit = len as u32;
+        let Some(limit) = next_limit(len, self.limit) else {
+            return Ok((rows, None));
+        };
+        self.limit = limit;
         self.offset += len as u64 - 1;
         Ok((rows, Some(self)))
     }

@@ -316,13 +316,11 @@ impl BenefitsClient {
             None if desired.iter().any(|d| stored_by_year(d, owner)) => match owner {
                 Owner::Plan(p) => Some(self.ins_plan(p).await?.benefit_year()),
                 Owner::PatPlan(_) => {
-                    let mut v = Violations::default();
-                    v.push(
+                    return Err(Error::InvalidRequest(Violations::one(
                         "PatPlanNum",
                         "a patient plan's benefit year is its plan's, which the API cannot \
                          look up by PatPlanNum: give PlanOptions::benefit_year",
-                    );
-                    return Err(v.into_result().unwrap_err());
+                    )));
                 }
             },
             None => None,

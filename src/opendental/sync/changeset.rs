@@ -163,13 +163,12 @@ impl ChangePlan {
             .map(|d| d.as_stored(owner, year))
             .collect();
         if desired.iter().any(BenefitShape::needs_plan_year) {
-            let mut v = Violations::default();
-            v.push(
+            Violations::one(
                 "TimePeriod",
                 "a desired benefit leaves its benefit year to the plan: give the year \
                  (PlanOptions::benefit_year) or set it on the shape",
-            );
-            v.into_result()?;
+            )
+            .into_result()?;
         }
         let rows: Vec<PlannedRow> = current.iter().map(PlannedRow::of).collect();
         let mut plan = ChangePlan {
