@@ -11,12 +11,14 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::render::Diff;
+use super::slots::{self, Slot};
+use super::update::update_between;
 use crate::error::{Error, Violations};
-use crate::opendental::meaning::shape::{BenefitShape, Scope};
-use crate::opendental::meaning::summary::{self, Names};
+use crate::opendental::meaning::shape::BenefitShape;
+use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
-use crate::opendental::model::patch::Patch;
-use crate::opendental::model::request::{BenefitUpdate, BenefitYear, NewBenefit, Owner};
+use crate::opendental::model::request::{BenefitUpdate, BenefitYear, Owner};
 use crate::opendental::model::wire;
 
 /// How a plan is made: whether rows no desired benefit matches are deleted, and the benefit
@@ -93,7 +95,7 @@ impl PlannedUpdate {
     /// The `PUT` body: only the fields that differ between the two shapes. A code scope that
     /// names the same code (by key or text) is left alone.
     pub fn update(&self, owner: Owner) -> BenefitUpdate {
-        diff(&self.row.shape, &self.after, owner)
+        update_between(&self.row.shape, &self.after, owner)
     }
 }
 
@@ -155,7 +157,6 @@ impl ChangePlan {
         options: PlanOptions,
     ) -> Result<Self, Error> {
         let year = options.benefit_year;
-        let deletes = options.deletes;
         // Each desired shape as the owner's row will read once stored (an age limit is
         // plan-level only, defaults are filled, the documented overrides applied).
         let desired: Vec<BenefitShape> = desired
@@ -181,77 +182,59 @@ impl ChangePlan {
             deletes: Vec::new(),
             ambiguities: Vec::new(),
         };
-        // Slots: desired benefits and rows joined when they hold one slot, transitively.
-        let n = desired.len();
-        let mut slots = Slots::new(n + rows.len());
-        for (i, d) in desired.iter().enumerate() {
-            for (j, r) in rows.iter().enumerate() {
-                if d.same_slot(&r.shape) {
-                    slots.join(i, n + j);
-                }
-            }
-            for (k, other) in desired.iter().enumerate().skip(i + 1) {
-                if d.same_slot(other) {
-                    slots.join(i, k);
-                }
-            }
+        for slot in slots::group(&desired, &rows) {
+            plan.classify(slot, &desired, &rows, options.deletes);
         }
-        for (j, r) in rows.iter().enumerate() {
-            for (k, other) in rows.iter().enumerate().skip(j + 1) {
-                if r.shape.same_slot(&other.shape) {
-                    slots.join(n + j, n + k);
+        plan.sort(&desired);
+        Ok(plan)
+    }
+
+    /// Files one slot's desired benefits and rows: a create, an update or an unchanged row, a
+    /// delete or a kept row, or an ambiguity.
+    fn classify(
+        &mut self,
+        slot: Slot,
+        desired: &[BenefitShape],
+        rows: &[PlannedRow],
+        deletes: bool,
+    ) {
+        match (slot.desired.as_slice(), slot.rows.as_slice()) {
+            ([d], []) => self.creates.push(desired[*d].clone()),
+            ([], held) => {
+                let held = held.iter().map(|r| rows[*r].clone());
+                match deletes {
+                    true => self.deletes.extend(held),
+                    false => self.kept.extend(held),
                 }
             }
-        }
-        let mut by_slot: Vec<(Vec<usize>, Vec<usize>)> = Vec::new();
-        let mut slot_of = std::collections::HashMap::new();
-        for member in 0..n + rows.len() {
-            let root = slots.root(member);
-            let index = *slot_of.entry(root).or_insert_with(|| {
-                by_slot.push((Vec::new(), Vec::new()));
-                by_slot.len() - 1
-            });
-            if member < n {
-                by_slot[index].0.push(member);
-            } else {
-                by_slot[index].1.push(member - n);
-            }
-        }
-        for (wanted, held) in by_slot {
-            match (wanted.as_slice(), held.as_slice()) {
-                ([d], []) => plan.creates.push(desired[*d].clone()),
-                ([], held) => {
-                    let rows = held.iter().map(|r| rows[*r].clone());
-                    if deletes {
-                        plan.deletes.extend(rows);
-                    } else {
-                        plan.kept.extend(rows);
-                    }
+            ([d], [r]) => {
+                let (after, row) = (&desired[*d], &rows[*r]);
+                if row.shape.same_meaning(after)
+                    || update_between(&row.shape, after, self.owner).is_empty()
+                {
+                    self.unchanged.push(row.clone());
+                } else {
+                    self.updates.push(PlannedUpdate {
+                        row: row.clone(),
+                        after: after.clone(),
+                    });
                 }
-                ([d], [r]) => {
-                    let (after, row) = (&desired[*d], &rows[*r]);
-                    if row.shape.same_meaning(after) || diff(&row.shape, after, owner).is_empty() {
-                        plan.unchanged.push(row.clone());
-                    } else {
-                        plan.updates.push(PlannedUpdate {
-                            row: row.clone(),
-                            after: after.clone(),
-                        });
-                    }
-                }
-                (wanted, held) => plan.ambiguities.push(Ambiguity {
-                    desired: wanted.iter().map(|d| desired[*d].clone()).collect(),
-                    rows: held.iter().map(|r| rows[*r].clone()).collect(),
-                }),
             }
+            (wanted, held) => self.ambiguities.push(Ambiguity {
+                desired: wanted.iter().map(|d| desired[*d].clone()).collect(),
+                rows: held.iter().map(|r| rows[*r].clone()).collect(),
+            }),
         }
-        plan.creates
+    }
+
+    /// Creates in the order they were desired; rows by BenefitNum.
+    fn sort(&mut self, desired: &[BenefitShape]) {
+        self.creates
             .sort_by_key(|c| desired.iter().position(|d| d == c));
-        for list in [&mut plan.unchanged, &mut plan.kept, &mut plan.deletes] {
+        for list in [&mut self.unchanged, &mut self.kept, &mut self.deletes] {
             list.sort_by_key(|r| r.benefit_num);
         }
-        plan.updates.sort_by_key(|u| u.row.benefit_num);
-        Ok(plan)
+        self.updates.sort_by_key(|u| u.row.benefit_num);
     }
 
     /// How many writes applying it sends at least: creates, updates and deletes.
@@ -270,179 +253,6 @@ impl ChangePlan {
     }
 }
 
-/// Union-find over the desired benefits and the rows.
-struct Slots(Vec<usize>);
-
-impl Slots {
-    fn new(n: usize) -> Self {
-        Slots((0..n).collect())
-    }
-
-    fn root(&mut self, mut i: usize) -> usize {
-        while self.0[i] != i {
-            self.0[i] = self.0[self.0[i]];
-            i = self.0[i];
-        }
-        i
-    }
-
-    fn join(&mut self, a: usize, b: usize) {
-        let (a, b) = (self.root(a), self.root(b));
-        self.0[a] = b;
-    }
-}
-
-/// The fields that differ between two shapes of one slot, as an update.
-fn diff(before: &BenefitShape, after: &BenefitShape, owner: Owner) -> BenefitUpdate {
-    let (b, a) = (before.to_new_benefit(owner), after.to_new_benefit(owner));
-    let mut update = BenefitUpdate::new();
-    update.cov_cat_num = patch(b.cov_cat_num, a.cov_cat_num);
-    update.benefit_type = Some(a.benefit_type.clone()).filter(|t| *t != b.benefit_type);
-    update.percent = patch(b.percent, a.percent);
-    update.monetary_amt = patch(b.monetary_amt, a.monetary_amt);
-    // A period left to the server (None) is not sent.
-    update.time_period = a
-        .time_period
-        .clone()
-        .filter(|p| Some(p) != b.time_period.as_ref());
-    update.coverage_level = Some(a.coverage_level.clone()).filter(|l| *l != b.coverage_level);
-    let quantity = |n: &NewBenefit| {
-        (
-            n.quantity_qualifier.clone().unwrap_or_default(),
-            n.quantity.unwrap_or(0),
-        )
-    };
-    if quantity(&a) != quantity(&b) {
-        let (qualifier, n) = quantity(&a);
-        update.quantity_qualifier = Some(qualifier);
-        update.quantity = Some(n);
-    }
-    if !code_scope(&b).same_as(&code_scope(&a)) {
-        update.code_num = patch(b.code_num, a.code_num);
-        update.proc_code = patch(b.proc_code.clone(), a.proc_code.clone());
-    }
-    #[cfg(feature = "od-25-3")]
-    {
-        update.code_group_num = patch(b.code_group_num, a.code_group_num);
-        let area = |n: &NewBenefit| n.treat_area.clone().unwrap_or_default();
-        update.treat_area = Some(area(&a)).filter(|t| *t != area(&b));
-    }
-    update
-}
-
-/// A field as an update sends it: kept when equal, set, or emptied.
-fn patch<T: PartialEq>(before: Option<T>, after: Option<T>) -> Patch<T> {
-    match (before == after, after) {
-        (true, _) => Patch::Keep,
-        (false, Some(v)) => Patch::Set(v),
-        (false, None) => Patch::Clear,
-    }
-}
-
-/// The code a request names, as a scope (General when none).
-fn code_scope(new: &NewBenefit) -> Scope {
-    match (new.code_num, new.proc_code.clone()) {
-        (None, None) => Scope::General,
-        (code_num, proc_code) => Scope::Code {
-            code_num,
-            proc_code,
-        },
-    }
-}
-
-impl BenefitUpdate {
-    /// True when the update sets nothing.
-    pub(crate) fn is_empty(&self) -> bool {
-        *self == BenefitUpdate::new()
-    }
-}
-
-struct Diff<'a> {
-    plan: &'a ChangePlan,
-    names: &'a Names,
-}
-
-impl fmt::Display for ChangePlan {
-    /// The diff, with keys as numbers.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.display_with(&Names::default()), f)
-    }
-}
-
-impl fmt::Display for Diff<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let plan = self.plan;
-        let say = |shape: &BenefitShape| {
-            format!(
-                "{}: {}",
-                summary::kind(shape),
-                summary::describe(shape, self.names)
-            )
-        };
-        match plan.owner {
-            Owner::Plan(p) => writeln!(
-                f,
-                "Plan {p}: plan-level rows, shared by every subscriber of the plan"
-            )?,
-            Owner::PatPlan(p) => writeln!(f, "Patient plan {p}: overrides for one patient")?,
-        }
-        for shape in &plan.creates {
-            writeln!(f, "+ create        {}", say(shape))?;
-        }
-        for u in &plan.updates {
-            let (before, after) = (
-                u.row.shape.to_new_benefit(plan.owner),
-                u.after.to_new_benefit(plan.owner),
-            );
-            writeln!(
-                f,
-                "~ update #{:<5} {} → {} [{}]",
-                u.row.benefit_num,
-                say(&u.row.shape),
-                summary::describe(&u.after, self.names),
-                summary::changed_fields(&before, &after, self.names).join("; ")
-            )?;
-        }
-        for r in &plan.deletes {
-            writeln!(f, "- delete #{:<5} {}", r.benefit_num, say(&r.shape))?;
-        }
-        for r in &plan.kept {
-            writeln!(
-                f,
-                "  keep   #{:<5} {} (no desired benefit; deletes are off)",
-                r.benefit_num,
-                say(&r.shape)
-            )?;
-        }
-        for a in &plan.ambiguities {
-            let rows: Vec<String> = a
-                .rows
-                .iter()
-                .map(|r| format!("#{}", r.benefit_num))
-                .collect();
-            let wanted: Vec<String> = a.desired.iter().map(&say).collect();
-            writeln!(
-                f,
-                "? ambiguous: {} desired ({}) for {} row(s) ({}): nothing written",
-                a.desired.len(),
-                wanted.join("; "),
-                a.rows.len(),
-                rows.join(", ")
-            )?;
-        }
-        write!(
-            f,
-            "{} to create, {} to update, {} to delete, {} unchanged, {} kept, {} ambiguous",
-            plan.creates.len(),
-            plan.updates.len(),
-            plan.deletes.len(),
-            plan.unchanged.len(),
-            plan.kept.len(),
-            plan.ambiguities.len()
-        )
-    }
-}
-
 #[cfg(all(test, feature = "test-util", feature = "od-25-3"))]
 mod tests {
     use proptest::collection::vec;
@@ -451,8 +261,8 @@ mod tests {
 
     use super::*;
     use crate::opendental::{
-        CodeGroupNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, Period, PlanNum, Terms,
-        TreatArea,
+        CodeGroupNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, Period, PlanNum, Scope,
+        Terms, TreatArea,
     };
 
     const PLAN: PlanNum = PlanNum::new(12);

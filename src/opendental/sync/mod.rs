@@ -4,3 +4,6 @@
 pub(crate) mod apply;
 pub(crate) mod changeset;
 pub(crate) mod lock;
+mod render;
+mod slots;
+pub(crate) mod update;
