@@ -39,9 +39,9 @@ pub use model::patch::Patch;
 pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
-pub use sync::apply::{
+pub use sync::changeset::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+pub use sync::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
+pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
     SkipReason, Write,
 };
-pub use sync::changeset::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
-pub use sync::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};

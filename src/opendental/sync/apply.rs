@@ -1,11 +1,12 @@
 //! Running a [`ChangePlan`]: the client's plan and apply methods, the owner's lock around
-//! them, each write checked against a fresh read of its row, and the [`ApplyReport`].
-
-use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+//! them, and each write checked against a fresh read of its row. Its options and its report
+//! are in `report.rs`.
 
 use tokio::time::Instant;
+
+use super::report::{
+    ApplyOptions, ApplyReport, ConflictKind, OnError, Progress, SkipReason, Write,
+};
 
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
@@ -14,186 +15,6 @@ use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::{BenefitFilter, BenefitYear, Owner};
 use crate::opendental::sync::changeset::{ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
 use crate::opendental::sync::lock::Lease;
-
-/// What apply does after a write fails.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OnError {
-    /// Stop: the writes after it are reported as skipped (the default: a failure often means
-    /// the next writes would fail too, and each costs a throttle slot).
-    #[default]
-    Stop,
-    /// Go on with the other writes.
-    Continue,
-}
-
-/// Where an apply stands, after each write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Progress {
-    /// Writes handled so far (done, skipped, in conflict or failed).
-    pub handled: usize,
-    /// Writes in the plan.
-    pub total: usize,
-    /// Time since apply started.
-    pub elapsed: Duration,
-    /// The time left at the pace so far.
-    pub eta: Duration,
-}
-
-/// A callback that watches an apply.
-pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
-
-/// How long apply waits, from the moment a create was sent, before it lists to see whether a
-/// create with an unknown outcome landed: Open Dental's own 60 s limit on a request
-/// (`opendental-notes.md`, API modes), plus 5 s. A create the office has not stored by then
-/// never will be, so sending it again cannot make a second row.
-pub const DEFAULT_SETTLE: Duration = Duration::from_secs(65);
-
-/// How apply runs: what to do after a failure, who watches, and how long a create with an
-/// unknown outcome is given to land.
-#[derive(Clone)]
-#[non_exhaustive]
-pub struct ApplyOptions {
-    /// Stop at the first failure, or go on.
-    pub on_error: OnError,
-    /// Called after each write, enough for a progress bar with an ETA.
-    pub progress: Option<ProgressFn>,
-    /// How long after sending a create whose outcome is unknown apply waits before it lists
-    /// to check (default [`DEFAULT_SETTLE`]).
-    pub settle: Duration,
-}
-
-impl Default for ApplyOptions {
-    fn default() -> Self {
-        ApplyOptions {
-            on_error: OnError::default(),
-            progress: None,
-            settle: DEFAULT_SETTLE,
-        }
-    }
-}
-
-impl fmt::Debug for ApplyOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ApplyOptions")
-            .field("on_error", &self.on_error)
-            .field("progress", &self.progress.is_some())
-            .field("settle", &self.settle)
-            .finish()
-    }
-}
-
-impl ApplyOptions {
-    /// Stop at the first failure; no progress callback.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// What to do after a failure.
-    pub fn on_error(mut self, on_error: OnError) -> Self {
-        self.on_error = on_error;
-        self
-    }
-
-    /// How long after sending a create whose outcome is unknown (a timeout, a gateway 5xx, an
-    /// unreadable 201) apply waits before listing to see whether it landed. Shorter than the
-    /// office's own 60 s request limit, a create that lands late can be sent twice; the
-    /// default, [`DEFAULT_SETTLE`], outlasts it.
-    pub fn settle(mut self, settle: Duration) -> Self {
-        self.settle = settle;
-        self
-    }
-
-    /// Calls `progress` after each write.
-    pub fn progress(mut self, progress: impl Fn(Progress) + Send + Sync + 'static) -> Self {
-        self.progress = Some(Arc::new(progress));
-        self
-    }
-}
-
-/// One write of a plan.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Write {
-    /// Create a row with this shape.
-    Create(BenefitShape),
-    /// Update a row to this shape.
-    Update {
-        /// The row.
-        benefit_num: BenefitNum,
-        /// What it should mean.
-        after: BenefitShape,
-    },
-    /// Delete a row.
-    Delete(BenefitNum),
-}
-
-/// Why a write was not sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SkipReason {
-    /// The office already says it: an earlier apply, or someone else, wrote it.
-    AlreadyDone,
-    /// An earlier write failed and the apply stopped ([`OnError::Stop`]).
-    Stopped,
-    /// The apply's owner lock could not be renewed, so it may be someone else's: no write
-    /// followed ([`BenefitsClientBuilder::apply_lock`](crate::opendental::BenefitsClientBuilder::apply_lock)).
-    LockLost,
-}
-
-/// Why a write was refused to protect someone else's change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ConflictKind {
-    /// The row was edited since the plan was made (its `SecDateTEdit` moved or its content
-    /// changed).
-    Edited,
-    /// The row to update was deleted since.
-    Deleted,
-    /// A row that was not there when the plan was made now holds the slot, with other values.
-    SlotTaken,
-}
-
-/// The result of an apply, write by write.
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct ApplyReport {
-    /// Writes that landed, with the row each wrote.
-    pub done: Vec<(Write, BenefitNum)>,
-    /// Writes not sent, and why.
-    pub skipped: Vec<(Write, SkipReason)>,
-    /// Writes refused because the row moved since the plan, and how.
-    pub conflicts: Vec<(Write, ConflictKind)>,
-    /// Writes that failed, with their errors. A failed create's error says whether it may
-    /// have landed ([`Error::outcome_unknown`]): it did not, if apply could check.
-    pub failed: Vec<(Write, Error)>,
-}
-
-impl ApplyReport {
-    /// True when every write landed or was already done.
-    pub fn is_complete(&self) -> bool {
-        self.conflicts.is_empty()
-            && self.failed.is_empty()
-            && self
-                .skipped
-                .iter()
-                .all(|(_, why)| *why == SkipReason::AlreadyDone)
-    }
-}
-
-impl fmt::Display for ApplyReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} done, {} skipped, {} in conflict, {} failed",
-            self.done.len(),
-            self.skipped.len(),
-            self.conflicts.len(),
-            self.failed.len()
-        )
-    }
-}
 
 /// How many times apply sends a create whose earlier attempts provably did not land.
 const CREATE_ATTEMPTS: usize = 3;
@@ -278,7 +99,7 @@ impl BenefitsClient {
     ///   write the office already shows is skipped, so applying a plan twice writes once.
     /// - A create whose outcome is unknown (a timeout, a 5xx, an unreadable 201) is checked by
     ///   listing before any new attempt, and the listing waits until the settle time
-    ///   ([`ApplyOptions::settle`], default [`DEFAULT_SETTLE`]: Open Dental's 60 s request
+    ///   ([`ApplyOptions::settle`], default [`DEFAULT_SETTLE`](crate::opendental::DEFAULT_SETTLE): Open Dental's 60 s request
     ///   limit plus 5 s) has passed since the create was sent, whatever the client's timeout.
     ///   If the row is there it counts as done; if not, it never will be, and the create is
     ///   sent again (at most 3 attempts); if the listing fails, the create is reported failed

@@ -5,5 +5,6 @@ pub(crate) mod apply;
 pub(crate) mod changeset;
 pub(crate) mod lock;
 mod render;
+pub(crate) mod report;
 mod slots;
 pub(crate) mod update;
