@@ -51,6 +51,10 @@ const UNAUTHORIZED_HINT: &str = "Open Dental answers 401 for a wrong, disabled o
 /// }
 /// # Ok(()) }
 /// ```
+///
+/// Its methods start here (the call machinery); the others are in `client/version.rs` (the
+/// office's version), `client/cascade.rs` (the mode in use), `api/` (the endpoints and the
+/// listing loop) and `sync/apply.rs` (plan and apply).
 #[derive(Clone)]
 pub struct BenefitsClient {
     inner: Arc<Inner>,

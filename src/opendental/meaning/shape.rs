@@ -1,5 +1,6 @@
-//! What a benefit row means: [`BenefitShape`], read from a [`Benefit`] or a [`NewBenefit`] by
-//! Open Dental's own rules, and turned back into the [`NewBenefit`] that creates it.
+//! What a benefit row means: [`BenefitShape`] and its parts. Read from a row in `read.rs`,
+//! turned back into a request in `write.rs`, matched by slot in `slot.rs`, and compared as the
+//! office stores it in `stored.rs`.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -8,11 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::opendental::model::benefit::CodeGroupNum;
 #[cfg(feature = "od-25-3")]
 use crate::opendental::model::benefit::TreatArea;
-use crate::opendental::model::benefit::{
-    Benefit, BenefitType, CodeNum, CovCatNum, CoverageLevel, PlanNum, QuantityQualifier, TimePeriod,
-};
-use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner, WaitingUnit};
-use crate::opendental::model::rules;
+use crate::opendental::model::benefit::{CodeNum, CovCatNum, CoverageLevel};
+use crate::opendental::model::request::{BenefitYear, NewBenefit, WaitingUnit};
 
 /// What a benefit applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -169,7 +167,7 @@ impl FrequencyLimit {
 /// What a benefit row means, by Open Dental's own rules ("Frequency limitations and age
 /// limits" and "Other standard shapes" in its benefit logic).
 ///
-/// [`Benefit::shape`] and [`NewBenefit::shape`] read it; [`BenefitShape::to_new_benefit`]
+/// [`Benefit::shape`](crate::opendental::Benefit::shape) and [`NewBenefit::shape`] read it; [`BenefitShape::to_new_benefit`]
 /// turns it back into the request that creates it, so `shape(to_new_benefit(s)) == s` for
 /// every shape. A row that fits no standard shape exactly is [`BenefitShape::Custom`], which
 /// keeps all of it.
@@ -190,6 +188,9 @@ impl FrequencyLimit {
 /// assert_eq!(new, NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(7), 50));
 /// assert_eq!(new.shape(), crowns);
 /// ```
+///
+/// Methods beyond this file: `to_new_benefit` in `meaning/write.rs`, `same_slot` in
+/// `meaning/slot.rs`, `as_stored` and `same_meaning` in `meaning/stored.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum BenefitShape {
@@ -254,392 +255,7 @@ pub enum BenefitShape {
     Custom(Box<NewBenefit>),
 }
 
-/// A row's content, as both a stored row and a new benefit hold it. `time_period` is `None`
-/// when a new benefit leaves it to the server.
-struct Content<'a> {
-    benefit_type: &'a BenefitType,
-    level: &'a CoverageLevel,
-    cov_cat: Option<CovCatNum>,
-    percent: Option<u8>,
-    amount: Option<Decimal>,
-    time_period: Option<&'a TimePeriod>,
-    qualifier: &'a QuantityQualifier,
-    quantity: u8,
-    code_num: Option<CodeNum>,
-    proc_code: Option<&'a str>,
-    #[cfg(feature = "od-23-2")]
-    code_group: Option<CodeGroupNum>,
-    #[cfg(feature = "od-25-3")]
-    treat_area: &'a TreatArea,
-    #[cfg(feature = "od-23-2")]
-    plan_level: bool,
-}
-
-impl Content<'_> {
-    fn scope(&self) -> Option<Scope> {
-        #[cfg(feature = "od-23-2")]
-        let group = self.code_group;
-        #[cfg(not(feature = "od-23-2"))]
-        let group: Option<()> = None;
-        let code = self.code_num.is_some() || self.proc_code.is_some();
-        match (self.cov_cat, code, group) {
-            (None, false, None) => Some(Scope::General),
-            (Some(c), false, None) => Some(Scope::Category(c)),
-            (None, true, None) => Some(Scope::Code {
-                code_num: self.code_num,
-                proc_code: self.proc_code.map(str::to_owned),
-            }),
-            #[cfg(feature = "od-23-2")]
-            (None, false, Some(g)) => Some(Scope::CodeGroup(g)),
-            _ => None,
-        }
-    }
-
-    fn period(&self) -> Option<Period> {
-        Some(match self.time_period {
-            None => Period::BenefitYear(None),
-            Some(TimePeriod::CalendarYear) => Period::BenefitYear(Some(BenefitYear::Calendar)),
-            Some(TimePeriod::ServiceYear) => Period::BenefitYear(Some(BenefitYear::Service)),
-            Some(TimePeriod::Lifetime) => Period::Lifetime,
-            Some(TimePeriod::None) => Period::None,
-            Some(_) => return None,
-        })
-    }
-
-    fn no_treat_area(&self) -> bool {
-        #[cfg(feature = "od-25-3")]
-        return *self.treat_area == TreatArea::None;
-        #[cfg(not(feature = "od-25-3"))]
-        true
-    }
-
-    /// The standard shape this content is exactly, if any.
-    fn standard(&self) -> Option<BenefitShape> {
-        if let Some(limit) = self.frequency_limit() {
-            return Some(BenefitShape::Frequency(limit));
-        }
-        #[cfg(feature = "od-23-2")]
-        if let Some(age) = self.age_limit() {
-            return Some(age);
-        }
-        if !self.no_treat_area() {
-            return None;
-        }
-        let terms = Terms {
-            scope: self.scope()?,
-            level: self.level.clone(),
-            period: self.period()?,
-        };
-        let no_quantity = *self.qualifier == QuantityQualifier::None && self.quantity == 0;
-        let plain = no_quantity && self.percent.is_none();
-        Some(match (self.benefit_type, self.percent, self.amount) {
-            (BenefitType::ActiveCoverage, None, None) if no_quantity => {
-                BenefitShape::ActiveCoverage(terms)
-            }
-            (BenefitType::CoInsurance, Some(percent), None) if no_quantity => {
-                BenefitShape::Coinsurance { percent, terms }
-            }
-            (BenefitType::Deductible, _, Some(amount)) if plain => {
-                BenefitShape::Deductible { amount, terms }
-            }
-            (BenefitType::Limitations, _, Some(amount)) if plain => {
-                BenefitShape::Maximum { amount, terms }
-            }
-            (BenefitType::CoPayment, _, Some(amount)) if plain => {
-                BenefitShape::Copay { amount, terms }
-            }
-            (BenefitType::Exclusions, None, None) if no_quantity => BenefitShape::Exclusion(terms),
-            (BenefitType::WaitingPeriod, None, None) => {
-                let unit = match self.qualifier {
-                    QuantityQualifier::Months => WaitingUnit::Months,
-                    QuantityQualifier::Years => WaitingUnit::Years,
-                    _ => return None,
-                };
-                BenefitShape::WaitingPeriod {
-                    wait: self.quantity,
-                    unit,
-                    terms,
-                }
-            }
-            _ => return None,
-        })
-    }
-
-    fn frequency_limit(&self) -> Option<FrequencyLimit> {
-        let fits = rules::could_be_frequency_limitation(
-            Some(self.benefit_type),
-            self.percent.is_some(),
-            self.amount.is_some(),
-            Some(self.level),
-            Some(self.qualifier),
-            self.time_period,
-        );
-        if !fits {
-            return None;
-        }
-        let n = self.quantity;
-        let frequency = match (self.qualifier, self.time_period) {
-            (QuantityQualifier::Years, _) => Frequency::EveryYears(n),
-            (QuantityQualifier::Months, _) => Frequency::EveryMonths(n),
-            (QuantityQualifier::NumberOfServices, Some(TimePeriod::NumberInLast12Months)) => {
-                Frequency::InLast12Months(n)
-            }
-            (QuantityQualifier::NumberOfServices, Some(TimePeriod::CalendarYear)) => {
-                Frequency::PerBenefitYear(n, Some(BenefitYear::Calendar))
-            }
-            (QuantityQualifier::NumberOfServices, Some(TimePeriod::ServiceYear)) => {
-                Frequency::PerBenefitYear(n, Some(BenefitYear::Service))
-            }
-            (QuantityQualifier::NumberOfServices, None) => Frequency::PerBenefitYear(n, None),
-            _ => return None,
-        };
-        Some(FrequencyLimit {
-            frequency,
-            scope: self.scope()?,
-            #[cfg(feature = "od-25-3")]
-            treat_area: self.treat_area.clone(),
-        })
-    }
-
-    #[cfg(feature = "od-23-2")]
-    fn age_limit(&self) -> Option<BenefitShape> {
-        let is = *self.benefit_type == BenefitType::Limitations
-            && self.percent.is_none()
-            && self.amount.is_none()
-            && self.plan_level
-            && *self.qualifier == QuantityQualifier::AgeLimit
-            && *self.level == CoverageLevel::None
-            && self.quantity > 0
-            // Open Dental's IsAgeLimit: TimePeriod None or a benefit year (unset: the server's
-            // default for an age limit, None).
-            && matches!(
-                self.time_period,
-                None | Some(TimePeriod::None | TimePeriod::CalendarYear | TimePeriod::ServiceYear)
-            )
-            && self.cov_cat.is_none()
-            && self.code_num.is_none()
-            && self.proc_code.is_none()
-            && self.no_treat_area();
-        Some(BenefitShape::AgeLimit {
-            age: self.quantity,
-            code_group: self.code_group.filter(|_| is)?,
-        })
-    }
-}
-
-impl Benefit {
-    /// What this row means: a standard shape, or [`BenefitShape::Custom`] with all of it.
-    pub fn shape(&self) -> BenefitShape {
-        self.content()
-            .standard()
-            .unwrap_or_else(|| BenefitShape::Custom(Box::new(self.to_new_benefit())))
-    }
-
-    /// The request that creates a row like this one, for its owner (a row from the server
-    /// always has one; PlanNum 0 stands in otherwise). Every field is set, TimePeriod included.
-    pub fn to_new_benefit(&self) -> NewBenefit {
-        let owner = match (self.plan_num, self.pat_plan_num) {
-            (_, Some(p)) => Owner::PatPlan(p),
-            (Some(p), None) => Owner::Plan(p),
-            (None, None) => Owner::Plan(PlanNum::new(0)),
-        };
-        let mut new = NewBenefit::new(
-            owner,
-            self.benefit_type.clone(),
-            self.coverage_level.clone(),
-        );
-        new.cov_cat_num = self.cov_cat_num;
-        new.percent = self.percent;
-        new.monetary_amt = self.monetary_amt;
-        new.time_period = Some(self.time_period.clone());
-        if self.quantity_qualifier != QuantityQualifier::None || self.quantity != 0 {
-            new.quantity_qualifier = Some(self.quantity_qualifier.clone());
-            new.quantity = Some(self.quantity);
-        }
-        new.code_num = self.code_num;
-        new.proc_code = self.proc_code.clone();
-        #[cfg(feature = "od-23-2")]
-        {
-            new.code_group_num = self.code_group_num;
-        }
-        #[cfg(feature = "od-25-3")]
-        if self.treat_area != TreatArea::None {
-            new.treat_area = Some(self.treat_area.clone());
-        }
-        new
-    }
-
-    fn content(&self) -> Content<'_> {
-        Content {
-            benefit_type: &self.benefit_type,
-            level: &self.coverage_level,
-            cov_cat: self.cov_cat_num,
-            percent: self.percent,
-            amount: self.monetary_amt,
-            time_period: Some(&self.time_period),
-            qualifier: &self.quantity_qualifier,
-            quantity: self.quantity,
-            code_num: self.code_num,
-            proc_code: self.proc_code.as_deref(),
-            #[cfg(feature = "od-23-2")]
-            code_group: self.code_group_num,
-            #[cfg(feature = "od-25-3")]
-            treat_area: &self.treat_area,
-            #[cfg(feature = "od-23-2")]
-            plan_level: self.pat_plan_num.is_none(),
-        }
-    }
-}
-
-#[cfg(feature = "od-25-3")]
-const NO_AREA: TreatArea = TreatArea::None;
-const NO_QUALIFIER: QuantityQualifier = QuantityQualifier::None;
-
-impl NewBenefit {
-    /// What the row this creates means. A key of 0 and an empty procCode count as unset, as
-    /// the server reads them.
-    pub fn shape(&self) -> BenefitShape {
-        let content = Content {
-            benefit_type: &self.benefit_type,
-            level: &self.coverage_level,
-            cov_cat: self.cov_cat_num.filter(|c| c.get() != 0),
-            percent: self.percent,
-            amount: self.monetary_amt,
-            time_period: self.time_period.as_ref(),
-            qualifier: self.quantity_qualifier.as_ref().unwrap_or(&NO_QUALIFIER),
-            quantity: self.quantity.unwrap_or(0),
-            code_num: self.code_num.filter(|c| c.get() != 0),
-            proc_code: self.proc_code.as_deref().filter(|c| !c.is_empty()),
-            #[cfg(feature = "od-23-2")]
-            code_group: self.code_group_num.filter(|g| g.get() != 0),
-            #[cfg(feature = "od-25-3")]
-            treat_area: self.treat_area.as_ref().unwrap_or(&NO_AREA),
-            #[cfg(feature = "od-23-2")]
-            plan_level: matches!(self.owner, Owner::Plan(_)),
-        };
-        content
-            .standard()
-            .unwrap_or_else(|| BenefitShape::Custom(Box::new(self.clone())))
-    }
-}
-
 impl BenefitShape {
-    /// The request that creates this shape for `owner`. Every field the shape fixes is set;
-    /// a benefit year left to the plan leaves TimePeriod unset.
-    pub fn to_new_benefit(&self, owner: Owner) -> NewBenefit {
-        let general = |benefit_type: BenefitType, terms: &Terms| {
-            let mut new = NewBenefit::new(owner, benefit_type, terms.level.clone());
-            set_scope(&mut new, &terms.scope);
-            new.time_period = match terms.period {
-                Period::BenefitYear(year) => year.map(TimePeriod::from),
-                Period::Lifetime => Some(TimePeriod::Lifetime),
-                Period::None => Some(TimePeriod::None),
-            };
-            new
-        };
-        match self {
-            BenefitShape::ActiveCoverage(terms) => general(BenefitType::ActiveCoverage, terms),
-            BenefitShape::Coinsurance { percent, terms } => {
-                general(BenefitType::CoInsurance, terms).percent(*percent)
-            }
-            BenefitShape::Deductible { amount, terms } => {
-                general(BenefitType::Deductible, terms).monetary_amt(*amount)
-            }
-            BenefitShape::Maximum { amount, terms } => {
-                general(BenefitType::Limitations, terms).monetary_amt(*amount)
-            }
-            BenefitShape::Copay { amount, terms } => {
-                general(BenefitType::CoPayment, terms).monetary_amt(*amount)
-            }
-            BenefitShape::Exclusion(terms) => general(BenefitType::Exclusions, terms),
-            BenefitShape::WaitingPeriod { wait, unit, terms } => {
-                let qualifier = match unit {
-                    WaitingUnit::Months => QuantityQualifier::Months,
-                    WaitingUnit::Years => QuantityQualifier::Years,
-                };
-                general(BenefitType::WaitingPeriod, terms).quantity(qualifier, *wait)
-            }
-            BenefitShape::Frequency(limit) => {
-                let mut new = match limit.frequency {
-                    Frequency::EveryYears(n) => NewBenefit::every_n_years(owner, n),
-                    Frequency::EveryMonths(n) => NewBenefit::every_n_months(owner, n),
-                    Frequency::InLast12Months(n) => NewBenefit::in_last_12_months(owner, n),
-                    Frequency::PerBenefitYear(n, year) => {
-                        let mut new = NewBenefit::per_benefit_year(
-                            owner,
-                            n,
-                            year.unwrap_or(BenefitYear::Calendar),
-                        );
-                        new.time_period = year.map(TimePeriod::from);
-                        new
-                    }
-                };
-                set_scope(&mut new, &limit.scope);
-                #[cfg(feature = "od-25-3")]
-                if limit.treat_area != TreatArea::None {
-                    new.treat_area = Some(limit.treat_area.clone());
-                }
-                new
-            }
-            #[cfg(feature = "od-23-2")]
-            BenefitShape::AgeLimit { age, code_group } => {
-                // Plan-level by definition: with a patient-plan owner it reads back as custom.
-                let mut new = NewBenefit::age_limit(PlanNum::new(0), *code_group, *age);
-                new.owner = owner;
-                new
-            }
-            BenefitShape::Custom(new) => {
-                let mut new = (**new).clone();
-                new.owner = owner;
-                new
-            }
-        }
-    }
-
-    /// Whether two shapes hold the same slot of a plan: a reconcile updates a row in place
-    /// when the desired benefit holds its slot. The rules (what a benefit is about, not its
-    /// numbers):
-    /// - coinsurance, copay, exclusion, waiting period and active coverage: one per scope;
-    /// - deductible and maximum: one per scope, coverage level and kind of period (a benefit
-    ///   year, a lifetime or none), so "$1500 per person per calendar year" is one slot and a
-    ///   lifetime maximum another;
-    /// - frequency limitation: one per scope, kind of frequency and treat area, so "once every
-    ///   5 years per tooth on Crowns" and "2 per benefit year on Mouth" are two slots;
-    /// - age limit: one per code group;
-    /// - a custom row: only an identical row.
-    pub fn same_slot(&self, other: &BenefitShape) -> bool {
-        use BenefitShape as S;
-        // The kind of a period or a frequency, without its numbers.
-        let kind = std::mem::discriminant::<Period>;
-        let counted = |a: &Terms, b: &Terms| {
-            a.scope.same_as(&b.scope) && a.level == b.level && kind(&a.period) == kind(&b.period)
-        };
-        match (self, other) {
-            (S::ActiveCoverage(a), S::ActiveCoverage(b))
-            | (S::Coinsurance { terms: a, .. }, S::Coinsurance { terms: b, .. })
-            | (S::Copay { terms: a, .. }, S::Copay { terms: b, .. })
-            | (S::Exclusion(a), S::Exclusion(b))
-            | (S::WaitingPeriod { terms: a, .. }, S::WaitingPeriod { terms: b, .. }) => {
-                a.scope.same_as(&b.scope)
-            }
-            (S::Deductible { terms: a, .. }, S::Deductible { terms: b, .. })
-            | (S::Maximum { terms: a, .. }, S::Maximum { terms: b, .. }) => counted(a, b),
-            (S::Frequency(a), S::Frequency(b)) => {
-                #[cfg(feature = "od-25-3")]
-                let same_area = a.treat_area == b.treat_area;
-                #[cfg(not(feature = "od-25-3"))]
-                let same_area = true;
-                a.scope.same_as(&b.scope)
-                    && std::mem::discriminant(&a.frequency) == std::mem::discriminant(&b.frequency)
-                    && same_area
-            }
-            #[cfg(feature = "od-23-2")]
-            (S::AgeLimit { code_group: a, .. }, S::AgeLimit { code_group: b, .. }) => a == b,
-            (S::Custom(a), S::Custom(b)) => same_custom(a, b),
-            _ => false,
-        }
-    }
-
     /// The shape with a benefit year left to the plan set to `year`.
     pub fn with_plan_year(mut self, year: BenefitYear) -> Self {
         use BenefitShape as S;
@@ -698,36 +314,12 @@ mod amount_text {
     }
 }
 
-/// Custom rows hold one slot only when they mean the same stored row, whoever owns them (a
-/// code by key or by text is one code).
-fn same_custom(a: &NewBenefit, b: &NewBenefit) -> bool {
-    let mut b = b.clone();
-    b.owner = a.owner;
-    BenefitShape::Custom(Box::new(a.clone())).same_meaning(&BenefitShape::Custom(Box::new(b)))
-}
-
-fn set_scope(new: &mut NewBenefit, scope: &Scope) {
-    match scope {
-        Scope::General => {}
-        Scope::Category(c) => new.cov_cat_num = Some(*c),
-        Scope::Code {
-            code_num,
-            proc_code,
-        } => {
-            new.code_num = *code_num;
-            new.proc_code = proc_code.clone();
-        }
-        #[cfg(feature = "od-23-2")]
-        Scope::CodeGroup(g) => new.code_group_num = Some(*g),
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::opendental::PatPlanNum;
+    use crate::opendental::{Benefit, Owner, PatPlanNum, PlanNum, QuantityQualifier};
 
     fn scope() -> BoxedStrategy<Scope> {
         let key = 1..5_000u64;

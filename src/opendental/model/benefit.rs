@@ -141,6 +141,9 @@ wire_enum!(
 /// Fields added by later Open Dental versions exist with their Cargo feature: `code_group_num`
 /// (`od-23-2`), `treat_area` (`od-25-3`). A response carrying a field whose feature is off still
 /// parses; a response from an older server that lacks one reads as its default.
+///
+/// Methods beyond this file: the classifiers in `model/rules.rs`, `shape` and `to_new_benefit`
+/// in `meaning/read.rs`, `holds` in `meaning/stored.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Benefit {

@@ -81,6 +81,9 @@ pub enum WaitingUnit {
 /// let preventive = NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(3), 100);
 /// assert!(preventive.validate().is_ok());
 /// ```
+///
+/// Methods beyond this file: `validate` in `model/validate.rs`, `lint` in `model/lint.rs`,
+/// the classifiers in `model/rules.rs`, `shape` in `meaning/read.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct NewBenefit {
@@ -316,6 +319,8 @@ impl NewBenefit {
 /// let emptied = BenefitUpdate::new().clear_monetary_amt();
 /// assert!(emptied.validate().is_ok());
 /// ```
+///
+/// Methods beyond this file: `validate` in `model/validate.rs`, `lint` in `model/lint.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct BenefitUpdate {
@@ -399,6 +404,11 @@ pub struct BenefitUpdate {
 }
 
 impl BenefitUpdate {
+    /// True when the update sets nothing.
+    pub(crate) fn is_empty(&self) -> bool {
+        *self == BenefitUpdate::new()
+    }
+
     /// An update that changes nothing yet.
     pub fn new() -> Self {
         Self::default()

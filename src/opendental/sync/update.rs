@@ -66,10 +66,3 @@ fn code_scope(new: &NewBenefit) -> Scope {
         },
     }
 }
-
-impl BenefitUpdate {
-    /// True when the update sets nothing.
-    pub(crate) fn is_empty(&self) -> bool {
-        *self == BenefitUpdate::new()
-    }
-}
