@@ -26,6 +26,25 @@ const MIN_PAGE_SIZE: u32 = 2;
 /// How long a cascade stays on a fallback mode before trying the first again.
 const DEFAULT_COOLDOWN: Duration = Duration::from_secs(60);
 
+/// The throttle a builder asks for: each mode's default, none, or one interval for every mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ThrottleSetting {
+    ModeDefault,
+    Off,
+    Every(Duration),
+}
+
+impl ThrottleSetting {
+    /// The interval in force for a mode whose default is `mode_default`.
+    fn interval(self, mode_default: Option<Duration>) -> Option<Duration> {
+        match self {
+            ThrottleSetting::ModeDefault => mode_default,
+            ThrottleSetting::Off => None,
+            ThrottleSetting::Every(interval) => Some(interval),
+        }
+    }
+}
+
 /// Builds a [`BenefitsClient`]. Nothing is checked until [`BenefitsClientBuilder::build`].
 /// `Clone`, to build clients that differ in one setting.
 #[derive(Clone)]
@@ -37,7 +56,7 @@ pub struct BenefitsClientBuilder {
     cooldown: Duration,
     allow_insecure_http: bool,
     transport: TransportOptions,
-    throttle: Option<Option<Duration>>,
+    throttle: ThrottleSetting,
     page_size: Option<u32>,
     lookup_ttl: Duration,
     server_version: Option<ServerVersion>,
@@ -54,7 +73,7 @@ impl Default for BenefitsClientBuilder {
             cooldown: DEFAULT_COOLDOWN,
             allow_insecure_http: false,
             transport: TransportOptions::new(DEFAULT_TIMEOUT),
-            throttle: None,
+            throttle: ThrottleSetting::ModeDefault,
             page_size: None,
             lookup_ttl: catalog::DEFAULT_TTL,
             server_version: None,
@@ -166,7 +185,7 @@ impl BenefitsClientBuilder {
     /// Spaces this client's requests (and its clones') at least `interval` apart. Remote
     /// default: 1 s; set 5 s for a Read-All-only key, 500 ms for Enterprise.
     pub fn throttle(mut self, interval: Duration) -> Self {
-        self.throttle = Some(Some(interval));
+        self.throttle = ThrottleSetting::Every(interval);
         self
     }
 
@@ -192,7 +211,7 @@ impl BenefitsClientBuilder {
 
     /// Sends requests as fast as they come.
     pub fn no_throttle(mut self) -> Self {
-        self.throttle = Some(None);
+        self.throttle = ThrottleSetting::Off;
         self
     }
 
@@ -254,11 +273,48 @@ impl BenefitsClientBuilder {
                 "cascade: give at least one endpoint",
             ));
         }
-        // The pool the first mode builds (or the caller's), shared by the others, and the
-        // bound on connections to each host, shared the same way.
+        let mut shared = self.transport.clone();
+        let connection_bound = shared.connection_bound();
+        let (modes, http) = self.modes(&shared, &shared_throttle, customer)?;
+        // Other offices start from here: the same pool and throttle, no customer key and no
+        // version of their own yet.
+        let mut template = self.clone();
+        template.customer_key = None;
+        template.server_version = None;
+        template.shared_throttle = Some(shared_throttle);
+        let apply_lock = self
+            .apply_lock
+            .clone()
+            .unwrap_or_else(|| Arc::new(LocalApplyLock::new()));
+        template.apply_lock = Some(apply_lock.clone());
+        template.transport.http = Some(http);
+        template.transport.connect_timeout = None;
+        template.transport.connection_bound = Some(connection_bound);
+        Ok(BenefitsClient {
+            inner: Arc::new(Inner {
+                modes,
+                cascade: Cascade {
+                    active: std::sync::Mutex::new((ModeIndex::FIRST, None)),
+                    cooldown: self.cooldown,
+                },
+                headers,
+                catalog: Catalog::new(self.lookup_ttl),
+                version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
+                template: Arc::new(template),
+                apply_lock,
+                office: ThrottleKey::for_key(customer),
+            }),
+        })
+    }
+    /// Each mode's state: its base URL, page size and transport, every one on the first
+    /// mode's connection pool (or the caller's), which is returned too.
+    fn modes(
+        &self,
+        shared: &TransportOptions,
+        throttle: &Arc<dyn Throttle>,
+        customer: &str,
+    ) -> Result<(Vec<ModeState>, reqwest::Client), Error> {
         let mut http: Option<reqwest::Client> = None;
-        let mut shared_options = self.transport.clone();
-        let connection_bound = shared_options.connection_bound();
         let mut modes = Vec::with_capacity(self.endpoints.len());
         for endpoint in &self.endpoints {
             let (mode, raw_url) = endpoint.resolve();
@@ -279,14 +335,13 @@ impl BenefitsClientBuilder {
             }
             let pacing = self
                 .throttle
-                .unwrap_or(mode.default_throttle())
+                .interval(mode.default_throttle())
                 .map(|interval| Pacing {
-                    throttle: shared_throttle.clone(),
+                    throttle: throttle.clone(),
                     key: ThrottleKey::for_key(customer),
                     interval,
                 });
-            // Every mode shares the first one's pool.
-            let mut options = shared_options.clone();
+            let mut options = shared.clone();
             if let Some(client) = &http {
                 options.http = Some(client.clone());
                 options.connect_timeout = None;
@@ -300,35 +355,9 @@ impl BenefitsClientBuilder {
                 transport,
             });
         }
-        // Other offices start from here: the same pool and throttle, no customer key and no
-        // version of their own yet.
-        let mut template = self.clone();
-        template.customer_key = None;
-        template.server_version = None;
-        template.shared_throttle = Some(shared_throttle);
-        let apply_lock = self
-            .apply_lock
-            .clone()
-            .unwrap_or_else(|| Arc::new(LocalApplyLock::new()));
-        template.apply_lock = Some(apply_lock.clone());
-        template.transport.http = http.or(self.transport.http.clone());
-        template.transport.connect_timeout = None;
-        template.transport.connection_bound = Some(connection_bound);
-        Ok(BenefitsClient {
-            inner: Arc::new(Inner {
-                modes,
-                cascade: Cascade {
-                    active: std::sync::Mutex::new((ModeIndex::FIRST, None)),
-                    cooldown: self.cooldown,
-                },
-                headers,
-                catalog: Catalog::new(self.lookup_ttl),
-                version: RwLock::new(self.server_version.map_or(Known::NotRead, Known::Set)),
-                template: Arc::new(template),
-                apply_lock,
-                office: ThrottleKey::for_key(customer),
-            }),
-        })
+        // `endpoints` is never empty here (build refuses it), so the first mode made a pool.
+        let http = http.expect("at least one mode");
+        Ok((modes, http))
     }
 }
 

@@ -127,14 +127,14 @@ impl Content<'_> {
     }
 
     fn frequency_limit(&self) -> Option<FrequencyLimit> {
-        let fits = rules::could_be_frequency_limitation(
-            Some(self.benefit_type),
-            self.percent.is_some(),
-            self.amount.is_some(),
-            Some(self.level),
-            Some(self.qualifier),
-            self.time_period,
-        );
+        let fits = rules::could_be_frequency_limitation(rules::FrequencyFields {
+            benefit_type: Some(self.benefit_type),
+            has_percent: self.percent.is_some(),
+            has_amount: self.amount.is_some(),
+            coverage_level: Some(self.level),
+            qualifier: Some(self.qualifier),
+            time_period: self.time_period,
+        });
         if !fits {
             return None;
         }

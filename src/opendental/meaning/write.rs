@@ -5,8 +5,8 @@ use super::shape::{BenefitShape, Frequency, Period, Scope, Terms};
 use crate::opendental::model::benefit::PlanNum;
 #[cfg(feature = "od-25-3")]
 use crate::opendental::model::benefit::TreatArea;
-use crate::opendental::model::benefit::{BenefitType, QuantityQualifier, TimePeriod};
-use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner, WaitingUnit};
+use crate::opendental::model::benefit::{BenefitType, TimePeriod};
+use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
 
 impl BenefitShape {
     /// The request that creates this shape for `owner`. Every field the shape fixes is set;
@@ -38,11 +38,7 @@ impl BenefitShape {
             }
             BenefitShape::Exclusion(terms) => general(BenefitType::Exclusions, terms),
             BenefitShape::WaitingPeriod { wait, unit, terms } => {
-                let qualifier = match unit {
-                    WaitingUnit::Months => QuantityQualifier::Months,
-                    WaitingUnit::Years => QuantityQualifier::Years,
-                };
-                general(BenefitType::WaitingPeriod, terms).quantity(qualifier, *wait)
+                general(BenefitType::WaitingPeriod, terms).quantity((*unit).into(), *wait)
             }
             BenefitShape::Frequency(limit) => {
                 let mut new = match limit.frequency {

@@ -65,6 +65,16 @@ pub enum WaitingUnit {
     Years,
 }
 
+impl From<WaitingUnit> for QuantityQualifier {
+    /// Months or Years.
+    fn from(unit: WaitingUnit) -> Self {
+        match unit {
+            WaitingUnit::Months => QuantityQualifier::Months,
+            WaitingUnit::Years => QuantityQualifier::Years,
+        }
+    }
+}
+
 /// A benefit to create with `POST /benefits`.
 ///
 /// Build one with [`NewBenefit::new`] or a standard shape ([`NewBenefit::coinsurance`],
@@ -187,12 +197,8 @@ impl NewBenefit {
     /// A waiting period of `quantity` months or years. Say what it applies to with
     /// [`NewBenefit::cov_cat_num`] or [`NewBenefit::code_num`].
     pub fn waiting_period(owner: impl Into<Owner>, unit: WaitingUnit, quantity: u8) -> Self {
-        let qualifier = match unit {
-            WaitingUnit::Months => QuantityQualifier::Months,
-            WaitingUnit::Years => QuantityQualifier::Years,
-        };
         Self::new(owner, BenefitType::WaitingPeriod, CoverageLevel::None)
-            .quantity(qualifier, quantity)
+            .quantity(unit.into(), quantity)
     }
 
     fn frequency(

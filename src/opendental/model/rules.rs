@@ -52,14 +52,15 @@ impl NewBenefit {
     /// server's to pick, and it picks one that fits a frequency shape; an unset
     /// QuantityQualifier is None.
     pub(crate) fn could_be_frequency_limitation(&self) -> bool {
-        could_be_frequency_limitation(
-            Some(&self.benefit_type),
-            self.percent.is_some(),
-            self.monetary_amt.is_some(),
-            Some(&self.coverage_level),
-            Some(&self.quantity_qualifier.clone().unwrap_or_default()),
-            self.time_period.as_ref(),
-        )
+        let qualifier = self.quantity_qualifier.clone().unwrap_or_default();
+        could_be_frequency_limitation(FrequencyFields {
+            benefit_type: Some(&self.benefit_type),
+            has_percent: self.percent.is_some(),
+            has_amount: self.monetary_amt.is_some(),
+            coverage_level: Some(&self.coverage_level),
+            qualifier: Some(&qualifier),
+            time_period: self.time_period.as_ref(),
+        })
     }
 }
 
@@ -69,14 +70,14 @@ impl Benefit {
     /// None, and either Months/Years with TimePeriod None, or NumberOfServices with ServiceYear,
     /// CalendarYear or NumberInLast12Months. Only such rows may carry a TreatArea.
     pub fn is_frequency_limitation(&self) -> bool {
-        could_be_frequency_limitation(
-            Some(&self.benefit_type),
-            self.percent.is_some(),
-            self.monetary_amt.is_some(),
-            Some(&self.coverage_level),
-            Some(&self.quantity_qualifier),
-            Some(&self.time_period),
-        )
+        could_be_frequency_limitation(FrequencyFields {
+            benefit_type: Some(&self.benefit_type),
+            has_percent: self.percent.is_some(),
+            has_amount: self.monetary_amt.is_some(),
+            coverage_level: Some(&self.coverage_level),
+            qualifier: Some(&self.quantity_qualifier),
+            time_period: Some(&self.time_period),
+        })
     }
 
     /// True when Open Dental treats this row as an Age Limit (its `Benefits.IsAgeLimit`): a code
@@ -100,17 +101,28 @@ impl Benefit {
     }
 }
 
-/// The frequency-limitation rule on the fields that decide it, where `None` means "not known"
-/// (a new benefit that leaves TimePeriod to the server, an update that leaves a field as it is):
-/// true unless what is known rules a frequency limitation out.
-pub(crate) fn could_be_frequency_limitation(
-    benefit_type: Option<&BenefitType>,
-    has_percent: bool,
-    has_amount: bool,
-    coverage_level: Option<&CoverageLevel>,
-    qualifier: Option<&QuantityQualifier>,
-    time_period: Option<&TimePeriod>,
-) -> bool {
+/// The fields that decide whether a row is a frequency limitation, where `None` means "not
+/// known" (a new benefit that leaves TimePeriod to the server, an update that leaves a field as
+/// it is).
+pub(crate) struct FrequencyFields<'a> {
+    pub(crate) benefit_type: Option<&'a BenefitType>,
+    pub(crate) has_percent: bool,
+    pub(crate) has_amount: bool,
+    pub(crate) coverage_level: Option<&'a CoverageLevel>,
+    pub(crate) qualifier: Option<&'a QuantityQualifier>,
+    pub(crate) time_period: Option<&'a TimePeriod>,
+}
+
+/// The frequency-limitation rule: true unless what is known rules a frequency limitation out.
+pub(crate) fn could_be_frequency_limitation(fields: FrequencyFields<'_>) -> bool {
+    let FrequencyFields {
+        benefit_type,
+        has_percent,
+        has_amount,
+        coverage_level,
+        qualifier,
+        time_period,
+    } = fields;
     const BENEFIT_YEARS: [TimePeriod; 3] = [
         TimePeriod::ServiceYear,
         TimePeriod::CalendarYear,

@@ -90,14 +90,14 @@ fn update(u: &BenefitUpdate) -> Result<(), Error> {
         known(&mut v, "TreatArea", Some(area));
         treat_area(
             &mut v,
-            rules::could_be_frequency_limitation(
-                u.benefit_type.as_ref(),
-                matches!(u.percent, Patch::Set(_)),
-                matches!(u.monetary_amt, Patch::Set(_)),
-                u.coverage_level.as_ref(),
-                u.quantity_qualifier.as_ref(),
-                u.time_period.as_ref(),
-            ),
+            rules::could_be_frequency_limitation(rules::FrequencyFields {
+                benefit_type: u.benefit_type.as_ref(),
+                has_percent: matches!(u.percent, Patch::Set(_)),
+                has_amount: matches!(u.monetary_amt, Patch::Set(_)),
+                coverage_level: u.coverage_level.as_ref(),
+                qualifier: u.quantity_qualifier.as_ref(),
+                time_period: u.time_period.as_ref(),
+            }),
         );
     }
     v.into_result()
