@@ -400,8 +400,8 @@ impl std::error::Error for DecodeError {}
 pub enum PagingErrorKind {
     /// A page held more rows than `Limit` asked for: the server ignores `Limit`.
     PageTooLong,
-    /// Rows were not in ascending BenefitNum order, or a page did not start where the previous
-    /// one ended: the server ignores `Offset` or orders rows otherwise.
+    /// Rows were not in ascending key order (e.g. BenefitNum), or a page did not start where
+    /// the previous one ended: the server ignores `Offset` or orders rows otherwise.
     OutOfOrder,
     /// Rows were deleted under the listing so often that it could not re-anchor itself within
     /// its bound of recoveries. List again when the office is quieter.
@@ -427,7 +427,7 @@ impl fmt::Display for PagingError {
                 "the page is longer than asked: the server ignores Limit"
             }
             PagingErrorKind::OutOfOrder => {
-                "rows repeat or are out of BenefitNum order: does the server ignore Offset?"
+                "rows repeat or are out of key order: does the server ignore Offset?"
             }
             PagingErrorKind::RowsKeptMoving => {
                 "rows kept being deleted under the listing; list again"
