@@ -14,8 +14,8 @@ mod support;
 use std::process::ExitCode;
 
 use benefits_sdk::opendental::{
-    ApplyOptions, BenefitShape, CodeGroupFixed, CoverageLevel, EbenefitCategory, Frequency,
-    FrequencyLimit, PlanNum, PlanOptions, Scope, Terms, TreatArea,
+    ApplyOptions, BenefitShape, CodeGroupFixed, CoverageLevel, DiffOptions, EbenefitCategory,
+    Frequency, FrequencyLimit, PlanNum, Scope, Terms, TreatArea,
 };
 use rust_decimal::Decimal;
 use support::DEMO_PLAN;
@@ -103,17 +103,17 @@ async fn run() -> Result<(), String> {
         ),
     ];
 
-    let options = PlanOptions::new().deletes(args.iter().any(|a| a == "--deletes"));
+    let options = DiffOptions::new().deletes(args.iter().any(|a| a == "--deletes"));
     let names = client.names().await.map_err(fail)?;
-    let plan_changes = client
-        .plan_changes_with(plan.into(), desired.clone(), options)
+    let diff = client
+        .diff_with(plan.into(), desired.clone(), options)
         .await
         .map_err(fail)?;
-    println!("\nDry run:\n{}", plan_changes.display_with(&names));
+    println!("\nDry run:\n{}", diff.display_with(&names));
 
     let report = client
         .apply_with(
-            &plan_changes,
+            &diff,
             ApplyOptions::new().progress(|p| {
                 println!(
                     "  {}/{} written, about {:.0?} left",
@@ -129,7 +129,7 @@ async fn run() -> Result<(), String> {
     }
 
     let again = client
-        .plan_changes_with(plan.into(), desired, options)
+        .diff_with(plan.into(), desired, options)
         .await
         .map_err(fail)?;
     println!("\nPlanning again:\n{}", again.display_with(&names));

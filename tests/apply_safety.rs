@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use benefits_sdk::mock::{Fault, LoggedRequest, MockOpenDental};
 use benefits_sdk::opendental::{
-    ApplyOptions, BenefitShape, ConflictKind, CovCatNum, InsPlan, NewBenefit, Owner, PlanNum,
-    PlanOptions, Scope, ServerVersion, Terms, Write,
+    ApplyOptions, BenefitShape, ConflictKind, CovCatNum, DiffOptions, InsPlan, NewBenefit, Owner,
+    PlanNum, Scope, ServerVersion, Terms, Write,
 };
 use benefits_sdk::{Error, LockErrorKind};
 
@@ -25,7 +25,7 @@ async fn a_second_apply_of_one_owner_fails_held_and_writes_nothing() {
     let client = office.client();
     let desired = vec![exclusion(1), exclusion(2)];
     let plan = client
-        .plan_changes(Owner::Plan(PlanNum::new(12)), desired.clone())
+        .diff(Owner::Plan(PlanNum::new(12)), desired.clone())
         .await
         .unwrap();
     // Every POST takes 300 ms, so the first apply still holds the lock when the others start.
@@ -40,7 +40,7 @@ async fn a_second_apply_of_one_owner_fails_held_and_writes_nothing() {
         },
         async {
             tokio::time::sleep(Duration::from_millis(100)).await;
-            let options = PlanOptions::new();
+            let options = DiffOptions::new();
             other_owner
                 .reconcile(
                     Owner::Plan(PlanNum::new(13)),
@@ -82,7 +82,7 @@ async fn clients_made_from_one_root_share_the_lock() {
         .build()
         .unwrap();
     let owner = Owner::Plan(PlanNum::new(12));
-    let plan = root.plan_changes(owner, [exclusion(1)]).await.unwrap();
+    let plan = root.diff(owner, [exclusion(1)]).await.unwrap();
     office.delay_next(2, Duration::from_millis(300));
     let (a, b) = tokio::join!(root.apply(&plan), async {
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -127,7 +127,7 @@ async fn an_edit_made_during_apply_is_a_conflict_not_overwritten() {
     let client = office.client();
     let owner = Owner::Plan(PlanNum::new(12));
     let plan = client
-        .plan_changes(owner, [coinsurance(3, 70), coinsurance(4, 40)])
+        .diff(owner, [coinsurance(3, 70), coinsurance(4, 40)])
         .await
         .unwrap();
     assert_eq!(plan.updates.len(), 2);
@@ -182,10 +182,7 @@ async fn an_office_without_get_single_is_checked_by_a_fresh_listing() {
         .build()
         .unwrap();
     let owner = Owner::Plan(PlanNum::new(12));
-    let plan = client
-        .plan_changes(owner, [coinsurance(3, 70)])
-        .await
-        .unwrap();
+    let plan = client.diff(owner, [coinsurance(3, 70)]).await.unwrap();
     office.reset_log();
     let report = client.apply(&plan).await.unwrap();
     assert_eq!(report.done.len(), 1);
@@ -210,10 +207,7 @@ async fn a_no_op_apply_sends_its_listing_only() {
     ));
     let client = office.client();
     let owner = Owner::Plan(PlanNum::new(12));
-    let plan = client
-        .plan_changes(owner, [coinsurance(3, 70)])
-        .await
-        .unwrap();
+    let plan = client.diff(owner, [coinsurance(3, 70)]).await.unwrap();
     client.apply(&plan).await.unwrap();
     office.reset_log();
     // Applied again: the listing shows it done, so no row is read again.

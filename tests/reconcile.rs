@@ -8,9 +8,9 @@ use std::time::Duration;
 use benefits_sdk::Error;
 use benefits_sdk::mock::{Fault, LoggedRequest, MockOpenDental, demo};
 use benefits_sdk::opendental::{
-    ApplyOptions, Benefit, BenefitShape, BenefitUpdate, BenefitYear, BenefitsClient, ChangePlan,
-    CodeGroupNum, ConflictKind, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, InsPlan,
-    NewBenefit, OnError, Owner, PatPlanNum, Period, PlanNum, PlanOptions, Scope, SkipReason, Terms,
+    ApplyOptions, Benefit, BenefitShape, BenefitUpdate, BenefitYear, BenefitsClient, Changeset,
+    CodeGroupNum, ConflictKind, CovCatNum, CoverageLevel, DiffOptions, Frequency, FrequencyLimit,
+    InsPlan, NewBenefit, OnError, Owner, PatPlanNum, Period, PlanNum, Scope, SkipReason, Terms,
     TreatArea, Write,
 };
 use rust_decimal::Decimal;
@@ -122,7 +122,7 @@ async fn create_only_builds_the_plan_with_one_post_per_row() {
     office.insert_plan(benefits_sdk::opendental::InsPlan::new(PLAN, 0));
     let client = office.client();
     let desired = demo_shapes();
-    let plan = client.plan_changes(OWNER, desired.clone()).await.unwrap();
+    let plan = client.diff(OWNER, desired.clone()).await.unwrap();
     assert_eq!(plan.creates.len(), desired.len());
     assert_eq!(plan.writes(), desired.len());
     assert_eq!(
@@ -148,19 +148,13 @@ async fn create_only_builds_the_plan_with_one_post_per_row() {
         ]
     );
     assert_same_set(shapes_of(&office, OWNER), as_rows(&desired, OWNER));
-    assert!(
-        client
-            .plan_changes(OWNER, desired)
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(client.diff(OWNER, desired).await.unwrap().is_empty());
 }
 
 #[tokio::test]
 async fn update_only_sends_the_changed_fields() {
     let (office, client) = office_with_demo().await;
-    let plan = client.plan_changes(OWNER, changed_demo()).await.unwrap();
+    let plan = client.diff(OWNER, changed_demo()).await.unwrap();
     assert_eq!(plan.updates.len(), 2);
     assert!(plan.creates.is_empty() && plan.deletes.is_empty() && plan.kept.is_empty());
     assert_eq!(plan.unchanged.len(), demo_shapes().len() - 2);
@@ -192,10 +186,11 @@ async fn a_no_op_reconcile_only_lists() {
     let (office, client) = office_with_demo().await;
     office.reset_log();
     let (plan, report) = client
-        .reconcile(
+        .reconcile_in_year(
             OWNER,
+            BenefitYear::Calendar,
             demo_shapes(),
-            PlanOptions::new().benefit_year(BenefitYear::Calendar),
+            DiffOptions::new(),
             ApplyOptions::new(),
         )
         .await
@@ -217,7 +212,7 @@ fn exclusion_on(category: u64) -> NewBenefit {
 async fn rows_nobody_wants_are_kept_unless_deletes_are_on() {
     let (office, client) = office_with_demo().await;
     let extra = office.seed(&exclusion_on(9));
-    let plan = client.plan_changes(OWNER, demo_shapes()).await.unwrap();
+    let plan = client.diff(OWNER, demo_shapes()).await.unwrap();
     assert_eq!(plan.kept.len(), 1);
     assert_eq!(plan.kept[0].benefit_num, extra.benefit_num);
     assert!(plan.is_empty() || plan.writes() == 0);
@@ -227,7 +222,7 @@ async fn rows_nobody_wants_are_kept_unless_deletes_are_on() {
     assert!(office.benefits().contains(&extra));
 
     let plan = client
-        .plan_changes_with(OWNER, demo_shapes(), PlanOptions::new().deletes(true))
+        .diff_with(OWNER, demo_shapes(), DiffOptions::new().deletes(true))
         .await
         .unwrap();
     assert_eq!(plan.deletes.len(), 1);
@@ -252,7 +247,7 @@ async fn two_rows_in_one_slot_are_reported_and_left_alone() {
     let (office, client) = office_with_demo().await;
     let twin = office.seed(&NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 70));
     let plan = client
-        .plan_changes_with(OWNER, changed_demo(), PlanOptions::new().deletes(true))
+        .diff_with(OWNER, changed_demo(), DiffOptions::new().deletes(true))
         .await
         .unwrap();
     assert_eq!(plan.ambiguities.len(), 1);
@@ -282,11 +277,7 @@ async fn two_desired_benefits_for_one_slot_are_reported_and_not_written() {
     let client = office.client();
     let desired = [coinsurance(3, 80), coinsurance(3, 70), coinsurance(4, 50)];
     let plan = client
-        .plan_changes_with(
-            OWNER,
-            desired,
-            PlanOptions::new().benefit_year(BenefitYear::Calendar),
-        )
+        .diff_in_year(OWNER, BenefitYear::Calendar, desired, DiffOptions::new())
         .await
         .unwrap();
     assert_eq!(plan.ambiguities.len(), 1);
@@ -312,7 +303,7 @@ async fn two_frequency_limits_on_one_code_group_are_two_slots() {
         .reconcile(
             OWNER,
             [crowns(), per_year(2)],
-            PlanOptions::new(),
+            DiffOptions::new(),
             ApplyOptions::new(),
         )
         .await
@@ -325,10 +316,7 @@ async fn two_frequency_limits_on_one_code_group_are_two_slots() {
         10,
         TreatArea::Mouth
     )));
-    let plan = client
-        .plan_changes(OWNER, [crowns(), per_year(3)])
-        .await
-        .unwrap();
+    let plan = client.diff(OWNER, [crowns(), per_year(3)]).await.unwrap();
     assert_eq!(plan.updates.len(), 1);
     assert_eq!(plan.unchanged.len(), 1);
     assert_eq!(
@@ -347,17 +335,15 @@ async fn a_patient_override_is_reconciled_on_its_own_rows() {
     let owner = Owner::PatPlan(PatPlanNum::new(30));
     let desired = [coinsurance(4, 80), annual_max(500)];
     // A patient plan's year cannot be looked up: nothing is sent without it.
-    let err = client
-        .plan_changes(owner, desired.clone())
-        .await
-        .unwrap_err();
+    let err = client.diff(owner, desired.clone()).await.unwrap_err();
     assert!(err.violations().unwrap().has("PatPlanNum"));
     assert!(office.requests().is_empty());
     let (plan, report) = client
-        .reconcile(
+        .reconcile_in_year(
             owner,
+            BenefitYear::Service,
             desired.clone(),
-            PlanOptions::new().benefit_year(BenefitYear::Service),
+            DiffOptions::new(),
             ApplyOptions::new(),
         )
         .await
@@ -375,11 +361,7 @@ async fn a_patient_override_is_reconciled_on_its_own_rows() {
     );
     assert!(office.benefits().iter().all(|b| b.plan_num.is_none()));
     let again = client
-        .plan_changes_with(
-            owner,
-            desired,
-            PlanOptions::new().benefit_year(BenefitYear::Service),
-        )
+        .diff_in_year(owner, BenefitYear::Service, desired, DiffOptions::new())
         .await
         .unwrap();
     assert!(again.is_empty());
@@ -388,7 +370,7 @@ async fn a_patient_override_is_reconciled_on_its_own_rows() {
 #[tokio::test]
 async fn a_row_edited_between_plan_and_apply_is_a_conflict_not_overwritten() {
     let (office, client) = office_with_demo().await;
-    let plan = client.plan_changes(OWNER, changed_demo()).await.unwrap();
+    let plan = client.diff(OWNER, changed_demo()).await.unwrap();
     let basic = plan.updates[0].row.benefit_num;
     // Someone else sets Basic to 60 % in the meantime.
     client
@@ -418,7 +400,7 @@ async fn a_row_edited_between_plan_and_apply_is_a_conflict_not_overwritten() {
 #[tokio::test]
 async fn a_row_deleted_between_plan_and_apply_is_a_conflict() {
     let (office, client) = office_with_demo().await;
-    let plan = client.plan_changes(OWNER, changed_demo()).await.unwrap();
+    let plan = client.diff(OWNER, changed_demo()).await.unwrap();
     let basic = plan.updates[0].row.benefit_num;
     office.remove(basic);
     let report = client.apply(&plan).await.unwrap();
@@ -431,9 +413,9 @@ async fn a_row_deleted_between_plan_and_apply_is_a_conflict() {
 async fn a_slot_taken_between_plan_and_apply_is_a_conflict() {
     let office = MockOpenDental::start().await;
     let client = office.client();
-    let options = PlanOptions::new().benefit_year(BenefitYear::Calendar);
+    let year = BenefitYear::Calendar;
     let plan = client
-        .plan_changes_with(OWNER, [coinsurance(5, 50)], options)
+        .diff_in_year(OWNER, year, [coinsurance(5, 50)], DiffOptions::new())
         .await
         .unwrap();
     office.seed(&NewBenefit::coinsurance(PLAN, CovCatNum::new(5), 40));
@@ -446,11 +428,11 @@ async fn a_slot_taken_between_plan_and_apply_is_a_conflict() {
 async fn a_plan_survives_json_and_applies_later() {
     let (office, client) = office_with_demo().await;
     let plan = client
-        .plan_changes_with(OWNER, changed_demo(), PlanOptions::new().deletes(true))
+        .diff_with(OWNER, changed_demo(), DiffOptions::new().deletes(true))
         .await
         .unwrap();
     let stored = serde_json::to_string(&plan).unwrap();
-    let read: ChangePlan = serde_json::from_str(&stored).unwrap();
+    let read: Changeset = serde_json::from_str(&stored).unwrap();
     assert_eq!(read, plan);
     let report = client.apply(&read).await.unwrap();
     assert_eq!(report.done.len(), 2);
@@ -462,7 +444,7 @@ async fn applying_a_plan_twice_writes_once() {
     let (office, client) = office_with_demo().await;
     let mut desired = changed_demo();
     desired.push(coinsurance(5, 50));
-    let plan = client.plan_changes(OWNER, desired).await.unwrap();
+    let plan = client.diff(OWNER, desired).await.unwrap();
     assert_eq!(plan.writes(), 3);
     client.apply(&plan).await.unwrap();
     office.reset_log();
@@ -482,7 +464,7 @@ async fn applying_a_plan_twice_writes_once() {
 async fn a_failure_stops_the_apply_or_not_as_asked() {
     for on_error in [OnError::Stop, OnError::Continue] {
         let (office, client) = office_with_demo().await;
-        let plan = client.plan_changes(OWNER, changed_demo()).await.unwrap();
+        let plan = client.diff(OWNER, changed_demo()).await.unwrap();
         office.inject_on("PUT", 1, Fault::Status(400));
         let report = client
             .apply_with(&plan, ApplyOptions::new().on_error(on_error))
@@ -506,7 +488,7 @@ async fn progress_is_reported_after_each_write() {
     let (_office, client) = office_with_demo().await;
     let mut desired = changed_demo();
     desired.push(coinsurance(5, 50));
-    let plan = client.plan_changes(OWNER, desired).await.unwrap();
+    let plan = client.diff(OWNER, desired).await.unwrap();
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = seen.clone();
     client
@@ -529,7 +511,7 @@ async fn the_diff_reads_for_a_person() {
     let mut desired = changed_demo();
     desired.push(coinsurance(5, 50));
     let plan = client
-        .plan_changes_with(OWNER, desired, PlanOptions::new().deletes(true))
+        .diff_with(OWNER, desired, DiffOptions::new().deletes(true))
         .await
         .unwrap();
     let names = client.names().await.unwrap();
@@ -569,7 +551,7 @@ async fn the_diff_shows_every_field_an_update_changes_and_what_a_custom_row_is_o
             .period(Period::BenefitYear(Some(BenefitYear::Service))),
     };
     let plan = client
-        .plan_changes_with(OWNER, vec![wanted], PlanOptions::new().deletes(true))
+        .diff_with(OWNER, vec![wanted], DiffOptions::new().deletes(true))
         .await
         .unwrap();
     let text = plan
@@ -607,11 +589,7 @@ async fn a_code_named_by_text_matches_the_row_that_has_key_and_text() {
         terms: Terms::new(Scope::proc_code("d1110")).period(Period::BenefitYear(None)),
     };
     let plan = client
-        .plan_changes_with(
-            OWNER,
-            [desired],
-            PlanOptions::new().benefit_year(BenefitYear::Calendar),
-        )
+        .diff_in_year(OWNER, BenefitYear::Calendar, [desired], DiffOptions::new())
         .await
         .unwrap();
     assert!(plan.is_empty(), "{plan}");
@@ -631,12 +609,12 @@ async fn a_row_that_fits_no_shape_is_matched_only_when_identical() {
     .time_period(benefits_sdk::opendental::TimePeriod::Years);
     let row = office.seed(&odd);
     assert!(matches!(row.shape(), BenefitShape::Custom(_)));
-    let plan = client.plan_changes(OWNER, [row.shape()]).await.unwrap();
+    let plan = client.diff(OWNER, [row.shape()]).await.unwrap();
     assert!(plan.is_empty());
     let other = odd
         .clone()
         .quantity(benefits_sdk::opendental::QuantityQualifier::Visits, 5);
-    let plan = client.plan_changes(OWNER, [other.shape()]).await.unwrap();
+    let plan = client.diff(OWNER, [other.shape()]).await.unwrap();
     assert_eq!((plan.creates.len(), plan.kept.len()), (1, 1));
 }
 
@@ -650,7 +628,7 @@ async fn fault_run(fault: Fault, on: &str, client_timeout: Option<Duration>) -> 
     };
     let mut desired = changed_demo();
     desired.push(coinsurance(5, 50));
-    let plan = client.plan_changes(OWNER, desired.clone()).await.unwrap();
+    let plan = client.diff(OWNER, desired.clone()).await.unwrap();
     office.reset_log();
     office.inject_on(on, 1, fault);
     let report = client.apply_with(&plan, quick_settle()).await.unwrap();
@@ -750,7 +728,7 @@ async fn fault_429s_are_waited_out_and_each_write_lands_once() {
     let (office, client) = office_with_demo().await;
     let mut desired = changed_demo();
     desired.push(coinsurance(5, 50));
-    let plan = client.plan_changes(OWNER, desired.clone()).await.unwrap();
+    let plan = client.diff(OWNER, desired.clone()).await.unwrap();
     office.reset_log();
     let now = Duration::ZERO;
     office.inject_on("PUT", 1, Fault::RateLimited { retry_after: now });
@@ -778,7 +756,7 @@ async fn fault_429s_are_waited_out_and_each_write_lands_once() {
 async fn a_create_whose_check_cannot_list_is_failed_with_its_outcome_unknown() {
     let (office, client) = office_with_demo().await;
     let plan = client
-        .plan_changes(OWNER, [demo_shapes(), vec![coinsurance(5, 50)]].concat())
+        .diff(OWNER, [demo_shapes(), vec![coinsurance(5, 50)]].concat())
         .await
         .unwrap();
     office.reset_log();

@@ -8,8 +8,8 @@ use std::time::Duration;
 use benefits_sdk::mock::{Fault, MockOpenDental, demo};
 use benefits_sdk::opendental::{
     ApplyOptions, Benefit, BenefitShape, BenefitType, BenefitYear, BenefitsClient, CodeGroupNum,
-    CodeNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit, InsPlan, NewBenefit, Owner,
-    Period, PlanNum, PlanOptions, QuantityQualifier, Scope, Terms, TimePeriod, TreatArea,
+    CodeNum, CovCatNum, CoverageLevel, DiffOptions, Frequency, FrequencyLimit, InsPlan, NewBenefit,
+    Owner, Period, PlanNum, QuantityQualifier, Scope, Terms, TimePeriod, TreatArea,
 };
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -236,7 +236,7 @@ async fn converges(
     desired: &[BenefitShape],
     renews: u8,
 ) -> Result<(), TestCaseError> {
-    let options = PlanOptions::new().deletes(true);
+    let options = DiffOptions::new().deletes(true);
     let (plan, report) = client
         .reconcile(OWNER, desired.to_vec(), options, ApplyOptions::new())
         .await
@@ -246,7 +246,7 @@ async fn converges(
     one_row_per_slot(office)?;
     holds_exactly(office, desired, year_of(renews))?;
     let again = client
-        .plan_changes_with(OWNER, desired.to_vec(), options)
+        .diff_with(OWNER, desired.to_vec(), options)
         .await
         .unwrap();
     prop_assert!(again.is_empty(), "{}", again);
@@ -339,8 +339,8 @@ proptest! {
                 .timeout(Duration::from_millis(300))
                 .build()
                 .unwrap();
-            let options = PlanOptions::new().deletes(true);
-            let plan = client.plan_changes_with(OWNER, desired.clone(), options).await.unwrap();
+            let options = DiffOptions::new().deletes(true);
+            let plan = client.diff_with(OWNER, desired.clone(), options).await.unwrap();
             let edit = edited.map(|i| edit(&office.benefits()[i % current.len()]));
             if let Some(row) = &edit {
                 office.insert([row.clone()]);

@@ -6,9 +6,9 @@
 use benefits_sdk::mock::{Fault, LoggedRequest, MockOpenDental};
 use benefits_sdk::opendental::{
     ApplyOptions, Benefit, BenefitFilter, BenefitShape, BenefitType, BenefitUpdate, BenefitYear,
-    BenefitsClient, CodeGroupNum, CodeNum, CovCatNum, CoverageLevel, Frequency, FrequencyLimit,
-    InsPlan, NewBenefit, Owner, PlanNum, PlanOptions, QuantityQualifier, Scope, SkipReason, Terms,
-    TimePeriod, Write,
+    BenefitsClient, CodeGroupNum, CodeNum, CovCatNum, CoverageLevel, DiffOptions, Frequency,
+    FrequencyLimit, InsPlan, NewBenefit, Owner, PlanNum, QuantityQualifier, Scope, SkipReason,
+    Terms, TimePeriod, Write,
 };
 use rust_decimal::Decimal;
 
@@ -98,7 +98,7 @@ async fn secdatetedit_moves_on_every_write_and_amounts_are_doubles() {
 async fn a_stored_plan_applied_twice_is_already_done_not_a_taken_slot() {
     let (office, client) = office(0).await;
     let desired = [exclusion(Scope::proc_code("D1110"))];
-    let plan = client.plan_changes(OWNER, desired).await.unwrap();
+    let plan = client.diff(OWNER, desired).await.unwrap();
     let first = client.apply(&plan).await.unwrap();
     assert_eq!(first.done.len(), 1);
     let second = client.apply(&plan).await.unwrap();
@@ -117,7 +117,7 @@ async fn a_create_answered_502_after_storing_is_found_not_sent_again() {
         exclusion(Scope::proc_code("D1110")),
         exclusion(Scope::code_num(CodeNum::new(156))),
     ];
-    let plan = client.plan_changes(OWNER, desired.clone()).await.unwrap();
+    let plan = client.diff(OWNER, desired.clone()).await.unwrap();
     office.reset_log();
     office.inject_on("POST", 2, Fault::StatusAfterWrite(502));
     let options = ApplyOptions::new().settle(std::time::Duration::from_millis(10));
@@ -125,7 +125,7 @@ async fn a_create_answered_502_after_storing_is_found_not_sent_again() {
     assert!(report.is_complete(), "{report}: {:?}", report.failed);
     assert_eq!(posts(&office.requests()), 2, "one POST per planned create");
     assert_eq!(office.benefits().len(), 2);
-    let again = client.plan_changes(OWNER, desired).await.unwrap();
+    let again = client.diff(OWNER, desired).await.unwrap();
     assert!(again.is_empty(), "{again}");
 }
 
@@ -147,7 +147,7 @@ async fn a_custom_row_is_created_once_over_three_runs_and_never_recreated() {
             .reconcile(
                 OWNER,
                 [visits_coinsurance()],
-                PlanOptions::new().deletes(true),
+                DiffOptions::new().deletes(true),
                 ApplyOptions::new(),
             )
             .await
@@ -171,7 +171,7 @@ async fn a_limit_the_office_moves_to_the_service_year_is_planned_as_stored() {
         .reconcile(
             OWNER,
             desired.clone(),
-            PlanOptions::new(),
+            DiffOptions::new(),
             ApplyOptions::new(),
         )
         .await
@@ -188,7 +188,7 @@ async fn a_limit_the_office_moves_to_the_service_year_is_planned_as_stored() {
         "planned as the office stores it"
     );
     assert_eq!(office.benefits()[0].shape(), stored);
-    let again = client.plan_changes(OWNER, desired).await.unwrap();
+    let again = client.diff(OWNER, desired).await.unwrap();
     assert!(
         again.is_empty(),
         "no write that repeats on every run: {again}"
@@ -207,7 +207,7 @@ async fn an_age_limit_in_a_benefit_year_is_the_age_limit_not_a_second_one() {
         code_group: CodeGroupNum::new(5),
     };
     assert_eq!(row.shape(), desired);
-    let plan = client.plan_changes(OWNER, [desired]).await.unwrap();
+    let plan = client.diff(OWNER, [desired]).await.unwrap();
     assert!(plan.is_empty(), "{plan}");
     let rows = client.list_all(BenefitFilter::Plan(PLAN)).await.unwrap();
     assert_eq!(rows.len(), 1);

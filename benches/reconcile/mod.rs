@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::{
     ApplyOptions, Benefit, BenefitShape, BenefitYear, BenefitsClient, CodeGroupNum, CovCatNum,
-    CoverageLevel, Frequency, FrequencyLimit, InsPlan, NewBenefit, Owner, Period, PlanNum,
-    PlanOptions, Scope, Terms, TreatArea,
+    CoverageLevel, DiffOptions, Frequency, FrequencyLimit, InsPlan, NewBenefit, Owner, Period,
+    PlanNum, Scope, Terms, TreatArea,
 };
 use rust_decimal::Decimal;
 
@@ -124,7 +124,7 @@ async fn reconcile_all(
             .reconcile(
                 Owner::Plan(PlanNum::new(p)),
                 want(p),
-                PlanOptions::new().deletes(true),
+                DiffOptions::new().deletes(true),
                 ApplyOptions::new(),
             )
             .await

@@ -13,8 +13,8 @@ use std::time::Duration;
 
 use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::{
-    ApplyLock, ApplyLockKey, ApplyOptions, BenefitShape, BenefitsClient, CovCatNum, InsPlan, Owner,
-    PlanNum, PlanOptions, Scope, Terms,
+    ApplyLock, ApplyLockKey, ApplyOptions, BenefitShape, BenefitsClient, CovCatNum, DiffOptions,
+    InsPlan, Owner, PlanNum, Scope, Terms,
 };
 use benefits_sdk::throttle::ThrottleKey;
 use benefits_sdk::{Error, LockErrorKind};
@@ -133,7 +133,7 @@ async fn worker(base: &str, redis: &str) {
         .reconcile(
             Owner::Plan(PLAN),
             desired(),
-            PlanOptions::new(),
+            DiffOptions::new(),
             ApplyOptions::new(),
         )
         .await;

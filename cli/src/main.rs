@@ -14,8 +14,8 @@ use std::process::ExitCode;
 use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, BenefitCodeNo, MemberNo};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{
-    ApplyOptions, ApplyReport, BenefitFilter, BenefitsClient, InsPlan, OnError, Owner, PatPlanNum,
-    PlanNum, PlanOptions,
+    ApplyOptions, ApplyReport, BenefitFilter, BenefitsClient, DiffOptions, InsPlan, OnError, Owner,
+    PatPlanNum, PlanNum,
 };
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -350,7 +350,7 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             Ok(())
         }
         PlanCommand::Diff(file) => {
-            let changes = plan_changes(client, &file).await?;
+            let changes = diff(client, &file).await?;
             if file.json {
                 output::json(&changes);
             } else {
@@ -363,7 +363,7 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             yes,
             keep_going,
         } => {
-            let changes = plan_changes(client, &file).await?;
+            let changes = diff(client, &file).await?;
             let diff = changes.display_with(&client.names().await?).to_string();
             // With --json, stdout holds the JSON alone; the diff a person reads goes to stderr.
             let say = |text: &str| match file.json {
@@ -411,10 +411,10 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
     }
 }
 
-async fn plan_changes(
+async fn diff(
     client: &BenefitsClient,
     file: &PlanFile,
-) -> Result<benefits_sdk::opendental::ChangePlan, Failure> {
+) -> Result<benefits_sdk::opendental::Changeset, Failure> {
     let text = std::fs::read_to_string(&file.file)
         .map_err(|e| Failure::Input(format!("{}: {e}", file.file)))?;
     let wanted = desired::read(&file.file, &text).map_err(|e| Failure::Input(e.0))?;
@@ -428,8 +428,8 @@ async fn plan_changes(
         desired::ResolveError::Input(message) => Failure::Input(message),
         desired::ResolveError::Office(e) => Failure::Office(e),
     })?;
-    let options = PlanOptions::new().deletes(file.deletes);
-    Ok(client.plan_changes_with(owner, shapes, options).await?)
+    let options = DiffOptions::new().deletes(file.deletes);
+    Ok(client.diff_with(owner, shapes, options).await?)
 }
 
 /// Asks on a terminal; refuses to write when there is none to ask on.

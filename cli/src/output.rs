@@ -5,7 +5,7 @@ use std::io::Write as _;
 
 use benefits_sdk::cervey::{BenefitCheck, LimitKind};
 use benefits_sdk::opendental::{
-    ApplyReport, Benefit, BenefitNum, BenefitShape, ChangePlan, CodeGroup, CovCat, Names,
+    ApplyReport, Benefit, BenefitNum, BenefitShape, Changeset, CodeGroup, CovCat, Names,
     PlanSummary, Write,
 };
 use chrono::NaiveDate;
@@ -336,7 +336,7 @@ impl<'a> Outcome<'a> {
 }
 
 /// `plan apply --json`: the change plan and the report.
-pub fn applied_json(changes: &ChangePlan, report: &ApplyReport) {
+pub fn applied_json(changes: &Changeset, report: &ApplyReport) {
     #[derive(Serialize)]
     struct Report<'a> {
         summary: String,
@@ -348,7 +348,7 @@ pub fn applied_json(changes: &ChangePlan, report: &ApplyReport) {
     }
     #[derive(Serialize)]
     struct Applied<'a> {
-        changes: &'a ChangePlan,
+        changes: &'a Changeset,
         report: Report<'a>,
     }
     let report = Report {

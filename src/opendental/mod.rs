@@ -39,7 +39,7 @@ pub use model::patch::Patch;
 pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
-pub use sync::changeset::{Ambiguity, ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, PlannedRow, PlannedUpdate};
 pub use sync::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
 pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,

@@ -1,4 +1,4 @@
-//! Running a [`ChangePlan`]: the client's plan and apply methods, the owner's lock around
+//! Running a [`Changeset`]: the client's plan and apply methods, the owner's lock around
 //! them, and each write checked against a fresh read of its row. Its options and its report
 //! are in `report.rs`.
 
@@ -13,28 +13,27 @@ use crate::opendental::BenefitsClient;
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::{BenefitFilter, BenefitYear, Owner};
-use crate::opendental::sync::changeset::{ChangePlan, PlanOptions, PlannedRow, PlannedUpdate};
+use crate::opendental::sync::changeset::{Changeset, DiffOptions, PlannedRow, PlannedUpdate};
 use crate::opendental::sync::lock::Lease;
 
 /// How many times apply sends a create whose earlier attempts provably did not land.
 const CREATE_ATTEMPTS: usize = 3;
 
 impl BenefitsClient {
-    /// Plans the writes that make `owner`'s rows say `desired`, without writing anything. See
-    /// [`BenefitsClient::plan_changes_with`]; deletes are off.
+    /// The writes that make `owner`'s rows say `desired`, without writing anything. See
+    /// [`BenefitsClient::diff_with`]; deletes are off.
     ///
     /// # Errors
-    /// As [`BenefitsClient::plan_changes_with`].
-    pub async fn plan_changes(
+    /// As [`BenefitsClient::diff_with`].
+    pub async fn diff(
         &self,
         owner: Owner,
         desired: impl IntoIterator<Item = BenefitShape>,
-    ) -> Result<ChangePlan, Error> {
-        self.plan_changes_with(owner, desired, PlanOptions::new())
-            .await
+    ) -> Result<Changeset, Error> {
+        self.diff_with(owner, desired, DiffOptions::new()).await
     }
 
-    /// Plans the writes that make `owner`'s rows say `desired`: lists every row of the owner
+    /// The writes that make `owner`'s rows say `desired`: lists every row of the owner
     /// (no row missed, see [`BenefitsClient::list`]), fills in the benefit year of shapes that
     /// leave it to the plan, and matches each desired shape to the row holding its slot.
     ///
@@ -44,19 +43,38 @@ impl BenefitsClient {
     /// per tooth on Crowns" and "2 per benefit year on Mouth" are two slots on one code group.
     ///
     /// Requests: the list pages, plus one `GET /insplans/{PlanNum}` (cached) when a desired
-    /// shape leaves its benefit year to the plan and no year is given.
+    /// shape's stored form depends on the plan's benefit year.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] for a patient-plan owner with shapes that need the plan's
-    /// benefit year when none is given; listing and lookup errors.
-    pub async fn plan_changes_with(
+    /// benefit year (give it with [`BenefitsClient::diff_in_year`]); listing and lookup errors.
+    pub async fn diff_with(
         &self,
         owner: Owner,
         desired: impl IntoIterator<Item = BenefitShape>,
-        options: PlanOptions,
-    ) -> Result<ChangePlan, Error> {
-        let (plan, _) = self.plan_with_rows(owner, desired, options).await?;
-        Ok(plan)
+        options: DiffOptions,
+    ) -> Result<Changeset, Error> {
+        let (changes, _) = self.diff_and_rows(owner, None, desired, options).await?;
+        Ok(changes)
+    }
+
+    /// [`BenefitsClient::diff_with`] for an owner whose benefit year you know: a patient plan
+    /// (the API cannot look up its plan by PatPlanNum), or a plan whose year you have, which
+    /// saves the plan lookup.
+    ///
+    /// # Errors
+    /// Listing errors.
+    pub async fn diff_in_year(
+        &self,
+        owner: Owner,
+        year: BenefitYear,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: DiffOptions,
+    ) -> Result<Changeset, Error> {
+        let (changes, _) = self
+            .diff_and_rows(owner, Some(year), desired, options)
+            .await?;
+        Ok(changes)
     }
 
     /// Plans and applies in one go: the rows listed for the plan serve as apply's check, so
@@ -69,14 +87,43 @@ impl BenefitsClient {
         &self,
         owner: Owner,
         desired: impl IntoIterator<Item = BenefitShape>,
-        options: PlanOptions,
+        options: DiffOptions,
         apply: ApplyOptions,
-    ) -> Result<(ChangePlan, ApplyReport), Error> {
+    ) -> Result<(Changeset, ApplyReport), Error> {
+        self.reconcile_year(owner, None, desired, options, apply)
+            .await
+    }
+
+    /// [`BenefitsClient::reconcile`] for an owner whose benefit year you know (see
+    /// [`BenefitsClient::diff_in_year`]).
+    ///
+    /// # Errors
+    /// The errors of listing; the writes' own errors are in the report.
+    pub async fn reconcile_in_year(
+        &self,
+        owner: Owner,
+        year: BenefitYear,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: DiffOptions,
+        apply: ApplyOptions,
+    ) -> Result<(Changeset, ApplyReport), Error> {
+        self.reconcile_year(owner, Some(year), desired, options, apply)
+            .await
+    }
+
+    async fn reconcile_year(
+        &self,
+        owner: Owner,
+        year: Option<BenefitYear>,
+        desired: impl IntoIterator<Item = BenefitShape>,
+        options: DiffOptions,
+        apply: ApplyOptions,
+    ) -> Result<(Changeset, ApplyReport), Error> {
         let (lock, key) = self.apply_lock(owner);
         let lease = Lease::take(lock, key).await?;
         lease
             .hold(async {
-                let (plan, rows) = self.plan_with_rows(owner, desired, options).await?;
+                let (plan, rows) = self.diff_and_rows(owner, year, desired, options).await?;
                 let report = self.apply_on(&plan, rows, &apply, &lease).await;
                 Ok((plan, report))
             })
@@ -87,7 +134,7 @@ impl BenefitsClient {
     ///
     /// # Errors
     /// As [`BenefitsClient::apply_with`].
-    pub async fn apply(&self, plan: &ChangePlan) -> Result<ApplyReport, Error> {
+    pub async fn apply(&self, plan: &Changeset) -> Result<ApplyReport, Error> {
         self.apply_with(plan, ApplyOptions::new()).await
     }
 
@@ -112,7 +159,7 @@ impl BenefitsClient {
     /// The first listing's error: nothing was written.
     pub async fn apply_with(
         &self,
-        plan: &ChangePlan,
+        plan: &Changeset,
         options: ApplyOptions,
     ) -> Result<ApplyReport, Error> {
         let (lock, key) = self.apply_lock(plan.owner);
@@ -125,14 +172,15 @@ impl BenefitsClient {
             .await
     }
 
-    async fn plan_with_rows(
+    async fn diff_and_rows(
         &self,
         owner: Owner,
+        year: Option<BenefitYear>,
         desired: impl IntoIterator<Item = BenefitShape>,
-        options: PlanOptions,
-    ) -> Result<(ChangePlan, Vec<Benefit>), Error> {
+        options: DiffOptions,
+    ) -> Result<(Changeset, Vec<Benefit>), Error> {
         let desired: Vec<BenefitShape> = desired.into_iter().collect();
-        let year = match options.benefit_year {
+        let year = match year {
             Some(year) => Some(year),
             None if desired.iter().any(|d| stored_by_year(d, owner)) => match owner {
                 Owner::Plan(p) => Some(self.ins_plan(p).await?.benefit_year()),
@@ -140,24 +188,20 @@ impl BenefitsClient {
                     return Err(Error::InvalidRequest(Violations::one(
                         "PatPlanNum",
                         "a patient plan's benefit year is its plan's, which the API cannot \
-                         look up by PatPlanNum: give PlanOptions::benefit_year",
+                         look up by PatPlanNum: give it (BenefitsClient::diff_in_year)",
                     )));
                 }
             },
             None => None,
         };
         let rows = self.list_all(filter(owner)).await?;
-        let options = PlanOptions {
-            benefit_year: year,
-            ..options
-        };
-        let plan = ChangePlan::between(owner, &rows, desired, options)?;
+        let plan = Changeset::between(owner, year, &rows, desired, options)?;
         Ok((plan, rows))
     }
 
     async fn apply_on(
         &self,
-        plan: &ChangePlan,
+        plan: &Changeset,
         rows: Vec<Benefit>,
         options: &ApplyOptions,
         lease: &Lease,
@@ -196,7 +240,7 @@ fn stored_by_year(shape: &BenefitShape, owner: Owner) -> bool {
 }
 
 /// Every row a plan lists by key: updated, unchanged, kept, deleted or ambiguous.
-fn planned_rows(plan: &ChangePlan) -> std::collections::HashSet<BenefitNum> {
+fn planned_rows(plan: &Changeset) -> std::collections::HashSet<BenefitNum> {
     let listed = [&plan.unchanged, &plan.kept, &plan.deletes]
         .into_iter()
         .flatten()
@@ -217,7 +261,7 @@ struct Run<'a> {
     client: &'a BenefitsClient,
     /// The owner's lock: no write once it is lost.
     lease: &'a Lease,
-    plan: &'a ChangePlan,
+    plan: &'a Changeset,
     /// The owner's rows as last listed, kept up to date with each write.
     rows: Vec<Benefit>,
     options: &'a ApplyOptions,

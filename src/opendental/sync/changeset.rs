@@ -1,4 +1,4 @@
-//! Keeping a plan's benefits in step with what they should be: diff → [`ChangePlan`] → apply.
+//! Keeping a plan's benefits in step with what they should be: diff → [`Changeset`] → apply.
 //!
 //! A reconcile reads the owner's rows, matches each desired [`BenefitShape`] to the row that
 //! holds its slot ([`BenefitShape::same_slot`]), and writes only the difference: a create for
@@ -11,7 +11,7 @@ use std::fmt;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::render::Diff;
+use super::render::ChangesetText;
 use super::slots::{self, Slot};
 use super::update::update_between;
 use crate::error::{Error, Violations};
@@ -21,21 +21,18 @@ use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::{BenefitUpdate, BenefitYear, Owner};
 use crate::opendental::model::wire;
 
-/// How a plan is made: whether rows no desired benefit matches are deleted, and the benefit
-/// year for shapes that leave it to the plan.
+/// How a changeset is made: whether rows no desired benefit matches are deleted. (The
+/// owner's benefit year is a fact about its plan, not a choice: see
+/// [`BenefitsClient::diff_in_year`](crate::opendental::BenefitsClient::diff_in_year).)
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct PlanOptions {
+pub struct DiffOptions {
     /// Delete rows no desired benefit matches (default: keep them, listed as `kept`).
     pub deletes: bool,
-    /// The owner's benefit year. Unset: read from the plan's `MonthRenew`
-    /// ([`BenefitsClient::ins_plan`](crate::opendental::BenefitsClient::ins_plan), one cached request) when a desired shape needs it.
-    /// Required for a patient-plan owner with such shapes: there is no lookup by PatPlanNum.
-    pub benefit_year: Option<BenefitYear>,
 }
 
-impl PlanOptions {
-    /// Keep unmatched rows; read the benefit year from the plan when needed.
+impl DiffOptions {
+    /// Keep unmatched rows.
     pub fn new() -> Self {
         Self::default()
     }
@@ -43,12 +40,6 @@ impl PlanOptions {
     /// Delete rows no desired benefit matches, or keep them.
     pub fn deletes(mut self, deletes: bool) -> Self {
         self.deletes = deletes;
-        self
-    }
-
-    /// The owner's benefit year, for shapes that leave it to the plan.
-    pub fn benefit_year(mut self, year: BenefitYear) -> Self {
-        self.benefit_year = Some(year);
         self
     }
 }
@@ -110,14 +101,14 @@ pub struct Ambiguity {
 }
 
 /// What a reconcile will write, made without writing anything
-/// ([`BenefitsClient::plan_changes`](crate::opendental::BenefitsClient::plan_changes)). Review it (its `Display` is a diff a person approves),
+/// ([`BenefitsClient::diff`](crate::opendental::BenefitsClient::diff)). Review it (its `Display` is a diff a person approves),
 /// store it (it is `Serialize` + `Deserialize`), and run it with [`BenefitsClient::apply`](crate::opendental::BenefitsClient::apply).
 ///
 /// Plan-level rows are shared by every subscriber of the plan: a change to them changes every
 /// patient on it. A patient-plan owner's rows override the plan's for one patient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
-pub struct ChangePlan {
+pub struct Changeset {
     /// Whose rows.
     pub owner: Owner,
     /// The owner's benefit year the plan was made with, when known: the office stores some
@@ -138,11 +129,12 @@ pub struct ChangePlan {
     pub ambiguities: Vec<Ambiguity>,
 }
 
-impl ChangePlan {
-    /// The plan that takes `current` (the owner's rows) to `desired`. Pure: no request.
+impl Changeset {
+    /// The changeset that takes `current` (the owner's rows) to `desired`, for an owner whose
+    /// benefit year is `year` (when known). Pure: no request.
     ///
     /// Each desired shape is planned as the office will store it
-    /// ([`BenefitShape::as_stored`] with `options.benefit_year`), so a row the office
+    /// ([`BenefitShape::as_stored`] with `year`), so a row the office
     /// normalized matches it and no write repeats on every run. Without a year, every desired
     /// shape must state its own (see [`BenefitShape::with_plan_year`]), and a
     /// "# per benefit year" limit is planned as given.
@@ -152,11 +144,11 @@ impl ChangePlan {
     /// no year is given.
     pub fn between(
         owner: Owner,
+        year: Option<BenefitYear>,
         current: &[Benefit],
         desired: impl IntoIterator<Item = BenefitShape>,
-        options: PlanOptions,
+        options: DiffOptions,
     ) -> Result<Self, Error> {
-        let year = options.benefit_year;
         // Each desired shape as the owner's row will read once stored (an age limit is
         // plan-level only, defaults are filled, the documented overrides applied).
         let desired: Vec<BenefitShape> = desired
@@ -167,12 +159,12 @@ impl ChangePlan {
             Violations::one(
                 "TimePeriod",
                 "a desired benefit leaves its benefit year to the plan: give the year \
-                 (PlanOptions::benefit_year) or set it on the shape",
+                 (BenefitsClient::diff_in_year) or set it on the shape",
             )
             .into_result()?;
         }
         let rows: Vec<PlannedRow> = current.iter().map(PlannedRow::of).collect();
-        let mut plan = ChangePlan {
+        let mut plan = Changeset {
             owner,
             benefit_year: year,
             creates: Vec::new(),
@@ -249,7 +241,7 @@ impl ChangePlan {
 
     /// The diff with the office's names for keys (see [`BenefitsClient::names`](crate::opendental::BenefitsClient::names)).
     pub fn display_with<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
-        Diff { plan: self, names }
+        ChangesetText { plan: self, names }
     }
 }
 
@@ -339,10 +331,11 @@ mod tests {
                 .map(|(i, c)| row(c, i as u64 + 1))
                 .collect();
             let desired = desired.into_iter().map(|d| d.with_plan_year(BenefitYear::Calendar));
-            let options = PlanOptions::new().deletes(true).benefit_year(BenefitYear::Calendar);
-            let plan = ChangePlan::between(owner, &rows, desired, options).unwrap();
+            let options = DiffOptions::new().deletes(true);
+            let year = Some(BenefitYear::Calendar);
+            let plan = Changeset::between(owner, year, &rows, desired, options).unwrap();
             let json = serde_json::to_string(&plan).unwrap();
-            prop_assert_eq!(serde_json::from_str::<ChangePlan>(&json).unwrap(), plan);
+            prop_assert_eq!(serde_json::from_str::<Changeset>(&json).unwrap(), plan);
         }
     }
 

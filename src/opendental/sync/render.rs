@@ -2,25 +2,25 @@
 
 use std::fmt;
 
-use super::changeset::ChangePlan;
+use super::changeset::Changeset;
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::meaning::summary::{self, Names};
 use crate::opendental::model::request::Owner;
 
 /// A change plan's text, with the office's names for keys.
-pub(super) struct Diff<'a> {
-    pub(super) plan: &'a ChangePlan,
+pub(super) struct ChangesetText<'a> {
+    pub(super) plan: &'a Changeset,
     pub(super) names: &'a Names,
 }
 
-impl fmt::Display for ChangePlan {
+impl fmt::Display for Changeset {
     /// The diff, with keys as numbers.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.display_with(&Names::default()), f)
     }
 }
 
-impl fmt::Display for Diff<'_> {
+impl fmt::Display for ChangesetText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let plan = self.plan;
         let say = |shape: &BenefitShape| {
