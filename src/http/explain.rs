@@ -153,7 +153,7 @@ mod tests {
         assert!(got.ends_with('…'));
     }
 
-    // The error-body property tests (they were in tests/reliability_decoders.rs, through a
+    // The error-body property tests (they were in tests/reliability/decoders.rs, through a
     // test-only entry point that is now gone from the public API).
     mod properties {
         use super::explain;

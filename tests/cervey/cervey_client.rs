@@ -1,18 +1,16 @@
 //! BenefitCheckClient against wiremock: the exact signed request, the typed result from the
 //! page's sample, odd shapes, error bodies and re-signed retries.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::common::{fast_retries, fixture, fixture_json, mount_first};
 use benefits_sdk::cervey::{
     BenefitCheck, BenefitCheckClient, BenefitCheckClientBuilder, BenefitCheckQuery, BenefitCodeNo,
     ClaimHistory, Interval, MemberNo, NtcSigner, PayerDateTime,
 };
 use benefits_sdk::{Error, StatusCode};
 use chrono::NaiveDate;
-use common::{fast_retries, fixture, fixture_json, mount_first};
 use rust_decimal::Decimal;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Match, Mock, MockBuilder, MockServer, Request, ResponseTemplate};
@@ -80,10 +78,10 @@ fn json(status: u16, body: impl Into<String>) -> ResponseTemplate {
 async fn sends_the_exact_signed_request_and_decodes_the_sample() {
     let server = MockServer::start().await;
     expect_check()
-        .and(common::QueryIs(Some(
+        .and(crate::common::QueryIs(Some(
             "memberNo=4815162&benefitCodeNo=12&dateOfService=2025-07-16&excludeClaimsAfterDateOfService=true",
         )))
-        .and(common::NoBody)
+        .and(crate::common::NoBody)
         .respond_with(json(200, fixture("benefitcheck_sample.json")))
         .expect(1)
         .mount(&server)
@@ -155,13 +153,13 @@ async fn sends_the_exact_signed_request_and_decodes_the_sample() {
 async fn unset_parameters_are_left_out_and_false_is_sent() {
     let server = MockServer::start().await;
     expect_check()
-        .and(common::QueryIs(Some("memberNo=4815162")))
+        .and(crate::common::QueryIs(Some("memberNo=4815162")))
         .respond_with(json(200, "{}"))
         .expect(1)
         .mount(&server)
         .await;
     expect_check()
-        .and(common::QueryIs(Some(
+        .and(crate::common::QueryIs(Some(
             "memberNo=4815162&excludeClaimsAfterDateOfService=false",
         )))
         .respond_with(json(200, "{}"))

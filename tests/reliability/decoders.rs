@@ -1,8 +1,6 @@
 //! No panic, whatever the bytes: every response decoder, fed arbitrary JSON and mutated spec
 //! examples, returns `Ok` or a typed error.
 
-mod common;
-
 use benefits_sdk::Error;
 use benefits_sdk::cervey::BenefitCheck;
 use benefits_sdk::opendental::Benefit;
@@ -83,7 +81,7 @@ fn arb_json() -> impl Strategy<Value = Value> {
 
 /// A spec example with some bytes replaced and perhaps cut short.
 fn mutated(fixture: &'static str) -> impl Strategy<Value = Vec<u8>> {
-    let original = common::fixture(fixture).into_bytes();
+    let original = crate::common::fixture(fixture).into_bytes();
     (
         vec((any::<Index>(), any::<u8>()), 0..6),
         proptest::option::of(any::<Index>()),

@@ -1,13 +1,11 @@
 //! Every documented rule of POST and PUT /benefits, passing and failing, checked before sending.
 
-mod common;
-
+use crate::common::{compact, fixture as fixture_text};
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
     Advisory, BenefitType, BenefitUpdate, CodeNum, CovCatNum, CoverageLevel, NewBenefit,
     PatPlanNum, PlanNum, QuantityQualifier, TimePeriod, WaitingUnit,
 };
-use common::{compact, fixture as fixture_text};
 use rust_decimal::Decimal;
 
 const PLAN: PlanNum = PlanNum::new(12);
@@ -401,8 +399,8 @@ fn treat_area_only_on_a_frequency_limitation() {
 #[cfg(feature = "od-25-3")]
 #[test]
 fn standard_shapes_match_the_spec_examples() {
+    use crate::common::without_disabled_fields;
     use benefits_sdk::opendental::{BenefitYear, CodeGroupNum, TreatArea};
-    use common::without_disabled_fields;
     let cases = [
         (
             "post_every_n_years.json",
@@ -437,7 +435,7 @@ fn standard_shapes_match_the_spec_examples() {
         assert!(benefit.validate().is_ok(), "{name}");
         assert_eq!(
             serde_json::to_value(&benefit).unwrap(),
-            without_disabled_fields(common::fixture_json(name)),
+            without_disabled_fields(crate::common::fixture_json(name)),
             "{name}"
         );
         // Byte for byte too: the same keys in the vendor's order.

@@ -2,14 +2,12 @@
 //! (`outcome_unknown`), a POST is sent again only when the server provably never took it, and
 //! a TLS failure is not retried.
 
-mod common;
-
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::*;
 use benefits_sdk::opendental::{BenefitNum, BenefitUpdate, NewBenefit, PlanNum};
 use benefits_sdk::{Error, TransportErrorKind};
-use common::*;
 use tokio::io::AsyncWriteExt;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

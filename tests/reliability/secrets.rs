@@ -2,14 +2,12 @@
 //! tracing output, at TRACE level, through a full request cycle of both clients.
 #![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
-mod common;
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::common::Captured;
 use benefits_sdk::cervey::{BenefitCheckQuery, MemberNo, NtcSigner};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{BenefitFilter, BenefitUpdate, NewBenefit, PlanNum};
-use common::Captured;
 use tracing_subscriber::fmt::format::FmtSpan;
 
 const DEV_KEY: &str = "SECRETDEVKEY7351";

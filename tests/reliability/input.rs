@@ -1,15 +1,13 @@
 //! Bad input from the caller: each a clear error naming the field, raised before anything is
 //! sent.
 
-mod common;
-
+use crate::common::*;
 use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, MemberNo};
 use benefits_sdk::opendental::{
     BenefitNum, BenefitType, BenefitUpdate, BenefitsClient, CodeNum, CovCatNum, CoverageLevel,
     NewBenefit, PageRequest, PlanNum, QuantityQualifier, WaitingUnit,
 };
 use benefits_sdk::{ConfigErrorKind, Error};
-use common::*;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

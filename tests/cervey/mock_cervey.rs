@@ -1,8 +1,6 @@
 //! The Cervey fake: registered members, signature checks like the real server, faults.
 #![cfg(feature = "test-util")]
 
-mod common;
-
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -12,7 +10,7 @@ use benefits_sdk::mock::MockCervey;
 const MEMBER: MemberNo = MemberNo::new(1_234_567);
 
 fn sample() -> BenefitCheck {
-    serde_json::from_str(&common::fixture("benefitcheck_sample.json")).unwrap()
+    serde_json::from_str(&crate::common::fixture("benefitcheck_sample.json")).unwrap()
 }
 
 fn unix_now() -> u64 {

@@ -1,14 +1,12 @@
 //! Faults survived: broken connections, slow and oversized bodies, odd statuses and bodies,
 //! redirects, and clones hammered from many tasks at once.
 
-mod common;
-
 use std::sync::atomic::Ordering;
 use std::time::{Duration, SystemTime};
 
+use crate::common::*;
 use benefits_sdk::opendental::{BenefitNum, BenefitsClient, PageRequest, PlanNum};
 use benefits_sdk::{Error, RetryPolicy, StatusCode};
-use common::*;
 use tokio::io::AsyncWriteExt;
 use wiremock::matchers::{any, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,13 +1,11 @@
 //! The Benefit model against the spec's examples: sentinels, dates, enums, exact round trips.
 
-mod common;
-
+use crate::common::{compact, fixture, fixture_json, without_disabled_fields};
 use benefits_sdk::opendental::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, PlanNum,
     QuantityQualifier, TimePeriod,
 };
 use chrono::NaiveDate;
-use common::{compact, fixture, fixture_json, without_disabled_fields};
 use rust_decimal::Decimal;
 
 fn list() -> Vec<Benefit> {

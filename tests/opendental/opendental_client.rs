@@ -1,16 +1,14 @@
 //! BenefitsClient against wiremock: the exact request of every endpoint, the typed result,
 //! error bodies, paging, throttle and retries.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use benefits_sdk::opendental::{
     Benefit, BenefitFilter, BenefitNum, BenefitUpdate, BenefitsClient, NewBenefit, PageRequest,
     PatPlanNum, PlanNum, QuantityQualifier,
 };
 use benefits_sdk::{Error, PagingErrorKind, RetryPolicy, StatusCode};
-use common::*;
 use futures_util::TryStreamExt;
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockBuilder, MockServer, ResponseTemplate};

@@ -1,0 +1,19 @@
+//! The Open Dental client, its fakes and reconcile, end to end: one test binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod apply_safety;
+mod cascade;
+mod listing;
+mod lookups;
+mod mock_opendental;
+mod offices;
+mod opendental_client;
+mod opendental_models;
+mod opendental_validation;
+mod reconcile;
+mod reconcile_properties;
+mod reconcile_stored;
+mod versions;
+mod write_outcomes;

@@ -1,0 +1,9 @@
+//! Reliability: hostile servers, faults, decoders fed anything, bad input, secrets kept: one test binary.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod decoders;
+mod faults;
+mod input;
+mod secrets;
