@@ -19,6 +19,7 @@ pub(crate) mod model;
 pub(crate) mod sync;
 
 pub use client::cascade::{ApiMode, Endpoint};
+pub use client::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
 pub use client::version::{ParseVersionError, ServerVersion};
 pub use client::{BenefitsClient, BenefitsClientBuilder};
 pub use meaning::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
@@ -40,7 +41,6 @@ pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
 pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, PlannedRow, PlannedUpdate};
-pub use sync::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
 pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
     SkipReason, Write,

@@ -1,15 +1,16 @@
 //! The office's lookups read through the client, cached per client: coverage categories, code
 //! groups and insurance plans. Read-only: nothing here writes to them.
 
-use std::collections::HashMap;
 #[cfg(feature = "od-23-2")]
 use std::sync::Arc;
-use std::time::Duration;
 
 use futures_util::TryStreamExt;
 use reqwest::Method;
-use tokio::sync::Mutex;
 use tokio::time::Instant;
+
+use crate::opendental::client::cache::Cached;
+#[cfg(feature = "od-23-2")]
+use crate::opendental::client::cache::cached;
 
 use crate::error::{Error, LookupError, LookupErrorKind, Violations};
 use crate::opendental::BenefitsClient;
@@ -25,68 +26,6 @@ use crate::opendental::model::lookups::InsPlan;
 use crate::opendental::model::lookups::{self, CodeGroup, CodeGroupFixed};
 #[cfg(feature = "od-23-3")]
 use crate::opendental::model::lookups::{CovCat, EbenefitCategory};
-
-/// How long a client keeps a lookup by default.
-pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(3600);
-
-/// One client's cached lookups. Each table has its own lock, held across the fetch, so tasks
-/// that ask at once share one fetch.
-pub(crate) struct Catalog {
-    ttl: Duration,
-    #[cfg(feature = "od-23-3")]
-    cov_cats: Mutex<Option<Cached<Arc<[CovCat]>>>>,
-    #[cfg(feature = "od-23-2")]
-    code_groups: Mutex<Option<Cached<Arc<[CodeGroup]>>>>,
-    plans: Mutex<HashMap<PlanNum, Cached<InsPlan>>>,
-}
-
-struct Cached<T> {
-    value: T,
-    at: Instant,
-}
-
-impl<T: Clone> Cached<T> {
-    fn fresh(&self, ttl: Duration) -> Option<T> {
-        (self.at.elapsed() < ttl).then(|| self.value.clone())
-    }
-}
-
-/// A table from its slot while fresh, else fetched and kept. The slot stays locked across the
-/// fetch, so tasks asking at once share one.
-#[cfg(feature = "od-23-2")]
-async fn cached<T: Clone>(
-    slot: &Mutex<Option<Cached<T>>>,
-    ttl: Duration,
-    fetch: impl std::future::Future<Output = Result<T, Error>>,
-) -> Result<T, Error> {
-    let mut slot = slot.lock().await;
-    if let Some(value) = slot.as_ref().and_then(|c| c.fresh(ttl)) {
-        return Ok(value);
-    }
-    let value = fetch.await?;
-    *slot = Some(Cached {
-        value: value.clone(),
-        at: Instant::now(),
-    });
-    Ok(value)
-}
-
-impl Catalog {
-    pub(crate) fn new(ttl: Duration) -> Self {
-        Catalog {
-            ttl,
-            #[cfg(feature = "od-23-3")]
-            cov_cats: Mutex::new(None),
-            #[cfg(feature = "od-23-2")]
-            code_groups: Mutex::new(None),
-            plans: Mutex::new(HashMap::new()),
-        }
-    }
-
-    pub(crate) fn ttl(&self) -> Duration {
-        self.ttl
-    }
-}
 
 impl BenefitsClient {
     /// The office's coverage categories, `GET /covcats`, every page: cached for the client's

@@ -7,15 +7,15 @@ use std::time::Duration;
 use reqwest::header::{self, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 
+use super::cache::{self, Catalog};
 use super::cascade::{Cascade, Endpoint, ModeIndex};
+use super::lock::{ApplyLock, LocalApplyLock};
 use super::version::{Known, ServerVersion};
 use super::{BenefitsClient, Inner, ModeState};
 use crate::error::{ConfigErrorKind, Error};
 use crate::http::base_url::{PlainHttp, parse_base_url};
 use crate::http::throttle::{LocalThrottle, Pacing, Throttle, ThrottleKey};
 use crate::http::transport::{self, TransportOptions};
-use crate::opendental::api::catalog::{self, Catalog};
-use crate::opendental::sync::lock::{ApplyLock, LocalApplyLock};
 
 /// Above Open Dental's own 60 s limit, so its 504 arrives before the client gives up.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(90);
@@ -75,7 +75,7 @@ impl Default for BenefitsClientBuilder {
             transport: TransportOptions::new(DEFAULT_TIMEOUT),
             throttle: ThrottleSetting::ModeDefault,
             page_size: None,
-            lookup_ttl: catalog::DEFAULT_TTL,
+            lookup_ttl: cache::DEFAULT_TTL,
             server_version: None,
             shared_throttle: None,
             apply_lock: None,

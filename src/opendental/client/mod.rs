@@ -3,7 +3,9 @@
 //! imports it but for the lookup cache it holds.
 
 pub(crate) mod builder;
+pub(crate) mod cache;
 pub(crate) mod cascade;
+pub(crate) mod lock;
 pub(crate) mod version;
 
 use std::fmt;
@@ -18,16 +20,15 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 pub use self::builder::BenefitsClientBuilder;
+use self::cache::Catalog;
 use self::cascade::{ApiMode, Cascade, ModeIndex};
+use self::lock::{ApplyLock, ApplyLockKey};
 use self::version::Known;
 use crate::error::{ConfigErrorKind, Error};
 use crate::http::throttle::ThrottleKey;
 use crate::http::transport::{Call, Reply, Transport};
-// The one arrow from here into api/: the lookup cache this client holds.
-use crate::opendental::api::catalog::Catalog;
 use crate::opendental::model::request::Owner;
 use crate::opendental::model::wire;
-use crate::opendental::sync::lock::{ApplyLock, ApplyLockKey};
 
 const UNAUTHORIZED_HINT: &str = "Open Dental answers 401 for a wrong, disabled or unassigned \
      developer or customer key, and for a key without the permission the method needs: reads \

@@ -10,11 +10,11 @@ use super::report::{
 
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
+use crate::opendental::client::lock::Lease;
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::{BenefitFilter, BenefitYear, Owner};
 use crate::opendental::sync::changeset::{Changeset, DiffOptions, PlannedRow, PlannedUpdate};
-use crate::opendental::sync::lock::Lease;
 
 /// How many times apply sends a create whose earlier attempts provably did not land.
 const CREATE_ATTEMPTS: usize = 3;

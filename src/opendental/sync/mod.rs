@@ -1,9 +1,8 @@
 //! Keeping an owner's rows in step with a desired set: the change plan, its text, apply, and
-//! the apply lock.
+//! what apply reports. (The apply lock a client holds is in `client/lock.rs`.)
 
 pub(crate) mod apply;
 pub(crate) mod changeset;
-pub(crate) mod lock;
 mod render;
 pub(crate) mod report;
 mod slots;
