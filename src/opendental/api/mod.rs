@@ -1,6 +1,10 @@
-//! The endpoints beyond the benefit rows: the office's lookups, cached, and the listing cursor.
+//! The endpoints: one file per resource, one `impl BenefitsClient` block each, and the one
+//! listing loop every paged endpoint uses (`paging.rs`).
 
 pub(crate) mod benefits;
 pub(crate) mod catalog;
+mod codegroups;
+mod covcats;
+mod insplans;
 pub(crate) mod paging;
 pub(crate) mod preferences;
