@@ -290,15 +290,18 @@ impl Transport {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let _in_flight = self.go_ahead().await;
-            let sent_at = Instant::now();
-            let attempted = self.attempt(&call).await?;
+            // The connection permit is held for the attempt only: never across a retry's wait.
+            let (attempted, elapsed_ms) = {
+                let _in_flight = self.go_ahead().await;
+                let sent_at = Instant::now();
+                let attempted = self.attempt(&call).await?;
+                (attempted, ms(sent_at.elapsed()))
+            };
             let span = tracing::Span::current();
             span.record("attempts", attempt);
             if attempt > 1 {
                 span.record("http.request.resend_count", attempt - 1);
             }
-            let elapsed_ms = ms(sent_at.elapsed());
             let failure = match classify(
                 &call,
                 attempted,

@@ -138,6 +138,36 @@ async fn a_fleet_that_starts_at_once_opens_at_most_the_bound_of_connections() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_waiting_to_retry_holds_no_connection() {
+    let office = benefits_sdk::mock::MockOpenDental::start().await;
+    let client = office
+        .client_builder()
+        .max_connections_per_host(1)
+        .build()
+        .unwrap();
+    // The first request is answered 429 with Retry-After: 3 s, and waits that long to retry.
+    office.rate_limit_next(1, Duration::from_secs(3));
+    let first = {
+        let client = client.clone();
+        tokio::spawn(async move { client.list_all(PlanNum::new(12).into()).await })
+    };
+    while office.requests().is_empty() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    // Another request, with the one connection permit free during that wait, goes at once
+    // (1.5 s allows for a loaded machine; holding the permit would make it 3 s).
+    let started = std::time::Instant::now();
+    assert_eq!(client.list_all(PlanNum::new(13).into()).await.unwrap(), []);
+    let waited = started.elapsed();
+    assert!(
+        waited < Duration::from_millis(1500),
+        "waited {waited:?} behind another request's retry"
+    );
+    assert_eq!(first.await.unwrap().unwrap(), []);
+    assert_eq!(office.requests().len(), 3);
+}
+
 #[test]
 fn a_bound_of_zero_connections_is_refused() {
     let error = BenefitsClient::builder()
