@@ -61,7 +61,7 @@ local function store()
   redis.call('HSET', KEYS[1], 'at', now)
   if nxt then redis.call('HSET', KEYS[1], 'next', nxt) end
   if last then redis.call('HSET', KEYS[1], 'last', last) end
-  if sent then redis.call('HSET', KEYS[1], 'sent', sent, 'gap', gap) end
+  if sent then redis.call('HSET', KEYS[1], 'sent', sent, 'gap', gap or spacing) end
   if widened then redis.call('HSET', KEYS[1], 'spacing', widened, 'since', since) end
   redis.call('PEXPIRE', KEYS[1], math.max(nxt or now, now) - now + 180000)
 end
