@@ -115,6 +115,15 @@ impl BenefitsClient {
     }
 }
 
+/// A listing that broke off at the page of `offset` and `limit`.
+fn paging_error(kind: PagingErrorKind, offset: u64, limit: u32) -> Error {
+    Error::Paging(PagingError {
+        kind,
+        offset,
+        limit,
+    })
+}
+
 /// The `Limit` of the page after one of `len` rows that asked for `limit`, or `None` when it
 /// was the last: a full page goes on at its size, and so does a shorter one of exactly a known
 /// cap (the server cut it); any other shorter page ends the listing.
@@ -155,13 +164,7 @@ impl<T: Keyed + Send + 'static> PageCursor<T> for Unordered {
     }
 
     fn advance(mut self, page: Vec<T>) -> Result<(Vec<T>, Option<Self>), Error> {
-        let fail = |kind| {
-            Err(Error::Paging(PagingError {
-                kind,
-                offset: self.offset,
-                limit: self.limit,
-            }))
-        };
+        let fail = |kind| Err(paging_error(kind, self.offset, self.limit));
         let len = page.len();
         let seen = page.iter().filter(|r| self.seen.contains(&r.key())).count();
         if len > self.limit as usize {
@@ -260,13 +263,7 @@ impl<T: Keyed + Send + 'static> PageCursor<T> for Cursor {
     }
 
     fn advance(mut self, page: Vec<T>) -> Result<(Vec<T>, Option<Cursor>), Error> {
-        let fail = |kind| {
-            Err(Error::Paging(PagingError {
-                kind,
-                offset: self.offset,
-                limit: self.limit,
-            }))
-        };
+        let fail = |kind| Err(paging_error(kind, self.offset, self.limit));
         let limit = self.limit as usize;
         if page.len() > limit {
             return fail(PagingErrorKind::PageTooLong);
