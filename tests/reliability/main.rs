@@ -1,4 +1,4 @@
-//! Reliability: hostile servers, faults, decoders fed anything, bad input, secrets kept: one test binary.
+//! Reliability: hostile servers, faults, decoders fed anything, bad input: one test binary.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -6,4 +6,3 @@ mod common;
 mod decoders;
 mod faults;
 mod input;
-mod secrets;
