@@ -60,29 +60,27 @@ impl BenefitsClient {
         T: DeserializeOwned + Send + 'static,
         C: PageCursor<T>,
     {
+        let listing = match listing {
+            Ok(listing) => listing,
+            Err(e) => return stream::once(std::future::ready(Err(e))).boxed(),
+        };
         let client = self.clone();
-        let start = listing.map(|listing| Some((listing, cursor, None)));
-        stream::once(std::future::ready(start))
-            .and_then(move |start| {
-                let client = client.clone();
-                std::future::ready(Ok(stream::try_unfold(start, move |state| {
-                    let client = client.clone();
-                    async move {
-                        let Some((listing, cursor, pin)) = state else {
-                            return Ok(None);
-                        };
-                        let (page, used) = client
-                            .page(&listing, Some(cursor.limit()), cursor.offset(), pin)
-                            .await?;
-                        let (rows, next) = cursor.advance(page)?;
-                        Ok(Some((rows, next.map(|c| (listing, c, Some(used))))))
-                    }
-                })))
-            })
-            .try_flatten()
-            .map_ok(|rows: Vec<T>| stream::iter(rows.into_iter().map(Ok)))
-            .try_flatten()
-            .boxed()
+        stream::try_unfold(Some((listing, cursor, None)), move |state| {
+            let client = client.clone();
+            async move {
+                let Some((listing, cursor, pin)) = state else {
+                    return Ok(None);
+                };
+                let (page, used) = client
+                    .page(&listing, Some(cursor.limit()), cursor.offset(), pin)
+                    .await?;
+                let (rows, next) = cursor.advance(page)?;
+                Ok(Some((rows, next.map(|c| (listing, c, Some(used))))))
+            }
+        })
+        .map_ok(|rows: Vec<T>| stream::iter(rows.into_iter().map(Ok)))
+        .try_flatten()
+        .boxed()
     }
 
     /// One page of `listing`: `Limit` when set, `Offset` when above 0, on mode `pin` (or the
