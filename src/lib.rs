@@ -85,11 +85,12 @@ mod macros;
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
 pub mod mock;
 pub mod opendental;
+mod x12;
 
 pub use error::{
-    ApiError, ConfigError, ConfigErrorKind, DecodeError, Error, LockError, LockErrorKind,
-    LookupError, LookupErrorKind, PagingError, PagingErrorKind, TransportError, TransportErrorKind,
-    UnsupportedError, Violation, Violations,
+    ApiError, ConfigError, ConfigErrorKind, DecodeError, EligibilityError, EligibilityErrorKind,
+    Error, LockError, LockErrorKind, LookupError, LookupErrorKind, PagingError, PagingErrorKind,
+    TransportError, TransportErrorKind, UnsupportedError, Violation, Violations,
 };
 pub use http::retry::RetryPolicy;
 pub use http::throttle;

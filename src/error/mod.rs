@@ -1,6 +1,7 @@
 //! The one error type of the crate, and its parts: what a request came to (`response.rs`) and
 //! what the client finds itself, before or without the server (`local.rs`).
 
+mod eligibility;
 mod local;
 mod response;
 
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 
+pub use eligibility::{EligibilityError, EligibilityErrorKind};
 pub use local::{
     ConfigError, ConfigErrorKind, LockError, LockErrorKind, LookupError, LookupErrorKind,
     PagingError, PagingErrorKind, UnsupportedError,
@@ -73,6 +75,10 @@ pub enum Error {
     /// the lock's store could not say. Nothing was written.
     #[error(transparent)]
     ApplyLock(LockError),
+    /// A carrier's 271 that gives no rows at all: not X12, not a 271, a rejected request, or
+    /// an office without a coverage category for every electronic benefit category.
+    #[error(transparent)]
+    Eligibility(EligibilityError),
 }
 
 fn unknown_suffix(unknown: bool) -> &'static str {

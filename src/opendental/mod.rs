@@ -14,6 +14,7 @@
 
 pub(crate) mod api;
 pub(crate) mod client;
+pub mod eligibility;
 pub(crate) mod meaning;
 pub(crate) mod model;
 pub(crate) mod sync;
@@ -35,7 +36,7 @@ pub use model::benefit::{
 pub use model::lint::Advisory;
 #[cfg(feature = "od-23-2")]
 pub use model::lookups::{CodeGroup, CodeGroupFixed};
-pub use model::lookups::{CovCat, EbenefitCategory, InsPlan};
+pub use model::lookups::{CovCat, EbenefitCategory, InsPlan, ProcedureCode};
 pub use model::patch::Patch;
 pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,

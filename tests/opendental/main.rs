@@ -5,6 +5,8 @@ mod common;
 
 mod apply_safety;
 mod cascade;
+mod eligibility;
+mod eligibility_expected;
 mod listing;
 mod lookups;
 mod mock_opendental;

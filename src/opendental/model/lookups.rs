@@ -9,7 +9,7 @@ use crate::error::{Error, LookupError, LookupErrorKind};
 use crate::macros::wire_enum;
 #[cfg(feature = "od-23-2")]
 use crate::opendental::model::benefit::CodeGroupNum;
-use crate::opendental::model::benefit::{CovCatNum, PlanNum};
+use crate::opendental::model::benefit::{CodeNum, CovCatNum, PlanNum};
 use crate::opendental::model::request::BenefitYear;
 use crate::opendental::model::wire;
 
@@ -402,6 +402,42 @@ impl InsPlan {
         match self.month_renew {
             0 => BenefitYear::Calendar,
             _ => BenefitYear::Service,
+        }
+    }
+}
+
+/// A procedure code, as far as benefits need it (`GET /procedurecodes`, Open Dental 22.3.22).
+/// Other fields are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct ProcedureCode {
+    /// The key; it differs from one office database to another.
+    #[serde(rename = "CodeNum")]
+    pub code_num: CodeNum,
+    /// The code, e.g. `D0120`: the same in every office that has it.
+    #[serde(rename = "ProcCode")]
+    pub proc_code: String,
+    /// The description, e.g. "periodic oral evaluation".
+    #[serde(rename = "Descript", default)]
+    pub descript: String,
+    /// The abbreviation, e.g. "PerEx".
+    #[serde(rename = "AbbrDesc", default)]
+    pub abbr_desc: String,
+}
+
+impl ProcedureCode {
+    /// A code with its description and no abbreviation (for fakes and tests; real ones come
+    /// from [`BenefitsClient::procedure_codes`](crate::opendental::BenefitsClient::procedure_codes)).
+    pub fn new(
+        code_num: CodeNum,
+        proc_code: impl Into<String>,
+        descript: impl Into<String>,
+    ) -> Self {
+        ProcedureCode {
+            code_num,
+            proc_code: proc_code.into(),
+            descript: descript.into(),
+            abbr_desc: String::new(),
         }
     }
 }

@@ -1,0 +1,342 @@
+//! The rows each rule set builds from a [`Draft`] (spec §6, and the `Faithful` differences of
+//! the module docs), the rows the Benefits API would refuse (§9), duplicates and owners (§8).
+
+use rust_decimal::Decimal;
+
+use super::codes::ServiceType;
+use super::items::Item;
+use super::rules::{self, Context, Draft, Hsd};
+use super::{
+    BenefitLoop, DropReason, DroppedSegment, Eligibility, EligibilityLookups, EligibilityRow,
+    OwnerKind, ReadOptions,
+};
+use crate::opendental::meaning::shape::{BenefitShape, Frequency};
+use crate::opendental::model::benefit::{
+    BenefitType, CodeNum, CovCatNum, CoverageLevel, PlanNum, QuantityQualifier, TimePeriod,
+};
+use crate::opendental::model::lookups::EbenefitCategory;
+use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
+use crate::opendental::model::rules::{MAX_PERCENT, MAX_QUANTITY};
+use crate::x12::Delimiters;
+
+/// A row as built, before the API's rules: Percent and Quantity as wide as Open Dental makes
+/// them. `period: None` leaves TimePeriod to the plan's benefit year.
+#[derive(Clone)]
+struct Built<'m> {
+    benefit_type: BenefitType,
+    level: CoverageLevel,
+    category: Option<(EbenefitCategory, CovCatNum)>,
+    period: Option<TimePeriod>,
+    amount: Option<Decimal>,
+    percent: Option<i64>,
+    qualifier: QuantityQualifier,
+    quantity: u8,
+    code: Option<(&'m str, CodeNum)>,
+}
+
+/// Every item read under `options`: rows and drops, in the order of their segments.
+pub(super) fn rows(
+    office: &EligibilityLookups,
+    items: &[Item<'_>],
+    delimiters: Delimiters,
+    options: ReadOptions,
+) -> Eligibility {
+    let cx = Context {
+        office,
+        delimiters,
+        options,
+    };
+    let own_loop = own_loop(items, options);
+    let mut out = Eligibility::default();
+    let mut kept: Vec<(OwnerKind, BenefitShape, OdKey)> = Vec::new();
+    for item in items {
+        let drop = |out: &mut Eligibility, reason| {
+            out.dropped.push(DroppedSegment {
+                ordinal: item.eb.ordinal,
+                loop_id: item.loop_id,
+                reason,
+                segment: item.eb.text.to_owned(),
+            })
+        };
+        if item.after_first_transaction {
+            drop(&mut out, DropReason::AfterFirstTransaction);
+            continue;
+        }
+        if own_loop.is_some_and(|own| item.loop_id != own) {
+            drop(&mut out, DropReason::OtherPatientLoop);
+            continue;
+        }
+        for eb03 in service_types(item, &cx) {
+            let built = rules::evaluate(item.eb, item.hsd, eb03, &cx).and_then(|d| build(d, &cx));
+            let rows = match built {
+                Ok(rows) => rows,
+                Err(reason) => {
+                    drop(&mut out, reason);
+                    continue;
+                }
+            };
+            for row in rows {
+                match keep(row, &cx, &mut kept) {
+                    Ok((owner, shape)) => out.rows.push(EligibilityRow {
+                        ordinal: item.eb.ordinal,
+                        loop_id: item.loop_id,
+                        owner,
+                        shape,
+                    }),
+                    Err(reason) => drop(&mut out, reason),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `Faithful`: the loop of the patient the request was about (a dependent's 2110D, or 2110C
+/// when the message has none). `OpenDental` reads every loop.
+fn own_loop(items: &[Item<'_>], options: ReadOptions) -> Option<BenefitLoop> {
+    if options.rules != super::RuleSet::Faithful {
+        return None;
+    }
+    let has_dependent = items.iter().any(|i| i.loop_id == BenefitLoop::Dependent);
+    Some(if options.dependent && has_dependent {
+        BenefitLoop::Dependent
+    } else {
+        BenefitLoop::Subscriber
+    })
+}
+
+/// EB03 as one code (`OpenDental`), or each of its repetitions (`Faithful`).
+fn service_types<'m>(item: &Item<'m>, cx: &Context<'_>) -> Vec<&'m str> {
+    let eb03 = item.eb.element(3);
+    match cx.delimiters.repetition {
+        Some(rep) if cx.faithful() && eb03.contains(rep) => eb03.split(rep).collect(),
+        _ => vec![eb03],
+    }
+}
+
+/// The rows a draft becomes (§6), or why it becomes none.
+fn build<'m>(d: Draft<'m>, cx: &Context<'_>) -> Result<Vec<Built<'m>>, DropReason> {
+    let faithful = cx.faithful();
+    let category = d.service.as_ref().and_then(|s| match s {
+        ServiceType::Plan if faithful => None,
+        ServiceType::Plan => Some(EbenefitCategory::General),
+        ServiceType::Category(c) => Some(c.clone()),
+    });
+    let mut row = Built {
+        benefit_type: d.benefit_type.clone(),
+        level: match d.fraction {
+            Some(_) => CoverageLevel::None,
+            None => d.level.clone().unwrap_or_default(),
+        },
+        category: category.and_then(|c| cx.office.category(&c).map(|num| (c, num))),
+        period: Some(d.period.clone().unwrap_or_default()),
+        amount: d.amount,
+        percent: d.fraction.map(|f| percent(f, &d.benefit_type, cx)),
+        qualifier: d.qualifier.clone().unwrap_or_default(),
+        quantity: d.quantity.unwrap_or(0),
+        code: d.code,
+    };
+    let code_hsd = (d.benefit_type == BenefitType::Limitations && d.code.is_some())
+        .then_some(d.hsd.as_ref())
+        .flatten();
+    if !faithful {
+        if let Some(hsd) = code_hsd {
+            // Open Dental: HSD02 and HSD05 replace Quantity and TimePeriod; nothing else.
+            row.quantity = hsd.count;
+            row.period = Some(super::codes::hsd_period(hsd.period).unwrap_or_default());
+        }
+        return Ok(vec![row]);
+    }
+    faithful_rows(row, &d, code_hsd)
+}
+
+/// `Faithful`: coinsurance over the plan's year, waiting periods, and an HSD as a frequency.
+fn faithful_rows<'m>(
+    mut row: Built<'m>,
+    d: &Draft<'m>,
+    code_hsd: Option<&Hsd<'_>>,
+) -> Result<Vec<Built<'m>>, DropReason> {
+    if row.benefit_type == BenefitType::CoInsurance && d.period.is_none() {
+        row.period = None;
+    }
+    let waiting = matches!(
+        d.qualifier,
+        Some(QuantityQualifier::Months | QuantityQualifier::Years)
+    );
+    if row.benefit_type == BenefitType::Limitations && waiting && d.amount.is_none() {
+        row.benefit_type = BenefitType::WaitingPeriod;
+    }
+    let Some(hsd) = code_hsd else {
+        return Ok(vec![row]);
+    };
+    let frequency = frequency(hsd).ok_or(DropReason::HsdUnsupportedFrequency)?;
+    let (period, qualifier, quantity) = match frequency {
+        Frequency::EveryYears(n) => (TimePeriod::None, QuantityQualifier::Years, n),
+        Frequency::EveryMonths(n) => (TimePeriod::None, QuantityQualifier::Months, n),
+        Frequency::PerBenefitYear(n, year) => (
+            year.map(TimePeriod::from).unwrap_or_default(),
+            QuantityQualifier::NumberOfServices,
+            n,
+        ),
+        Frequency::InLast12Months(n) => (
+            TimePeriod::NumberInLast12Months,
+            QuantityQualifier::NumberOfServices,
+            n,
+        ),
+    };
+    let limit = Built {
+        benefit_type: BenefitType::Limitations,
+        level: CoverageLevel::None,
+        category: None,
+        period: Some(period),
+        amount: None,
+        percent: None,
+        qualifier,
+        quantity,
+        code: row.code,
+    };
+    Ok(match d.qualifier {
+        Some(_) => vec![row, limit],
+        None => vec![limit],
+    })
+}
+
+/// An HSD as one of Open Dental's four frequency shapes, if it is one.
+fn frequency(hsd: &Hsd<'_>) -> Option<Frequency> {
+    let periods = match hsd.periods {
+        "" => 1.0,
+        text => rules::number(text).trunc(),
+    };
+    let periods = (1.0..=255.0).contains(&periods).then_some(periods as u8)?;
+    let count = hsd.count;
+    match hsd.period {
+        _ if count == 0 => None,
+        "22" if periods == 1 => Some(Frequency::PerBenefitYear(count, Some(BenefitYear::Service))),
+        "23" if periods == 1 => Some(Frequency::PerBenefitYear(
+            count,
+            Some(BenefitYear::Calendar),
+        )),
+        "21" if count == 1 => Some(Frequency::EveryYears(periods)),
+        "34" if count == 1 => Some(Frequency::EveryMonths(periods)),
+        "34" if periods == 12 => Some(Frequency::InLast12Months(count)),
+        _ => None,
+    }
+}
+
+/// Percent from EB08 (§6): p = trunc(EB08 × 100), in binary floating point as Open Dental
+/// computes it, or exactly under `Faithful`; inverted only for coinsurance from a carrier that
+/// sends the insurance's share.
+fn percent(fraction: &str, benefit_type: &BenefitType, cx: &Context<'_>) -> i64 {
+    let p = if cx.faithful() {
+        fraction
+            .parse::<Decimal>()
+            .ok()
+            .and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED))
+            .and_then(|p| i64::try_from(p.trunc()).ok())
+            .unwrap_or(i64::MAX)
+    } else {
+        // `as` saturates, as the checks that follow need.
+        (rules::number(fraction) * 100.0).trunc() as i64
+    };
+    let inverted = cx.options.coinsurance_inverted && *benefit_type == BenefitType::CoInsurance;
+    if inverted {
+        p
+    } else {
+        100i64.saturating_sub(p)
+    }
+}
+
+/// Open Dental's duplicate key (`Benefit.ToString()`, §8.3); the owner is not part of it.
+type OdKey = (
+    BenefitType,
+    CoverageLevel,
+    Option<EbenefitCategory>,
+    Option<TimePeriod>,
+    Option<Decimal>,
+    Option<i64>,
+    QuantityQualifier,
+    u8,
+    Option<String>,
+);
+
+fn od_key(row: &Built<'_>) -> OdKey {
+    (
+        row.benefit_type.clone(),
+        row.level.clone(),
+        row.category.as_ref().map(|(c, _)| c.clone()),
+        row.period.clone(),
+        row.amount.map(|a| a.round_dp(2)),
+        row.percent,
+        row.qualifier.clone(),
+        row.quantity,
+        row.code.map(|(code, _)| code.to_owned()),
+    )
+}
+
+/// The API's refusals (§9), the owner (§8.2), then duplicates (§8.3): the row's owner and
+/// shape, or why it is left out.
+fn keep(
+    row: Built<'_>,
+    cx: &Context<'_>,
+    kept: &mut Vec<(OwnerKind, BenefitShape, OdKey)>,
+) -> Result<(OwnerKind, BenefitShape), DropReason> {
+    refused(&row)?;
+    let owner = match cx.options.dependent && row.level != CoverageLevel::Family {
+        true => OwnerKind::PatPlan,
+        false => OwnerKind::Plan,
+    };
+    let key = od_key(&row);
+    let shape = new_benefit(&row).shape();
+    for (o, s, k) in kept.iter() {
+        if cx.faithful() && *o == owner && *s == shape || !cx.faithful() && *k == key {
+            return Err(DropReason::Duplicate);
+        }
+        if cx.faithful() && *o == owner && s.same_slot(&shape) {
+            return Err(DropReason::Conflicting);
+        }
+    }
+    kept.push((owner, shape.clone(), key));
+    Ok((owner, shape))
+}
+
+/// A row `POST /benefits` would refuse (`opendental-benefits-api.txt`).
+fn refused(row: &Built<'_>) -> Result<(), DropReason> {
+    use DropReason::*;
+    let percent_ok = |p: i64| (0..=i64::from(MAX_PERCENT)).contains(&p);
+    if row.percent.is_some() && row.benefit_type != BenefitType::CoInsurance {
+        return Err(ApiPercentNotCoinsurance);
+    }
+    if row.percent.is_some_and(|p| !percent_ok(p)) {
+        return Err(ApiPercentOutOfRange);
+    }
+    if row.quantity > MAX_QUANTITY {
+        return Err(ApiQuantityOver100);
+    }
+    if row.category.is_some() && row.code.is_some() {
+        return Err(ApiCategoryWithCode);
+    }
+    if row.qualifier == QuantityQualifier::AgeLimit && row.quantity == 0 {
+        return Err(ApiAgeLimitWithoutAge);
+    }
+    Ok(())
+}
+
+/// The request that creates the row; its owner is a placeholder (see `EligibilityRow::shape`).
+fn new_benefit(row: &Built<'_>) -> NewBenefit {
+    let mut new = NewBenefit::new(
+        Owner::Plan(PlanNum::new(0)),
+        row.benefit_type.clone(),
+        row.level.clone(),
+    );
+    new.cov_cat_num = row.category.as_ref().map(|(_, num)| *num);
+    new.percent = row.percent.and_then(|p| u8::try_from(p).ok());
+    new.monetary_amt = row.amount;
+    new.time_period = row.period.clone();
+    new.quantity_qualifier = Some(row.qualifier.clone());
+    new.quantity = Some(row.quantity);
+    if let Some((code, num)) = row.code {
+        new.code_num = Some(num);
+        new.proc_code = Some(code.to_owned());
+    }
+    new
+}

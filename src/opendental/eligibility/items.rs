@@ -1,0 +1,141 @@
+//! The message's own checks (one 271, no AAA), and its EB segments as Open Dental collects
+//! them (`X271.GetListEB`; spec §2.5, §2.7, §3): from the first EB, each EB with the HSD right
+//! after it, up to the first SE after an EB.
+
+use super::BenefitLoop;
+use crate::error::EligibilityErrorKind;
+use crate::x12::Segment;
+
+/// One EB segment as Open Dental reads it.
+pub(super) struct Item<'m> {
+    pub(super) eb: &'m Segment<'m>,
+    /// The segment right after the EB, when it is an HSD (a later or second HSD is not read).
+    pub(super) hsd: Option<&'m Segment<'m>>,
+    pub(super) loop_id: BenefitLoop,
+    /// In a transaction after the one Open Dental reads.
+    pub(super) after_first_transaction: bool,
+}
+
+/// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA anywhere
+/// (`X271.GetProcessingError`, which rejects the whole response).
+pub(super) fn check(segments: &[Segment<'_>]) -> Result<(), EligibilityErrorKind> {
+    let groups = segments.iter().filter(|s| s.id() == "GS").count();
+    let first_st = segments.iter().find(|s| s.id() == "ST");
+    if groups != 1 || first_st.is_none_or(|st| st.element(1) != "271") {
+        return Err(EligibilityErrorKind::Not271);
+    }
+    match segments.iter().find(|s| s.id() == "AAA") {
+        Some(aaa) => Err(EligibilityErrorKind::ProcessingError {
+            ordinal: aaa.ordinal,
+            reason: code_only(aaa.element(3)),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A reject reason is a two-character code; anything longer is not echoed (it could be text).
+fn code_only(reason: &str) -> String {
+    if reason.len() <= 3 && reason.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        reason.to_owned()
+    } else {
+        String::new()
+    }
+}
+
+/// Every EB segment of the message, each with its HSD and loop, and whether Open Dental reads
+/// it: reading starts at the first EB and stops at the first SE after an EB.
+pub(super) fn items<'m>(segments: &'m [Segment<'m>]) -> Vec<Item<'m>> {
+    let mut items = Vec::new();
+    let mut loop_id = BenefitLoop::Subscriber;
+    let mut seen_eb = false;
+    let mut ended = false;
+    for (i, segment) in segments.iter().enumerate() {
+        match segment.id() {
+            "HL" => {
+                loop_id = match segment.element(3) {
+                    "23" => BenefitLoop::Dependent,
+                    _ => BenefitLoop::Subscriber,
+                }
+            }
+            "SE" if seen_eb => ended = true,
+            "EB" => {
+                seen_eb = true;
+                items.push(Item {
+                    eb: segment,
+                    hsd: segments.get(i + 1).filter(|next| next.id() == "HSD"),
+                    loop_id,
+                    after_first_transaction: ended,
+                });
+            }
+            _ => {}
+        }
+    }
+    items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x12;
+
+    fn read(body: &str) -> String {
+        let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+                   *251104*0932*^*00501*000004711*0*P*:~";
+        format!("{isa}{body}")
+    }
+
+    fn checked(body: &str) -> Result<(), EligibilityErrorKind> {
+        let text = read(body);
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
+        check(&segments)
+    }
+
+    #[test]
+    fn one_group_of_271s_without_aaa_is_a_271() {
+        assert_eq!(checked("GS*HB~ST*271~EB*1~SE~GE~IEA~"), Ok(()));
+        assert_eq!(
+            checked("GS*HB~ST*270~SE~GE~"),
+            Err(EligibilityErrorKind::Not271)
+        );
+        assert_eq!(
+            checked("GS*HB~ST*271~SE~GE~GS*HB~ST*271~SE~GE~"),
+            Err(EligibilityErrorKind::Not271)
+        );
+        assert_eq!(
+            checked("GS*HB~ST*271~HL*3*2*22*0~AAA*N**72*C~SE~GE~"),
+            Err(EligibilityErrorKind::ProcessingError {
+                ordinal: 5,
+                reason: "72".into()
+            })
+        );
+    }
+
+    #[test]
+    fn reading_stops_at_the_first_se_after_an_eb() {
+        let text = read(
+            "GS*HB~ST*271~SE~ST*271~HL*3*2*22*0~EB*1~HSD*VS~HSD*VS~HL*4*3*23*0~EB*A~SE~\
+             ST*271~EB*C~SE~GE~",
+        );
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
+        let items = items(&segments);
+        let seen: Vec<_> = items
+            .iter()
+            .map(|i| {
+                (
+                    i.eb.ordinal,
+                    i.hsd.map(|h| h.ordinal),
+                    i.loop_id,
+                    i.after_first_transaction,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (7, Some(8), BenefitLoop::Subscriber, false),
+                (11, None, BenefitLoop::Dependent, false),
+                (14, None, BenefitLoop::Dependent, true),
+            ]
+        );
+    }
+}

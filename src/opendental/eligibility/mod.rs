@@ -1,0 +1,367 @@
+//! A carrier's 271 eligibility response (X12 005010X279A1) read as the benefits a plan should
+//! have: [`read_271`]. Pure: it needs the office's lookups ([`EligibilityLookups`]), never the
+//! network. [`BenefitsClient::stored_271`](crate::opendental::BenefitsClient::stored_271)
+//! reads one the office stored; `BenefitsClient::diff_from_271` turns one into a change.
+//!
+//! Files: `codes.rs` (Open Dental's code tables), `items.rs` (the message's checks and its EB
+//! segments with their loops), `rules.rs` (the drop rules, in Open Dental's order), `build.rs`
+//! (the row each rule set builds, the rows the API refuses, duplicates), `lookups.rs`.
+//!
+//! # Two rule sets
+//! Open Dental reads 271s itself (the "Import" button of its eligibility window). Its rules
+//! are [`RuleSet::OpenDental`], exactly, surprises included, so its rows are "the rows the
+//! Import button would make". [`RuleSet::Faithful`] (the default) keeps more of what the
+//! carrier said and builds only what Open Dental's own benefit logic reads as meant:
+//!
+//! | | `OpenDental` | `Faithful` |
+//! |---|---|---|
+//! | EB03 repeated (`23^41^25`) | one unknown code: no category (a percent drops, `percent_without_category`) | one row per code |
+//! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years; 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
+//! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the age limit, and the HSD's frequency as a second row |
+//! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | kept; MN/YY is a WaitingPeriod row |
+//! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
+//! | EB03 30/35 | the General coverage category | plan-wide ([`Scope::General`](crate::opendental::Scope::General)), the slot Open Dental's annual maximum and general deductible mean |
+//! | coinsurance with no EB06 | TimePeriod None | the plan's benefit year, as Open Dental's own examples |
+//! | EB08 × 100 | binary floating point, truncated (`0.29` → 28 → Percent 72) | exact decimals (`0.29` → Percent 71) |
+//! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
+//! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
+//! | a segment terminator that is a line break | not readable (`not_x12`) | read |
+//!
+//! Alike in both: the message checks ([`EligibilityErrorKind`]); the 13 drop rules, in order,
+//! with the differences above; a row the Benefits API would refuse is never a row but an
+//! `api_*` drop; duplicates (Open Dental's key in `OpenDental`, the same owner and shape in
+//! `Faithful`) drop as `duplicate`; unknown EB01 and HSD05 codes, and a decimal HSD02, drop
+//! or truncate and reading goes on (Open Dental throws); EBs after the first transaction drop
+//! (`after_first_transaction`); who owns a row (§8: on a dependent request every row but a
+//! Family one is a patient-plan override).
+//!
+//! Nothing from the NM1, REF, N3/N4 or DMG segments (member data) reaches the result, its
+//! `Debug`, an error or a trace: the result holds the EB segments only.
+
+mod build;
+mod codes;
+mod items;
+mod lookups;
+mod rules;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use lookups::EligibilityLookups;
+
+use crate::error::{EligibilityError, EligibilityErrorKind, Error};
+use crate::opendental::meaning::shape::BenefitShape;
+use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
+use crate::opendental::model::request::Owner;
+use crate::x12::{self, LineBreaks};
+
+/// Which rules read the 271. See the [module docs](self) for every difference.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RuleSet {
+    /// Open Dental's own import, exactly.
+    OpenDental,
+    /// Everything the carrier said that Open Dental's benefit logic can hold, read as it is
+    /// meant (the default).
+    #[default]
+    Faithful,
+}
+
+/// Which benefits the office wants: those for providers in the plan's network, or out of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Network {
+    /// In network (EB12 `N` and `U` drop; the default, as in Open Dental).
+    #[default]
+    In,
+    /// Out of network (EB12 `Y` drops).
+    Out,
+}
+
+/// How to read a 271: the facts Open Dental takes from its window, the carrier and the
+/// request, and the rule set.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// In or out of network.
+    pub network: Network,
+    /// The carrier sends the share insurance pays, not the patient's (Open Dental's per-carrier
+    /// "coinsurance inverted"; the API does not expose it, so only you can say).
+    pub coinsurance_inverted: bool,
+    /// The 270 asked about a dependent, not the subscriber.
+    pub dependent: bool,
+    /// The rule set.
+    pub rules: RuleSet,
+}
+
+impl ReadOptions {
+    /// In network, not inverted, for the subscriber, [`RuleSet::Faithful`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The same options for another network.
+    pub fn network(mut self, network: Network) -> Self {
+        self.network = network;
+        self
+    }
+
+    /// The same options with the carrier's coinsurance inverted or not.
+    pub fn coinsurance_inverted(mut self, inverted: bool) -> Self {
+        self.coinsurance_inverted = inverted;
+        self
+    }
+
+    /// The same options for a dependent's request or the subscriber's.
+    pub fn dependent(mut self, dependent: bool) -> Self {
+        self.dependent = dependent;
+        self
+    }
+
+    /// The same options under another rule set.
+    pub fn rules(mut self, rules: RuleSet) -> Self {
+        self.rules = rules;
+        self
+    }
+}
+
+/// The benefit loop an EB segment sits in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BenefitLoop {
+    /// 2110C, the subscriber's (also any EB outside a 2000D).
+    #[serde(rename = "2110C")]
+    Subscriber,
+    /// 2110D, a dependent's.
+    #[serde(rename = "2110D")]
+    Dependent,
+}
+
+impl fmt::Display for BenefitLoop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            BenefitLoop::Subscriber => "2110C",
+            BenefitLoop::Dependent => "2110D",
+        })
+    }
+}
+
+/// Whose row a benefit becomes: the plan's, or one patient's override.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum OwnerKind {
+    /// On the plan.
+    Plan,
+    /// A patient-plan override.
+    PatPlan,
+}
+
+impl OwnerKind {
+    /// The owner this kind means for a plan and the patient's plan.
+    pub fn owner(self, plan: PlanNum, pat_plan: PatPlanNum) -> Owner {
+        match self {
+            OwnerKind::Plan => Owner::Plan(plan),
+            OwnerKind::PatPlan => Owner::PatPlan(pat_plan),
+        }
+    }
+}
+
+/// One benefit the 271 says the plan has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EligibilityRow {
+    /// The EB segment's ordinal (the ISA is 1).
+    pub ordinal: usize,
+    /// Its loop.
+    #[serde(rename = "loop")]
+    pub loop_id: BenefitLoop,
+    /// Whose row it is.
+    pub owner: OwnerKind,
+    /// What it says. A [`BenefitShape::Custom`] holds a placeholder owner (PlanNum 0):
+    /// `to_new_benefit` sets the real one.
+    pub shape: BenefitShape,
+}
+
+/// Why an EB segment gave no row. The names are those of the spec (`x12-271-notes.md` §10),
+/// in snake case on the wire and in `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DropReason {
+    /// EB01 is listed but not imported (a benefit description, another payer…).
+    UnsupportedEb01,
+    /// EB02 is a coverage level Open Dental does not import (CHD, DEP, EMP, SPC, SPO).
+    UnsupportedCoverageLevel,
+    /// EB03 is a service type Open Dental does not import.
+    UnsupportedServiceType,
+    /// EB06 is a period Open Dental does not import (a remaining amount, 29, among them).
+    UnsupportedTimePeriod,
+    /// EB09 is a qualifier Open Dental does not import.
+    UnsupportedQuantityQualifier,
+    /// Active coverage on the whole plan (EB03 30).
+    ActiveCoverageGeneral,
+    /// Active coverage on one procedure code.
+    ActiveCoverageCode,
+    /// A percent with no category or code to apply to.
+    PercentWithoutCategory,
+    /// A copay or coinsurance with an amount (Open Dental: amounts belong in fee schedules).
+    CopayOrCoinsuranceAmount,
+    /// A limitation with no amount and no HSD.
+    LimitationWithoutAmount,
+    /// Out of network (EB12 N or U) while reading in-network benefits.
+    OutOfNetwork,
+    /// In network (EB12 Y) while reading out-of-network benefits.
+    InNetwork,
+    /// EB10 with no qualifier Open Dental knows.
+    QuantityWithoutQualifier,
+    /// A qualifier with no EB10.
+    QualifierWithoutQuantity,
+    /// EB10 above 255.
+    QuantityTooLarge,
+    /// HSD02 above 255.
+    HsdQuantityTooLarge,
+    /// A code's HSD without HSD02 or HSD05.
+    HsdIncomplete,
+    /// The same benefit as an earlier row.
+    Duplicate,
+    /// EB01 is not a code Open Dental lists (Open Dental stops with an error).
+    UnknownEb01,
+    /// HSD05 is not a period code (Open Dental stops with an error).
+    HsdUnknownTimePeriod,
+    /// In a transaction after the first (Open Dental reads only the first).
+    AfterFirstTransaction,
+    /// The Benefits API allows Percent only on CoInsurance.
+    ApiPercentNotCoinsurance,
+    /// The Benefits API allows Percent 0–100 only.
+    ApiPercentOutOfRange,
+    /// The Benefits API allows Quantity 0–100 only.
+    ApiQuantityOver100,
+    /// The Benefits API allows a procedure code only without a coverage category.
+    ApiCategoryWithCode,
+    /// The Benefits API needs an age limit's Quantity above 0.
+    ApiAgeLimitWithoutAge,
+    /// `Faithful`: an HSD that is none of Open Dental's four frequency shapes.
+    HsdUnsupportedFrequency,
+    /// `Faithful`: the loop of the patient the request was not about.
+    OtherPatientLoop,
+    /// `Faithful`: the same slot as an earlier row, with other values.
+    Conflicting,
+}
+
+impl DropReason {
+    /// The reason's name, as the spec and the JSON spell it (`out_of_network`).
+    pub fn name(self) -> &'static str {
+        use DropReason::*;
+        match self {
+            UnsupportedEb01 => "unsupported_eb01",
+            UnsupportedCoverageLevel => "unsupported_coverage_level",
+            UnsupportedServiceType => "unsupported_service_type",
+            UnsupportedTimePeriod => "unsupported_time_period",
+            UnsupportedQuantityQualifier => "unsupported_quantity_qualifier",
+            ActiveCoverageGeneral => "active_coverage_general",
+            ActiveCoverageCode => "active_coverage_code",
+            PercentWithoutCategory => "percent_without_category",
+            CopayOrCoinsuranceAmount => "copay_or_coinsurance_amount",
+            LimitationWithoutAmount => "limitation_without_amount",
+            OutOfNetwork => "out_of_network",
+            InNetwork => "in_network",
+            QuantityWithoutQualifier => "quantity_without_qualifier",
+            QualifierWithoutQuantity => "qualifier_without_quantity",
+            QuantityTooLarge => "quantity_too_large",
+            HsdQuantityTooLarge => "hsd_quantity_too_large",
+            HsdIncomplete => "hsd_incomplete",
+            Duplicate => "duplicate",
+            UnknownEb01 => "unknown_eb01",
+            HsdUnknownTimePeriod => "hsd_unknown_time_period",
+            AfterFirstTransaction => "after_first_transaction",
+            ApiPercentNotCoinsurance => "api_percent_not_coinsurance",
+            ApiPercentOutOfRange => "api_percent_out_of_range",
+            ApiQuantityOver100 => "api_quantity_over_100",
+            ApiCategoryWithCode => "api_category_with_code",
+            ApiAgeLimitWithoutAge => "api_age_limit_without_age",
+            HsdUnsupportedFrequency => "hsd_unsupported_frequency",
+            OtherPatientLoop => "other_patient_loop",
+            Conflicting => "conflicting",
+        }
+    }
+}
+
+impl fmt::Display for DropReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An EB segment that gave no row, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DroppedSegment {
+    /// The segment's ordinal (the ISA is 1).
+    pub ordinal: usize,
+    /// Its loop.
+    #[serde(rename = "loop")]
+    pub loop_id: BenefitLoop,
+    /// Why.
+    pub reason: DropReason,
+    /// The EB segment's text, without its terminator.
+    pub segment: String,
+}
+
+/// What a 271 says: the rows, and every EB segment left out. With `Faithful`, one EB with a
+/// repeated service type can give several rows, or a row and a drop.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Eligibility {
+    /// The rows, in the order of their segments.
+    pub rows: Vec<EligibilityRow>,
+    /// The EB segments left out, in order.
+    pub dropped: Vec<DroppedSegment>,
+}
+
+impl Eligibility {
+    /// The shapes one owner should have.
+    pub fn shapes(&self, owner: OwnerKind) -> impl Iterator<Item = BenefitShape> + '_ {
+        self.rows
+            .iter()
+            .filter(move |r| r.owner == owner)
+            .map(|r| r.shape.clone())
+    }
+}
+
+/// Reads a 271 as benefit rows for an office (its lookups), by the rules `options` names.
+///
+/// ```
+/// use benefits_sdk::opendental::eligibility::{read_271, EligibilityLookups, ReadOptions};
+/// use benefits_sdk::opendental::{CovCat, CovCatNum, EbenefitCategory};
+///
+/// let cats: Vec<CovCat> = EbenefitCategory::KNOWN
+///     .iter()
+///     .skip(1) // None
+///     .enumerate()
+///     .map(|(i, c)| CovCat::new(CovCatNum::new(i as u64 + 1), c.as_str(), c.clone()))
+///     .collect();
+/// let office = EligibilityLookups::new(&cats, []).unwrap();
+/// let error = read_271(&office, b"not a 271", ReadOptions::new()).unwrap_err();
+/// assert_eq!(error.to_string(), "not an X12 interchange: it does not begin with an ISA segment");
+/// ```
+///
+/// # Errors
+/// [`Error::Eligibility`] for a message that gives no rows at all ([`EligibilityErrorKind`]:
+/// not X12, not a 271, or a processing error). Each EB segment's own problem is a
+/// [`DroppedSegment`], never an error.
+pub fn read_271(
+    office: &EligibilityLookups,
+    message: impl AsRef<[u8]>,
+    options: ReadOptions,
+) -> Result<Eligibility, Error> {
+    let line_breaks = match options.rules {
+        RuleSet::OpenDental => LineBreaks::Remove,
+        RuleSet::Faithful => LineBreaks::Terminate,
+    };
+    let text = x12::prepare(message.as_ref(), line_breaks);
+    let whole = |kind| Error::Eligibility(EligibilityError::new(kind));
+    let delimiters = x12::delimiters(&text)
+        .map_err(|why| whole(EligibilityErrorKind::NotX12(why.describe())))?;
+    let segments = x12::segments(&text, delimiters);
+    items::check(&segments).map_err(whole)?;
+    let items = items::items(&segments);
+    Ok(build::rows(office, &items, delimiters, options))
+}

@@ -1,0 +1,206 @@
+//! The drop rules, in Open Dental's order (`EB271.cs`; spec §5): the first rule an EB breaks
+//! names why it gives no row. What passes is a [`Draft`]: the EB's codes looked up.
+
+use rust_decimal::Decimal;
+
+use super::codes::{self, Lookup, ServiceType};
+use super::{DropReason, EligibilityLookups, Network, ReadOptions, RuleSet};
+use crate::opendental::model::benefit::{
+    BenefitType, CodeNum, CoverageLevel, QuantityQualifier, TimePeriod,
+};
+use crate::x12::{self, Delimiters, Segment};
+
+/// What the reader knows besides the EB: the office, the delimiters, the options.
+pub(super) struct Context<'a> {
+    pub(super) office: &'a EligibilityLookups,
+    pub(super) delimiters: Delimiters,
+    pub(super) options: ReadOptions,
+}
+
+impl Context<'_> {
+    pub(super) fn faithful(&self) -> bool {
+        self.options.rules == RuleSet::Faithful
+    }
+}
+
+/// An EB that passed every rule, its codes looked up. `None` is "not given" (or a code Open
+/// Dental does not list, which it reads as not given).
+pub(super) struct Draft<'m> {
+    pub(super) benefit_type: BenefitType,
+    pub(super) level: Option<CoverageLevel>,
+    pub(super) service: Option<ServiceType>,
+    pub(super) period: Option<TimePeriod>,
+    /// EB07.
+    pub(super) amount: Option<Decimal>,
+    /// EB08, a fraction, as number text.
+    pub(super) fraction: Option<&'m str>,
+    pub(super) qualifier: Option<QuantityQualifier>,
+    /// EB10, truncated (at most 255 once the rules pass).
+    pub(super) quantity: Option<u8>,
+    /// EB13-2, when the office has that code.
+    pub(super) code: Option<(&'m str, CodeNum)>,
+    pub(super) hsd: Option<Hsd<'m>>,
+}
+
+/// The HSD right after an EB, as far as it is read.
+pub(super) struct Hsd<'m> {
+    /// HSD02, truncated.
+    pub(super) count: u8,
+    /// HSD02 as sent.
+    pub(super) count_text: &'m str,
+    /// HSD05, a period code of EB06's list.
+    pub(super) period: &'m str,
+    /// HSD06, the number of periods, as number text ("" when not given).
+    pub(super) periods: &'m str,
+}
+
+/// The number an element holds, read as Open Dental reads it (not a number: 0).
+pub(super) fn number(text: &str) -> f64 {
+    x12::number_text(text).parse::<f64>().unwrap_or(0.0)
+}
+
+/// A count as Open Dental keeps one: truncated, negatives as 0, at most 255 (callers drop
+/// larger ones first).
+fn count(text: &str) -> u8 {
+    number(text).trunc().clamp(0.0, 255.0) as u8
+}
+
+fn given(text: &str) -> Option<&str> {
+    Some(text).filter(|t| !t.is_empty())
+}
+
+/// The rules of §5 on one EB, with `eb03` as its service type (the whole element, or one
+/// repetition of it under `Faithful`).
+pub(super) fn evaluate<'m>(
+    eb: &'m Segment<'m>,
+    hsd: Option<&'m Segment<'m>>,
+    eb03: &'m str,
+    cx: &Context<'_>,
+) -> Result<Draft<'m>, DropReason> {
+    let draft = looked_up(eb, hsd, eb03, cx)?;
+    checks(eb, eb03, &draft, cx)?;
+    Ok(draft)
+}
+
+/// Rules 1 and 2: each code looked up; the first listed but unsupported one drops the EB.
+fn looked_up<'m>(
+    eb: &'m Segment<'m>,
+    hsd: Option<&'m Segment<'m>>,
+    eb03: &'m str,
+    cx: &Context<'_>,
+) -> Result<Draft<'m>, DropReason> {
+    use DropReason::*;
+    let benefit_type = match codes::benefit_type(eb.element(1)) {
+        Lookup::Supported(t) => t,
+        Lookup::Unsupported => return Err(UnsupportedEb01),
+        Lookup::Unlisted => return Err(UnknownEb01),
+    };
+    let level = supported(
+        codes::coverage_level(eb.element(2)),
+        UnsupportedCoverageLevel,
+    )?;
+    let qualifier = codes::quantity_qualifier(eb.element(9));
+    let plan_waiting = cx.faithful()
+        && eb03 == "32"
+        && benefit_type == BenefitType::Limitations
+        && matches!(
+            qualifier,
+            Lookup::Supported(QuantityQualifier::Months | QuantityQualifier::Years)
+        );
+    let service = if plan_waiting {
+        Some(ServiceType::Plan)
+    } else {
+        supported(codes::service_type(eb03), UnsupportedServiceType)?
+    };
+    let period = supported(codes::time_period(eb.element(6)), UnsupportedTimePeriod)?;
+    let qualifier = supported(qualifier, UnsupportedQuantityQualifier)?;
+    let code = x12::component(eb.element(13), cx.delimiters, 2);
+    Ok(Draft {
+        benefit_type,
+        level,
+        service,
+        period,
+        amount: given(eb.element(7)).map(amount),
+        fraction: given(eb.element(8)).map(x12::number_text),
+        qualifier,
+        quantity: given(eb.element(10)).map(count),
+        code: cx.office.code(code).map(|num| (code, num)),
+        hsd: hsd.map(|h| Hsd {
+            count: count(h.element(2)),
+            count_text: h.element(2),
+            period: h.element(5),
+            periods: h.element(6),
+        }),
+    })
+}
+
+fn supported<T>(lookup: Lookup<T>, reason: DropReason) -> Result<Option<T>, DropReason> {
+    match lookup {
+        Lookup::Supported(value) => Ok(Some(value)),
+        Lookup::Unsupported => Err(reason),
+        Lookup::Unlisted => Ok(None),
+    }
+}
+
+/// An amount as a decimal; not a number reads as 0.
+fn amount(text: &str) -> Decimal {
+    x12::number_text(text).parse().unwrap_or_default()
+}
+
+/// Rules 3 to 13, in order.
+fn checks(eb: &Segment<'_>, eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Result<(), DropReason> {
+    use BenefitType as T;
+    use DropReason::*;
+    let active = d.benefit_type == T::ActiveCoverage;
+    let limitation = d.benefit_type == T::Limitations;
+    let (has_amount, has_quantity) = (!eb.element(7).is_empty(), !eb.element(10).is_empty());
+    let kept_quantity = cx.faithful() && d.qualifier.is_some() && has_quantity;
+    if active && eb03 == "30" {
+        return Err(ActiveCoverageGeneral);
+    }
+    if active && d.code.is_some() {
+        return Err(ActiveCoverageCode);
+    }
+    let no_category = matches!(d.service, None | Some(ServiceType::Plan));
+    if d.fraction.is_some() && d.code.is_none() && no_category {
+        return Err(PercentWithoutCategory);
+    }
+    if matches!(d.benefit_type, T::CoPayment | T::CoInsurance) && has_amount {
+        return Err(CopayOrCoinsuranceAmount);
+    }
+    if limitation && !has_amount && d.hsd.is_none() && !kept_quantity {
+        return Err(LimitationWithoutAmount);
+    }
+    match (cx.options.network, eb.element(12)) {
+        (Network::In, "N" | "U") => return Err(OutOfNetwork),
+        (Network::Out, "Y") => return Err(InNetwork),
+        _ => {}
+    }
+    if has_quantity && d.qualifier.is_none() {
+        return Err(QuantityWithoutQualifier);
+    }
+    if d.qualifier.is_some() && !has_quantity {
+        return Err(QualifierWithoutQuantity);
+    }
+    if number(eb.element(10)) > 255.0 {
+        return Err(QuantityTooLarge);
+    }
+    hsd_checks(d)
+}
+
+/// Rules 12 and 13: an HSD's count, and the HSD of a code's limitation.
+fn hsd_checks(d: &Draft<'_>) -> Result<(), DropReason> {
+    let Some(hsd) = &d.hsd else { return Ok(()) };
+    if number(hsd.count_text) > 255.0 {
+        return Err(DropReason::HsdQuantityTooLarge);
+    }
+    if d.benefit_type == BenefitType::Limitations && d.code.is_some() {
+        if hsd.period.is_empty() || hsd.count_text.is_empty() {
+            return Err(DropReason::HsdIncomplete);
+        }
+        if codes::hsd_period(hsd.period).is_err() {
+            return Err(DropReason::HsdUnknownTimePeriod);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,248 @@
+//! An X12 interchange split into segments and elements, with the delimiters its fixed-width
+//! ISA names. Knows no API and no transaction: the 271 mapping reads what this yields.
+//!
+//! The rules are Open Dental's (`X12object.cs`, spec `x12-271-notes.md` §2): the separators
+//! come from the ISA's fixed offsets, every CR and LF is removed first, the message is split on
+//! the segment terminator (empty pieces ignored), and nothing is trimmed. Unlike Open Dental it
+//! checks that the ISA's sixteen element separators sit where the widths put them, and it
+//! never panics, whatever the bytes.
+
+/// The ISA segment's length, its terminator included.
+const ISA_LEN: usize = 106;
+/// Where the ISA's element separators sit when every element has its fixed width (ISA01 2,
+/// ISA02 10, ISA03 2, ISA04 10, ISA05 2, ISA06 15, ISA07 2, ISA08 15, ISA09 6, ISA10 4,
+/// ISA11–ISA16 1, 5, 9, 1, 1, 1).
+const ISA_SEPARATORS: [usize; 16] = [
+    3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103,
+];
+/// ISA11: the repetition separator in 5010 (the letter `U` in 4010).
+const REPETITION_AT: usize = 82;
+/// ISA16: the component separator.
+const COMPONENT_AT: usize = 104;
+/// The character after ISA16: the segment terminator.
+const TERMINATOR_AT: usize = 105;
+
+/// The four delimiters of an interchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Delimiters {
+    pub(crate) element: char,
+    pub(crate) component: char,
+    /// `None` in 4010, where ISA11 is a letter, not a separator.
+    pub(crate) repetition: Option<char>,
+    pub(crate) segment: char,
+}
+
+/// One segment: its ordinal (the ISA is 1), its text without the terminator, its elements.
+pub(crate) struct Segment<'a> {
+    pub(crate) ordinal: usize,
+    pub(crate) text: &'a str,
+    elements: Vec<&'a str>,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment ID (element 0).
+    pub(crate) fn id(&self) -> &'a str {
+        self.element(0)
+    }
+
+    /// Element `n` (1-based, as X12 numbers them); a missing element reads as empty.
+    pub(crate) fn element(&self, n: usize) -> &'a str {
+        self.elements.get(n).copied().unwrap_or("")
+    }
+}
+
+/// Why a text is not an X12 interchange.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum NotX12 {
+    /// It does not begin with `ISA`.
+    NoIsa,
+    /// It is shorter than an ISA segment.
+    TooShort,
+    /// The ISA's element separators are not at their fixed offsets, or two delimiters are the
+    /// same character, or a delimiter is a letter or digit.
+    BadIsa,
+}
+
+impl NotX12 {
+    pub(crate) fn describe(self) -> &'static str {
+        match self {
+            NotX12::NoIsa => "it does not begin with an ISA segment",
+            NotX12::TooShort => "it is shorter than an ISA segment (106 characters)",
+            NotX12::BadIsa => {
+                "its ISA segment does not have the fixed widths X12 requires, so its delimiters \
+                 cannot be read"
+            }
+        }
+    }
+}
+
+/// How line breaks are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LineBreaks {
+    /// Every CR and LF is removed before anything else (Open Dental): a file whose segment
+    /// terminator is a line break cannot be read.
+    Remove,
+    /// As `Remove`, except that a line break right after ISA16 is the segment terminator.
+    Terminate,
+}
+
+/// The message's text as the tokenizer reads it: invalid UTF-8 replaced, line breaks handled.
+pub(crate) fn prepare(input: &[u8], line_breaks: LineBreaks) -> String {
+    let text = String::from_utf8_lossy(input);
+    let newline_terminated = line_breaks == LineBreaks::Terminate
+        && matches!(input.get(TERMINATOR_AT), Some(b'\r' | b'\n'))
+        && input.starts_with(b"ISA");
+    if newline_terminated {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect()
+    }
+}
+
+/// The delimiters the ISA names, once its widths are checked.
+pub(crate) fn delimiters(text: &str) -> Result<Delimiters, NotX12> {
+    if !text.starts_with("ISA") {
+        return Err(NotX12::NoIsa);
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() < ISA_LEN {
+        return Err(NotX12::TooShort);
+    }
+    let isa = &bytes[..ISA_LEN];
+    // Every position below is a byte offset, which is a character offset in ASCII.
+    if !isa.is_ascii() {
+        return Err(NotX12::BadIsa);
+    }
+    let element = isa[3];
+    if ISA_SEPARATORS.iter().any(|&at| isa[at] != element) {
+        return Err(NotX12::BadIsa);
+    }
+    let (component, segment) = (isa[COMPONENT_AT], isa[TERMINATOR_AT]);
+    let repetition = Some(isa[REPETITION_AT]).filter(|r| !r.is_ascii_alphanumeric());
+    let mut all = vec![element, component, segment];
+    all.extend(repetition);
+    let distinct = all.iter().enumerate().all(|(i, a)| !all[..i].contains(a));
+    if !distinct || all.iter().any(u8::is_ascii_alphanumeric) {
+        return Err(NotX12::BadIsa);
+    }
+    Ok(Delimiters {
+        element: element.into(),
+        component: component.into(),
+        repetition: repetition.map(char::from),
+        segment: segment.into(),
+    })
+}
+
+/// The segments of `text` in order, numbered from 1.
+pub(crate) fn segments(text: &str, delimiters: Delimiters) -> Vec<Segment<'_>> {
+    text.split(delimiters.segment)
+        .filter(|piece| !piece.is_empty())
+        .enumerate()
+        .map(|(i, piece)| Segment {
+            ordinal: i + 1,
+            text: piece,
+            elements: piece.split(delimiters.element).collect(),
+        })
+        .collect()
+}
+
+/// Component `n` (1-based) of an element; missing reads as empty.
+pub(crate) fn component(element: &str, delimiters: Delimiters, n: usize) -> &str {
+    element
+        .split(delimiters.component)
+        .nth(n.saturating_sub(1))
+        .unwrap_or("")
+}
+
+/// A number as Open Dental reads one, but invariantly: an optional sign, digits, an optional
+/// `.` and digits. Anything else is 0 (.NET's failed parse, which Open Dental reads as 0).
+pub(crate) fn number_text(text: &str) -> &str {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let valid =
+        !(whole.is_empty() && fraction.is_empty()) && all_digits(whole) && all_digits(fraction);
+    if valid { text } else { "0" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISA: &str = "ISA*00*          *00*          *ZZ*QUILLMARKEDI   *ZZ*MAPLEGROVE01   \
+                       *251104*0932*^*00501*000004711*0*P*:~";
+
+    #[test]
+    fn the_isa_names_the_delimiters() {
+        let d = delimiters(ISA).unwrap();
+        assert_eq!(
+            d,
+            Delimiters {
+                element: '*',
+                component: ':',
+                repetition: Some('^'),
+                segment: '~'
+            }
+        );
+        let four_o_ten = ISA.replace("*^*", "*U*");
+        assert_eq!(delimiters(&four_o_ten).unwrap().repetition, None);
+    }
+
+    #[test]
+    fn a_text_that_is_not_an_interchange_is_told_apart() {
+        assert_eq!(delimiters("GS*HB~"), Err(NotX12::NoIsa));
+        assert_eq!(delimiters("ISA*00~"), Err(NotX12::TooShort));
+        // A field one character short moves every separator after it.
+        let short = ISA.replacen("QUILLMARKEDI   ", "QUILLMARKEDI  ", 1) + " ";
+        assert_eq!(delimiters(&short), Err(NotX12::BadIsa));
+        let same = ISA.replace(":~", "*~");
+        assert_eq!(delimiters(&same), Err(NotX12::BadIsa));
+    }
+
+    #[test]
+    fn segments_are_numbered_and_split_without_trimming() {
+        let text = format!("{ISA}GS*HB*A~~ EB*1**30~");
+        let d = delimiters(&text).unwrap();
+        let segs = segments(&text, d);
+        assert_eq!(segs.len(), 3);
+        assert_eq!(segs[1].id(), "GS");
+        assert_eq!(segs[1].element(2), "A");
+        assert_eq!(segs[1].element(9), "");
+        // A space after a terminator is part of the next segment's ID.
+        assert_eq!((segs[2].ordinal, segs[2].id()), (3, " EB"));
+    }
+
+    #[test]
+    fn line_breaks_are_removed_or_terminate() {
+        let crlf = format!("{ISA}\r\nGS*HB~\r\n");
+        assert_eq!(
+            prepare(crlf.as_bytes(), LineBreaks::Remove),
+            format!("{ISA}GS*HB~")
+        );
+        let newline = ISA.replace(":~", ":\n") + "GS*HB\nST*271\n";
+        let removed = prepare(newline.as_bytes(), LineBreaks::Remove);
+        assert!(delimiters(&removed).is_err());
+        let kept = prepare(newline.as_bytes(), LineBreaks::Terminate);
+        let d = delimiters(&kept).unwrap();
+        assert_eq!(d.segment, '\n');
+        assert_eq!(segments(&kept, d)[2].id(), "ST");
+    }
+
+    #[test]
+    fn numbers_read_invariantly_or_as_zero() {
+        for (text, read) in [
+            ("0.25", "0.25"),
+            ("19", "19"),
+            ("-5", "-5"),
+            ("1,5", "0"),
+            ("1e3", "0"),
+            ("NaN", "0"),
+            (".5", ".5"),
+            ("5.", "5."),
+            (".", "0"),
+            ("", "0"),
+        ] {
+            assert_eq!(number_text(text), read, "{text}");
+        }
+    }
+}
