@@ -217,7 +217,6 @@ impl BenefitsClient {
             handled: 0,
             total: plan.writes(),
             stopped: false,
-            planned: planned_rows(plan),
         };
         for u in &plan.updates {
             run.update(u).await;
@@ -237,16 +236,6 @@ impl BenefitsClient {
 fn stored_by_year(shape: &BenefitShape, owner: Owner) -> bool {
     shape.as_stored(owner, Some(BenefitYear::Calendar))
         != shape.as_stored(owner, Some(BenefitYear::Service))
-}
-
-/// Every row a plan lists by key: updated, unchanged, kept, deleted or ambiguous.
-fn planned_rows(plan: &Changeset) -> std::collections::HashSet<BenefitNum> {
-    let listed = [&plan.unchanged, &plan.kept, &plan.deletes]
-        .into_iter()
-        .flatten()
-        .chain(plan.updates.iter().map(|u| &u.row))
-        .chain(plan.ambiguities.iter().flat_map(|a| &a.rows));
-    listed.map(|r| r.benefit_num).collect()
 }
 
 fn filter(owner: Owner) -> BenefitFilter {
@@ -270,8 +259,6 @@ struct Run<'a> {
     handled: usize,
     total: usize,
     stopped: bool,
-    /// Every row the plan knew, by key.
-    planned: std::collections::HashSet<BenefitNum>,
 }
 
 impl Run<'_> {
@@ -397,11 +384,11 @@ impl Run<'_> {
         }
     }
 
-    /// A row the plan did not know that holds this shape's slot.
-    fn newcomer(&self, shape: &BenefitShape) -> Option<&Benefit> {
-        self.rows
-            .iter()
-            .find(|r| !self.planned.contains(&r.benefit_num) && r.shape().same_slot(shape))
+    /// A row that holds this shape's slot now: one the plan did not know, or a planned row
+    /// someone else moved into it since the plan (an edit can turn a row planned for deletion
+    /// into the very row a create would make).
+    fn holder(&self, shape: &BenefitShape) -> Option<&Benefit> {
+        self.rows.iter().find(|r| r.shape().same_slot(shape))
     }
 
     async fn create(&mut self, shape: &BenefitShape) {
@@ -409,7 +396,7 @@ impl Run<'_> {
         let outcome = if let Some(why) = self.halted() {
             Err(Outcome::Skipped(why))
         } else {
-            match self.newcomer(shape) {
+            match self.holder(shape) {
                 Some(row) if row.holds(shape, self.plan.benefit_year) => {
                     Err(Outcome::Skipped(SkipReason::AlreadyDone))
                 }
