@@ -73,11 +73,37 @@ pub fn procedure_codes() -> Vec<(CodeNum, String)> {
     codes
 }
 
+/// Four synthetic carrier 271s (005010X279A1), by file name: a subscriber's PPO, a plan with
+/// in- and out-of-network rows, a dependent's request, and one with other delimiters. Every
+/// payer, person and number in them is made up. The demo office ([`cov_cats`],
+/// [`procedure_codes`]) has what each needs to read.
+pub fn carrier_271s() -> [(&'static str, &'static [u8]); 4] {
+    [
+        (
+            "271-01-subscriber-ppo.edi",
+            include_bytes!("../../tests/fixtures/x12-271/271-01-subscriber-ppo.edi"),
+        ),
+        (
+            "271-02-network-split.edi",
+            include_bytes!("../../tests/fixtures/x12-271/271-02-network-split.edi"),
+        ),
+        (
+            "271-03-dependent.edi",
+            include_bytes!("../../tests/fixtures/x12-271/271-03-dependent.edi"),
+        ),
+        (
+            "271-04-alt-delimiters.edi",
+            include_bytes!("../../tests/fixtures/x12-271/271-04-alt-delimiters.edi"),
+        ),
+    ]
+}
+
 /// An office's coverage categories, as [`MockOpenDental`](super::MockOpenDental) starts with
 /// them: 1 Diagnostic, 2 Preventive, 3 Basic (Restorative), 4 Major (Prosthodontics),
 /// 5 Crowns, 6 Endo, 7 Perio, 8 Oral Surgery, 9 Ortho, 10 X-Ray, 11 Implants (linked to no
-/// electronic category), and 12 an old, hidden Preventive ordered first, which Open Dental's
-/// rule passes over.
+/// electronic category), 12 an old, hidden Preventive ordered first, which Open Dental's
+/// rule passes over, then 13 General, 14 Maxillofacial, 15 Accident and 16 Adjunctive, so that
+/// every electronic benefit category has a visible one and any 271 reads.
 pub fn cov_cats() -> Vec<CovCat> {
     use EbenefitCategory as E;
     let rows = [
@@ -101,6 +127,16 @@ pub fn cov_cats() -> Vec<CovCat> {
         CovCat::new(CovCatNum::new(12), "Old Preventive", E::RoutinePreventive)
             .order(0)
             .hidden(true),
+    );
+    let more = [
+        (13, "General", E::General),
+        (14, "Maxillofacial", E::MaxillofacialProsth),
+        (15, "Accident", E::Accident),
+        (16, "Adjunctive", E::Adjunctive),
+    ];
+    cats.extend(
+        more.into_iter()
+            .map(|(num, name, cat)| CovCat::new(CovCatNum::new(num), name, cat).order(num as i32)),
     );
     cats
 }

@@ -33,6 +33,9 @@ pub use model::benefit::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, PatPlanNum, PlanNum,
     QuantityQualifier, TimePeriod,
 };
+pub use model::etrans::{
+    Etrans, EtransMessageText, EtransMessageTextNum, EtransNum, EtransType, InsSubNum, PatNum,
+};
 pub use model::lint::Advisory;
 #[cfg(feature = "od-23-2")]
 pub use model::lookups::{CodeGroup, CodeGroupFixed};
@@ -42,6 +45,7 @@ pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
 pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, PlannedRow, PlannedUpdate};
+pub use sync::eligibility::EligibilityChange;
 pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
     SkipReason, Write,

@@ -44,7 +44,7 @@ async fn a_category_resolves_as_open_dental_does_and_is_read_once() {
     assert_eq!(crowns.cov_cat_num, CovCatNum::new(5));
     let implants = client.cov_cat_named("Implants").await.unwrap();
     assert_eq!(implants.cov_cat_num, CovCatNum::new(11));
-    assert_eq!(client.cov_cats().await.unwrap().len(), 12);
+    assert_eq!(client.cov_cats().await.unwrap().len(), 16);
     // One request for all four answers.
     assert_eq!(calls(&office.requests()), ["GET /api/v1/covcats?Limit=100"]);
 

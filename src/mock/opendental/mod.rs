@@ -6,6 +6,7 @@ use serde_json::Value;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
+mod etrans;
 mod store;
 mod writes;
 
@@ -207,7 +208,8 @@ impl MockOpenDental {
     /// The office's `ProgramVersion` preference (default `"25.4.48.0"`); `None` removes it. An
     /// office older than a method or field answers 400 naming the version it needs, for
     /// `GET /benefits/{n}` and TreatArea (25.3.7), `GET /covcats` (23.3.8), `GET /codegroups`
-    /// (23.2.62) and `GET /insplans/{n}` (24.2.11).
+    /// (23.2.62), `GET /insplans/{n}` (24.2.11), `GET /etransmessagetexts/{n}` (23.2.11),
+    /// `GET /etranss` (23.2.7) and `GET /procedurecodes` (22.3.22).
     pub fn set_version(&self, version: Option<&str>) {
         lock(&self.store).version = version.map(str::to_owned);
     }
@@ -309,9 +311,9 @@ impl Handler for OpenDentalHandler {
     }
 }
 
-type Outcome = Result<Answer, (u16, String)>;
+pub(super) type Outcome = Result<Answer, (u16, String)>;
 
-fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
+pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     // A Benefit always serializes: every field is a number, a string or a fixed format.
     serde_json::to_vec(value).unwrap_or_default()
 }
@@ -336,6 +338,9 @@ impl OpenDentalHandler {
                 Ok(page(groups, limit, offset))
             }
             ("insplans", None) => Ok(page(store.plans.values().collect(), limit, offset)),
+            ("procedurecodes", None) => Ok(etrans::procedure_codes(store, limit, offset)),
+            ("etranss", None) => etrans::etranss(store, request, limit, offset),
+            ("etransmessagetexts", Some(n)) => etrans::message_text(store, n),
             ("preferences", None) => {
                 let asked = request
                     .url
@@ -413,7 +418,7 @@ impl OpenDentalHandler {
 }
 
 /// One page of a lookup table, in the order given.
-fn page<T: serde::Serialize>(rows: Vec<&T>, limit: usize, offset: usize) -> Answer {
+pub(super) fn page<T: serde::Serialize>(rows: Vec<&T>, limit: usize, offset: usize) -> Answer {
     let rows: Vec<&T> = rows.into_iter().skip(offset).take(limit).collect();
     Answer::json(200, to_json(&rows))
 }

@@ -25,6 +25,9 @@ pub(super) struct Store {
     pub(super) plans: BTreeMap<PlanNum, InsPlan>,
     /// The procedure code table: CodeNum → ProcCode.
     pub(super) codes: BTreeMap<CodeNum, String>,
+    /// Stored electronic transactions, and their texts.
+    pub(super) etranss: Vec<crate::opendental::Etrans>,
+    pub(super) message_texts: BTreeMap<crate::opendental::EtransMessageTextNum, String>,
     /// The `ProgramVersion` preference, as the office stores it (`None`: no such row).
     pub(super) version: Option<String>,
     /// The last `SecDateTEdit` written.
@@ -148,6 +151,9 @@ impl Store {
             ("covcats", _) => (23, 3, 8),
             ("codegroups", _) => (23, 2, 62),
             ("insplans", Some(_)) => (24, 2, 11),
+            ("etransmessagetexts", _) => (23, 2, 11),
+            ("etranss", _) => (23, 2, 7),
+            ("procedurecodes", _) => (22, 3, 22),
             _ => return None,
         };
         let needs = crate::opendental::ServerVersion::new(needs.0, needs.1, needs.2);

@@ -22,7 +22,7 @@ impl BenefitsClient {
     }
 
     /// Drops every cached lookup: the next call reads the office again. Call it after the
-    /// office changes its categories, code groups or plans, or when a write is refused for a
+    /// office changes its categories, code groups, plans or procedure codes, or when a write is refused for a
     /// key the cache still holds.
     pub async fn refresh_lookups(&self) {
         let catalog = self.catalog();
@@ -35,5 +35,6 @@ impl BenefitsClient {
             *catalog.code_groups.lock().await = None;
         }
         catalog.plans.lock().await.clear();
+        *catalog.procedure_codes.lock().await = None;
     }
 }

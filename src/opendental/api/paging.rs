@@ -1,9 +1,8 @@
 //! The one listing loop every paged endpoint uses ([`BenefitsClient::pages`]), and the two
 //! ways it moves from page to page: the overlapping [`Cursor`] for rows ordered by key
 //! (benefits, code groups, insurance plans), every row once; and [`Unordered`] for a list with
-//! no documented order (coverage categories).
-
-#[cfg(feature = "od-23-3")]
+//! no documented order (coverage categories,
+/// procedure codes, stored transactions).
 use std::collections::HashSet;
 
 use futures_core::Stream;
@@ -130,17 +129,16 @@ fn next_limit(len: usize, limit: u32) -> Option<u32> {
     (len >= limit as usize || capped).then_some(len as u32)
 }
 
-/// Pages of a list with no documented order (coverage categories): each page after the one
+/// Pages of a list with no documented order (coverage categories,
+/// procedure codes, stored transactions): each page after the one
 /// before, until a short page, or a page that only repeats rows already seen (a server that
 /// ignores `Offset` sends them all again).
-#[cfg(feature = "od-23-3")]
 pub(crate) struct Unordered {
     limit: u32,
     offset: u64,
     seen: HashSet<u64>,
 }
 
-#[cfg(feature = "od-23-3")]
 impl Unordered {
     pub(crate) fn new(limit: u32) -> Self {
         Unordered {
@@ -151,7 +149,6 @@ impl Unordered {
     }
 }
 
-#[cfg(feature = "od-23-3")]
 impl<T: Keyed + Send + 'static> PageCursor<T> for Unordered {
     fn limit(&self) -> u32 {
         self.limit
@@ -207,6 +204,18 @@ impl Keyed for crate::opendental::model::lookups::CodeGroup {
 impl Keyed for crate::opendental::model::lookups::CovCat {
     fn key(&self) -> u64 {
         self.cov_cat_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::lookups::ProcedureCode {
+    fn key(&self) -> u64 {
+        self.code_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::etrans::Etrans {
+    fn key(&self) -> u64 {
+        self.etrans_num.get()
     }
 }
 

@@ -2,21 +2,19 @@
 //! endpoints in `api/catalog.rs`.
 
 use std::collections::HashMap;
-#[cfg(feature = "od-23-2")]
 use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-#[cfg(feature = "od-23-2")]
 use crate::error::Error;
 use crate::opendental::model::benefit::PlanNum;
 #[cfg(feature = "od-23-2")]
 use crate::opendental::model::lookups::CodeGroup;
 #[cfg(feature = "od-23-3")]
 use crate::opendental::model::lookups::CovCat;
-use crate::opendental::model::lookups::InsPlan;
+use crate::opendental::model::lookups::{InsPlan, ProcedureCode};
 
 /// How long a client keeps a lookup by default.
 pub(crate) const DEFAULT_TTL: Duration = Duration::from_secs(3600);
@@ -30,6 +28,7 @@ pub(crate) struct Catalog {
     #[cfg(feature = "od-23-2")]
     pub(crate) code_groups: Mutex<Option<Cached<Arc<[CodeGroup]>>>>,
     pub(crate) plans: Mutex<HashMap<PlanNum, Cached<InsPlan>>>,
+    pub(crate) procedure_codes: Mutex<Option<Cached<Arc<[ProcedureCode]>>>>,
 }
 
 pub(crate) struct Cached<T> {
@@ -45,7 +44,6 @@ impl<T: Clone> Cached<T> {
 
 /// A table from its slot while fresh, else fetched and kept. The slot stays locked across the
 /// fetch, so tasks asking at once share one.
-#[cfg(feature = "od-23-2")]
 pub(crate) async fn cached<T: Clone>(
     slot: &Mutex<Option<Cached<T>>>,
     ttl: Duration,
@@ -72,6 +70,7 @@ impl Catalog {
             #[cfg(feature = "od-23-2")]
             code_groups: Mutex::new(None),
             plans: Mutex::new(HashMap::new()),
+            procedure_codes: Mutex::new(None),
         }
     }
 

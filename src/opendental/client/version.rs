@@ -119,6 +119,12 @@ pub(crate) const CODE_GROUPS: Gate = gate("GET /codegroups", 23, 2, 62);
 #[cfg(feature = "od-24-2")]
 pub(crate) const INS_PLAN: Gate = gate("GET /insplans/{PlanNum}", 24, 2, 11);
 pub(crate) const INS_PLANS: Gate = gate("GET /insplans", 22, 3, 30);
+pub(crate) const PROCEDURE_CODES: Gate = gate("GET /procedurecodes", 22, 3, 22);
+#[cfg(feature = "od-23-2")]
+pub(crate) const ETRANSS: Gate = gate("GET /etranss", 23, 2, 7);
+#[cfg(feature = "od-23-2")]
+pub(crate) const ETRANS_MESSAGE_TEXT: Gate =
+    gate("GET /etransmessagetexts/{EtransMessageTextNum}", 23, 2, 11);
 
 /// One row of `GET /preferences`.
 #[derive(Deserialize)]

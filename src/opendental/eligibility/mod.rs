@@ -53,6 +53,7 @@ pub use lookups::EligibilityLookups;
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
+use crate::opendental::model::etrans::Etrans;
 use crate::opendental::model::request::Owner;
 use crate::x12::{self, LineBreaks};
 
@@ -324,6 +325,17 @@ impl Eligibility {
             .filter(move |r| r.owner == owner)
             .map(|r| r.shape.clone())
     }
+}
+
+/// A 271 the office stored ([`BenefitsClient::stored_271`](crate::opendental::BenefitsClient::stored_271)):
+/// its transaction row, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stored271 {
+    /// The stored transaction (when, for which plan).
+    pub etrans: Etrans,
+    /// What the 271 says.
+    pub read: Eligibility,
 }
 
 /// Reads a 271 as benefit rows for an office (its lookups), by the rules `options` names.

@@ -2,6 +2,7 @@
 //! validation and advice. Knows neither the client nor what a row means.
 
 pub(crate) mod benefit;
+pub(crate) mod etrans;
 pub(crate) mod lint;
 pub(crate) mod lookups;
 pub(crate) mod patch;

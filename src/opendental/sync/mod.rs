@@ -3,6 +3,7 @@
 
 pub(crate) mod apply;
 pub(crate) mod changeset;
+pub(crate) mod eligibility;
 mod render;
 pub(crate) mod report;
 mod slots;

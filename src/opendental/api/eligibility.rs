@@ -1,0 +1,63 @@
+//! A carrier's 271 the office stored, read with the office's own lookups (the coverage
+//! categories and procedure codes, both cached). Open Dental 23.3.8 (for `GET /covcats`).
+
+#![cfg(feature = "od-23-3")]
+
+use crate::error::Error;
+use crate::opendental::BenefitsClient;
+use crate::opendental::eligibility::{EligibilityLookups, ReadOptions, Stored271, read_271};
+use crate::opendental::model::benefit::PlanNum;
+use crate::opendental::model::etrans::{EtransType, PatNum};
+
+impl BenefitsClient {
+    /// The office's lookups a 271 is read with: its coverage categories and procedure codes
+    /// (two cached lookups, see [`BenefitsClient::cov_cats`] and
+    /// [`BenefitsClient::procedure_codes`]). Open Dental 23.3.8.
+    ///
+    /// # Errors
+    /// [`Error::Eligibility`] (`missing_ebenefit_categories`) when the office lacks a visible
+    /// category for an electronic benefit category; the errors of the two lookups.
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn eligibility_lookups(&self) -> Result<EligibilityLookups, Error> {
+        let cats = self.cov_cats().await?;
+        let codes = self.procedure_codes().await?;
+        EligibilityLookups::new(&cats, codes.iter())
+    }
+
+    /// The newest 271 the office stored for a patient (and plan, if given), read by
+    /// [`read_271`] with the office's lookups; `None` when it has none. Requests: the patient's
+    /// stored transactions, the 271's text, and the two lookups unless cached. Open Dental
+    /// 23.3.8 (stored transactions need 23.2.11), permission Read All.
+    ///
+    /// Whether the request was for a dependent is `options.dependent`: the patient is a
+    /// dependent when they are not the subscriber of the plan's InsSub.
+    ///
+    /// # Errors
+    /// [`Error::Eligibility`] for a stored text that gives no rows (not X12, not a 271, a
+    /// carrier's rejection) or an office without every electronic benefit category; the errors
+    /// of [`BenefitsClient::etranss`], [`BenefitsClient::etrans_message_text`] and the lookups.
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn stored_271(
+        &self,
+        patient: PatNum,
+        plan: Option<PlanNum>,
+        options: ReadOptions,
+    ) -> Result<Option<Stored271>, Error> {
+        let newest = self
+            .etranss(patient)
+            .await?
+            .into_iter()
+            .filter(|e| e.etype == EtransType::BenefitResponse271)
+            .filter(|e| plan.is_none_or(|p| e.plan_num == Some(p)))
+            .filter(|e| e.etrans_message_text_num.is_some())
+            .max_by_key(|e| (e.date_time_trans, e.etrans_num));
+        let Some((etrans, text)) = newest.and_then(|e| e.etrans_message_text_num.map(|t| (e, t)))
+        else {
+            return Ok(None);
+        };
+        let text = self.etrans_message_text(text).await?;
+        let lookups = self.eligibility_lookups().await?;
+        let read = read_271(&lookups, text.message_text.as_bytes(), options)?;
+        Ok(Some(Stored271 { etrans, read }))
+    }
+}

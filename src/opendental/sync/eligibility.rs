@@ -1,0 +1,124 @@
+//! A carrier's 271 as a change to the plan (and, for a dependent, to the patient's plan):
+//! reconcile against the rows the 271 gives, with every segment it left out beside it.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::changeset::{Changeset, DiffOptions};
+use crate::error::{Error, Violations};
+use crate::opendental::BenefitsClient;
+use crate::opendental::eligibility::{DroppedSegment, Eligibility, OwnerKind};
+use crate::opendental::meaning::summary::Names;
+use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
+use crate::opendental::model::request::Owner;
+
+/// What a 271 changes: the plan's changeset, the patient plan's when the 271 gives overrides,
+/// and the EB segments it left out. Apply each changeset with
+/// [`BenefitsClient::apply`] (all of apply's guarantees hold).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct EligibilityChange {
+    /// The plan's rows.
+    pub plan: Changeset,
+    /// The patient plan's overrides, when the 271 was read for a dependent and gave some.
+    pub pat_plan: Option<Changeset>,
+    /// The EB segments the 271 left out, each with its reason.
+    pub dropped: Vec<DroppedSegment>,
+}
+
+impl EligibilityChange {
+    /// The changesets to apply: the plan's, then the patient plan's.
+    pub fn changesets(&self) -> impl Iterator<Item = &Changeset> {
+        std::iter::once(&self.plan).chain(self.pat_plan.as_ref())
+    }
+
+    /// True when no changeset writes anything or holds an ambiguity.
+    pub fn is_empty(&self) -> bool {
+        self.changesets().all(Changeset::is_empty)
+    }
+
+    /// The change as a person approves it: each changeset's diff with the office's names,
+    /// then every segment left out and why.
+    pub fn display_with<'a>(&'a self, names: &'a Names) -> impl fmt::Display + 'a {
+        ChangeText {
+            change: self,
+            names,
+        }
+    }
+}
+
+struct ChangeText<'a> {
+    change: &'a EligibilityChange,
+    names: &'a Names,
+}
+
+impl fmt::Display for ChangeText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for changeset in self.change.changesets() {
+            write!(f, "{}", changeset.display_with(self.names))?;
+        }
+        let dropped = &self.change.dropped;
+        writeln!(f, "Left out of the 271: {} segments", dropped.len())?;
+        for d in dropped {
+            writeln!(
+                f,
+                "  {} {} {}: {}",
+                d.ordinal, d.loop_id, d.reason, d.segment
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl BenefitsClient {
+    /// The writes that make the plan (and the patient plan, for a dependent's 271) say what
+    /// a 271 read by [`read_271`](crate::opendental::eligibility::read_271) says: a reconcile
+    /// per owner ([`BenefitsClient::diff_in_year`]) in the plan's benefit year, with the
+    /// dropped segments beside it. Rows the 271 does not mention are kept, unless `options`
+    /// deletes them.
+    ///
+    /// Unlike Open Dental's own import, which only adds (a changed percent becomes a second
+    /// row), reconcile updates the row in each slot, and never writes twice.
+    ///
+    /// Requests: one cached `GET /insplans/{PlanNum}` for the benefit year, and the list pages
+    /// of each owner.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the 271 gives patient-plan overrides and no `pat_plan`
+    /// is given; the errors of [`BenefitsClient::ins_plan`] and [`BenefitsClient::diff_in_year`].
+    pub async fn diff_from_271(
+        &self,
+        plan: PlanNum,
+        pat_plan: Option<PatPlanNum>,
+        read: &Eligibility,
+        options: DiffOptions,
+    ) -> Result<EligibilityChange, Error> {
+        let overrides: Vec<_> = read.shapes(OwnerKind::PatPlan).collect();
+        if !overrides.is_empty() && pat_plan.is_none() {
+            Violations::one(
+                "PatPlanNum",
+                "needed: the 271 was read for a dependent, so its rows not marked Family are \
+                 that patient's overrides",
+            )
+            .into_result()?;
+        }
+        let year = self.ins_plan(plan).await?.benefit_year();
+        let plan_rows = read.shapes(OwnerKind::Plan);
+        let plan = self
+            .diff_in_year(Owner::Plan(plan), year, plan_rows, options)
+            .await?;
+        let pat_plan = match pat_plan {
+            Some(p) if !overrides.is_empty() => Some(
+                self.diff_in_year(Owner::PatPlan(p), year, overrides, options)
+                    .await?,
+            ),
+            _ => None,
+        };
+        Ok(EligibilityChange {
+            plan,
+            pat_plan,
+            dropped: read.dropped.clone(),
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! A carrier's 271 the fake office stored: found, read with the office's own lookups, made a
+//! change, applied, and read again to an empty change; the exact requests each step sends.
+#![cfg(all(feature = "test-util", feature = "od-25-3"))]
+
+use benefits_sdk::mock::{LoggedRequest, MockOpenDental};
+use benefits_sdk::opendental::eligibility::{DropReason, OwnerKind, ReadOptions, RuleSet};
+use benefits_sdk::opendental::{
+    DiffOptions, Etrans, EtransMessageText, EtransMessageTextNum, EtransNum, EtransType, InsPlan,
+    Names, PatNum, PatPlanNum, PlanNum,
+};
+use chrono::NaiveDate;
+
+use crate::eligibility::{FILE_01, FILE_02, FILE_03};
+
+const PLAN: PlanNum = PlanNum::new(12);
+const PATIENT: PatNum = PatNum::new(101);
+
+fn calls(requests: &[LoggedRequest]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| match &r.query {
+            Some(q) => format!("{} {}?{q}", r.method, r.path),
+            None => format!("{} {}", r.method, r.path),
+        })
+        .collect()
+}
+
+fn at(day: u32) -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 11, day)
+        .unwrap()
+        .and_hms_opt(9, 32, 0)
+        .unwrap()
+}
+
+fn text(file: &[u8]) -> String {
+    String::from_utf8(file.to_vec()).unwrap()
+}
+
+async fn office() -> MockOpenDental {
+    let office = MockOpenDental::start().await;
+    office.insert_plan(InsPlan::new(PLAN, 0));
+    office
+}
+
+#[tokio::test]
+async fn the_newest_271_for_the_plan_is_found_and_read() {
+    let office = office().await;
+    // An older 271, the newest one, one for another plan, and an 835 after them all.
+    office.insert_stored_271(PATIENT, PLAN, at(3), text(FILE_02));
+    let newest = office.insert_stored_271(PATIENT, PLAN, at(4), text(FILE_01));
+    office.insert_stored_271(PATIENT, PlanNum::new(99), at(5), text(FILE_03));
+    let mut era = Etrans::new(EtransNum::new(40), EtransType::ERA_835, PATIENT);
+    era.date_time_trans = Some(at(6));
+    era.plan_num = Some(PLAN);
+    era.etrans_message_text_num = Some(EtransMessageTextNum::new(40));
+    let era_text: EtransMessageText = serde_json::from_value(serde_json::json!({
+        "EtransMessageTextNum": 40, "MessageText": "ISA*00*…835…~"
+    }))
+    .unwrap();
+    office.insert_etrans(era, Some(era_text));
+
+    let client = office.client();
+    let stored = client
+        .stored_271(PATIENT, Some(PLAN), ReadOptions::new())
+        .await
+        .unwrap()
+        .expect("a stored 271");
+    assert_eq!(stored.etrans, newest);
+    assert_eq!(stored.read.rows.len(), 24);
+    assert_eq!(stored.read.dropped.len(), 8);
+    assert_eq!(
+        calls(&office.requests()),
+        [
+            "GET /api/v1/etranss?PatNum=101&Limit=100",
+            "GET /api/v1/etransmessagetexts/2",
+            "GET /api/v1/covcats?Limit=100",
+            "GET /api/v1/procedurecodes?Limit=100",
+        ]
+    );
+    // Another patient has none; the lookups are cached.
+    let none = client
+        .stored_271(PatNum::new(7), None, ReadOptions::new())
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    assert_eq!(office.requests().len(), 5);
+}
+
+#[tokio::test]
+async fn a_stored_text_is_never_in_debug() {
+    let text: EtransMessageText = serde_json::from_value(serde_json::json!({
+        "EtransMessageTextNum": 3, "MessageText": "NM1*IL*1*SAMPLE*ROWAN~"
+    }))
+    .unwrap();
+    let debug = format!("{text:?}");
+    assert!(!debug.contains("SAMPLE"), "{debug}");
+    assert!(debug.contains("[22 bytes]"), "{debug}");
+}
+
+/// Read, diff, apply, and diff again: the second change is empty.
+async fn round_trip(file: &[u8], options: ReadOptions, pat_plan: Option<PatPlanNum>) {
+    let office = office().await;
+    office.insert_stored_271(PATIENT, PLAN, at(4), text(file));
+    let client = office.client();
+    let read = client
+        .stored_271(PATIENT, Some(PLAN), options)
+        .await
+        .unwrap()
+        .unwrap()
+        .read;
+    let change = client
+        .diff_from_271(PLAN, pat_plan, &read, DiffOptions::new())
+        .await
+        .unwrap();
+    let plan_rows = read.shapes(OwnerKind::Plan).count();
+    assert_eq!(change.plan.creates.len(), plan_rows, "{options:?}");
+    assert!(!change.is_empty());
+    for changeset in change.changesets() {
+        let report = client.apply(changeset).await.unwrap();
+        assert!(report.is_complete(), "{report:?}");
+    }
+    let again = client
+        .diff_from_271(PLAN, pat_plan, &read, DiffOptions::new())
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "{options:?}: {again:?}");
+}
+
+#[tokio::test]
+async fn planning_from_a_271_applying_and_reading_it_again_changes_nothing() {
+    for rules in [RuleSet::Faithful, RuleSet::OpenDental] {
+        let options = ReadOptions::new().rules(rules);
+        round_trip(FILE_01, options, None).await;
+        round_trip(FILE_02, options, None).await;
+        round_trip(FILE_03, options.dependent(true), Some(PatPlanNum::new(7))).await;
+    }
+}
+
+#[tokio::test]
+async fn a_dependents_overrides_need_the_patient_plan() {
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let options = ReadOptions::new().dependent(true);
+    let read = benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_03, options).unwrap();
+    let error = client
+        .diff_from_271(PLAN, None, &read, DiffOptions::new())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("PatPlanNum"), "{error}");
+    let change = client
+        .diff_from_271(PLAN, Some(PatPlanNum::new(7)), &read, DiffOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(change.plan.creates.len(), 1, "the family deductible");
+    assert_eq!(change.pat_plan.as_ref().unwrap().creates.len(), 12);
+    // The text a person approves names both owners' writes and every segment left out.
+    let names = client.names().await.unwrap();
+    let shown = change.display_with(&names).to_string();
+    assert!(shown.contains("Left out of the 271: 6 segments"), "{shown}");
+    assert!(
+        shown.contains("18 2110C other_patient_loop: EB*C*FAM*35"),
+        "{shown}"
+    );
+    assert_eq!(change.dropped[0].reason, DropReason::OtherPatientLoop);
+    let _ = Names::default();
+}
