@@ -6,7 +6,9 @@
 
 #[macro_use]
 mod output;
+mod change;
 mod desired;
+mod eligibility;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -14,8 +16,7 @@ use std::process::ExitCode;
 use benefits_sdk::cervey::{BenefitCheckClient, BenefitCheckQuery, BenefitCodeNo, MemberNo};
 use benefits_sdk::mock::{MockCervey, MockOpenDental, demo};
 use benefits_sdk::opendental::{
-    ApplyOptions, ApplyReport, BenefitFilter, BenefitsClient, DiffOptions, InsPlan, OnError, Owner,
-    PatPlanNum, PlanNum,
+    BenefitFilter, BenefitsClient, DiffOptions, InsPlan, Owner, PatNum, PatPlanNum, PlanNum,
 };
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
@@ -84,6 +85,9 @@ enum Command {
     /// The office's lookups.
     #[command(subcommand)]
     Lookups(LookupsCommand),
+    /// A carrier's 271 eligibility response: read a file, or list the office's stored ones.
+    #[command(subcommand)]
+    Eligibility(eligibility::EligibilityCommand),
     /// A member's Cervey benefit check, with what remains of each deductible and maximum.
     Check {
         /// The member number.
@@ -137,7 +141,16 @@ struct PlanFile {
     /// The plan (PlanNum).
     plan: u64,
     /// The desired benefits: TOML (or JSON, by extension); see desired-benefits.example.toml.
-    file: String,
+    #[arg(required_unless_present = "from_271", conflicts_with = "from_271")]
+    file: Option<String>,
+    /// Take the desired benefits from a carrier's 271 instead; what it leaves out is listed.
+    #[arg(long, value_name = "FILE")]
+    from_271: Option<String>,
+    #[command(flatten)]
+    read: eligibility::ReadFlags,
+    /// The patient plan (PatPlanNum) that gets a dependent's overrides (--from-271 --dependent).
+    #[arg(long, requires = "from_271")]
+    pat_plan: Option<u64>,
     /// Also delete rows the file does not have.
     #[arg(long)]
     deletes: bool,
@@ -164,7 +177,7 @@ enum LookupsCommand {
 }
 
 /// How a command ended, as an exit code.
-enum Failure {
+pub(crate) enum Failure {
     /// The user's input: a file, a name, a missing credential (2).
     Input(String),
     /// The office, the network or the API (1).
@@ -235,6 +248,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = open_dental(&cli.global, &mut fakes).await?;
             plan(&client, command).await
         }
+        Command::Eligibility(command) => {
+            let client = open_dental(&cli.global, &mut fakes).await?;
+            eligibility::run(&client, command).await
+        }
         Command::Lookups(command) => {
             let client = open_dental(&cli.global, &mut fakes).await?;
             match command {
@@ -273,6 +290,14 @@ async fn open_dental(global: &Global, fakes: &mut Fakes) -> Result<BenefitsClien
         office.insert_plan(InsPlan::new(plan, 0));
         for benefit in demo::plan_benefits(plan) {
             office.seed(&benefit);
+        }
+        // The carrier's 271s, one per demo patient (1001–1004), received a day apart.
+        for ((_, text), n) in demo::carrier_271s().into_iter().zip(1..) {
+            let at = NaiveDate::from_ymd_opt(2025, 11, 3 + n)
+                .and_then(|d| d.and_hms_opt(9, 30, 0))
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(text).into_owned();
+            office.insert_stored_271(PatNum::new(1000 + u64::from(n)), plan, at, text);
         }
         let client = office.client();
         fakes._open_dental = Some(office);
@@ -350,11 +375,11 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             Ok(())
         }
         PlanCommand::Diff(file) => {
-            let changes = diff(client, &file).await?;
+            let change = diff(client, &file).await?;
             if file.json {
-                output::json(&changes);
+                change.print_json();
             } else {
-                outln!("{}", changes.display_with(&client.names().await?));
+                outln!("{}", change.text(&client.names().await?));
             }
             Ok(())
         }
@@ -363,62 +388,37 @@ async fn plan(client: &BenefitsClient, command: PlanCommand) -> Result<(), Failu
             yes,
             keep_going,
         } => {
-            let changes = diff(client, &file).await?;
-            let diff = changes.display_with(&client.names().await?).to_string();
-            // With --json, stdout holds the JSON alone; the diff a person reads goes to stderr.
-            let say = |text: &str| match file.json {
-                true => eprintln!("{text}"),
-                false => outln!("{text}"),
+            let change = diff(client, &file).await?;
+            let flags = change::ApplyFlags {
+                yes,
+                keep_going,
+                json: file.json,
+                plan: file.plan,
             };
-            say(&diff);
-            if changes.writes() == 0 {
-                say("Nothing to write.");
-                if file.json {
-                    output::applied_json(&changes, &ApplyReport::default());
-                }
-                return match changes.ambiguities.is_empty() {
-                    true => Ok(()),
-                    false => Err(Failure::Apply(3)),
-                };
-            }
-            if !yes && !confirm(changes.writes(), file.plan)? {
-                say("Nothing written.");
-                return Ok(());
-            }
-            let bar = output::progress(changes.writes());
-            let watch = bar.clone();
-            let options = ApplyOptions::new()
-                .on_error(if keep_going {
-                    OnError::Continue
-                } else {
-                    OnError::Stop
-                })
-                .progress(move |p| watch.set_position(p.handled as u64));
-            let report = client.apply_with(&changes, options).await?;
-            bar.finish_and_clear();
-            match file.json {
-                true => output::applied_json(&changes, &report),
-                false => output::report(&report),
-            }
-            if !report.failed.is_empty() {
-                Err(Failure::Apply(4))
-            } else if !report.conflicts.is_empty() || !changes.ambiguities.is_empty() {
-                Err(Failure::Apply(3))
-            } else {
-                Ok(())
-            }
+            change::apply(client, &change, &flags).await
         }
     }
 }
 
-async fn diff(
-    client: &BenefitsClient,
-    file: &PlanFile,
-) -> Result<benefits_sdk::opendental::Changeset, Failure> {
-    let text = std::fs::read_to_string(&file.file)
-        .map_err(|e| Failure::Input(format!("{}: {e}", file.file)))?;
-    let wanted = desired::read(&file.file, &text).map_err(|e| Failure::Input(e.0))?;
-    let owner = Owner::Plan(PlanNum::new(file.plan));
+/// The change a file asks for: a desired-benefits file, or a carrier's 271.
+async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Change, Failure> {
+    let options = DiffOptions::new().deletes(file.deletes);
+    let plan = PlanNum::new(file.plan);
+    if let Some(path) = &file.from_271 {
+        let read = eligibility::read_file(client, path, &file.read).await?;
+        let pat_plan = file.pat_plan.map(PatPlanNum::new);
+        let change = client.diff_from_271(plan, pat_plan, &read, options).await;
+        return Ok(change::Change::Carrier(change.map_err(|e| match e {
+            benefits_sdk::Error::InvalidRequest(v) => {
+                Failure::Input(format!("{v}: give it with --pat-plan"))
+            }
+            e => Failure::Office(e),
+        })?));
+    }
+    let path = file.file.as_deref().unwrap_or_default();
+    let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
+    let wanted = desired::read(path, &text).map_err(|e| Failure::Input(e.0))?;
+    let owner = Owner::Plan(plan);
     // The documented rules and the advice, on every row, before the first request.
     let checked = wanted.check(owner).map_err(|e| Failure::Input(e.0))?;
     for advice in checked.advice {
@@ -428,12 +428,13 @@ async fn diff(
         desired::ResolveError::Input(message) => Failure::Input(message),
         desired::ResolveError::Office(e) => Failure::Office(e),
     })?;
-    let options = DiffOptions::new().deletes(file.deletes);
-    Ok(client.diff_with(owner, shapes, options).await?)
+    Ok(change::Change::File(
+        client.diff_with(owner, shapes, options).await?,
+    ))
 }
 
 /// Asks on a terminal; refuses to write when there is none to ask on.
-fn confirm(writes: usize, plan: u64) -> Result<bool, Failure> {
+pub(crate) fn confirm(writes: usize, plan: u64) -> Result<bool, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::Input(
             "not writing without --yes: there is no terminal to confirm on".to_owned(),

@@ -5,8 +5,8 @@ use std::io::Write as _;
 
 use benefits_sdk::cervey::{BenefitCheck, LimitKind};
 use benefits_sdk::opendental::{
-    ApplyReport, Benefit, BenefitNum, BenefitShape, Changeset, CodeGroup, CovCat, Names,
-    PlanSummary, Write,
+    ApplyReport, Benefit, BenefitNum, BenefitShape, Changeset, CodeGroup, CovCat,
+    EligibilityChange, Names, PlanSummary, Write,
 };
 use chrono::NaiveDate;
 use comfy_table::{Table, presets::UTF8_FULL_CONDENSED};
@@ -52,7 +52,7 @@ pub fn json<T: Serialize + ?Sized>(value: &T) {
     );
 }
 
-fn table(header: &[&str]) -> Table {
+pub fn table(header: &[&str]) -> Table {
     let mut table = Table::new();
     table.load_style(UTF8_FULL_CONDENSED).set_header(header);
     table
@@ -335,52 +335,72 @@ impl<'a> Outcome<'a> {
     }
 }
 
+/// One apply's report as JSON: each write with what came of it.
+#[derive(Serialize)]
+struct ReportJson<'a> {
+    summary: String,
+    complete: bool,
+    done: Vec<Outcome<'a>>,
+    skipped: Vec<Outcome<'a>>,
+    conflicts: Vec<Outcome<'a>>,
+    failed: Vec<Outcome<'a>>,
+}
+
+impl<'a> ReportJson<'a> {
+    fn of(report: &'a ApplyReport) -> Self {
+        ReportJson {
+            summary: report.to_string(),
+            complete: report.is_complete(),
+            done: (report.done.iter())
+                .map(|(w, num)| Outcome {
+                    benefit_num: Some(*num),
+                    ..Outcome::of(w)
+                })
+                .collect(),
+            skipped: (report.skipped.iter())
+                .map(|(w, why)| Outcome {
+                    reason: Some(format!("{why:?}")),
+                    ..Outcome::of(w)
+                })
+                .collect(),
+            conflicts: (report.conflicts.iter())
+                .map(|(w, kind)| Outcome {
+                    reason: Some(format!("{kind:?}")),
+                    ..Outcome::of(w)
+                })
+                .collect(),
+            failed: (report.failed.iter())
+                .map(|(w, e)| Outcome {
+                    error: Some(e.to_string()),
+                    outcome_unknown: Some(e.outcome_unknown()),
+                    ..Outcome::of(w)
+                })
+                .collect(),
+        }
+    }
+}
+
 /// `plan apply --json`: the change plan and the report.
 pub fn applied_json(changes: &Changeset, report: &ApplyReport) {
     #[derive(Serialize)]
-    struct Report<'a> {
-        summary: String,
-        complete: bool,
-        done: Vec<Outcome<'a>>,
-        skipped: Vec<Outcome<'a>>,
-        conflicts: Vec<Outcome<'a>>,
-        failed: Vec<Outcome<'a>>,
-    }
-    #[derive(Serialize)]
     struct Applied<'a> {
         changes: &'a Changeset,
-        report: Report<'a>,
+        report: ReportJson<'a>,
     }
-    let report = Report {
-        summary: report.to_string(),
-        complete: report.is_complete(),
-        done: (report.done.iter())
-            .map(|(w, num)| Outcome {
-                benefit_num: Some(*num),
-                ..Outcome::of(w)
-            })
-            .collect(),
-        skipped: (report.skipped.iter())
-            .map(|(w, why)| Outcome {
-                reason: Some(format!("{why:?}")),
-                ..Outcome::of(w)
-            })
-            .collect(),
-        conflicts: (report.conflicts.iter())
-            .map(|(w, kind)| Outcome {
-                reason: Some(format!("{kind:?}")),
-                ..Outcome::of(w)
-            })
-            .collect(),
-        failed: (report.failed.iter())
-            .map(|(w, e)| Outcome {
-                error: Some(e.to_string()),
-                outcome_unknown: Some(e.outcome_unknown()),
-                ..Outcome::of(w)
-            })
-            .collect(),
-    };
+    let report = ReportJson::of(report);
     json(&Applied { changes, report });
+}
+
+/// `plan apply --from-271 --json`: the change (each owner's changeset and the segments left
+/// out) and one report per changeset, the plan's first.
+pub fn applied_271_json(changes: &EligibilityChange, reports: &[ApplyReport]) {
+    #[derive(Serialize)]
+    struct Applied<'a> {
+        changes: &'a EligibilityChange,
+        reports: Vec<ReportJson<'a>>,
+    }
+    let reports = reports.iter().map(ReportJson::of).collect();
+    json(&Applied { changes, reports });
 }
 
 pub fn report(report: &ApplyReport) {

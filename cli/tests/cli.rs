@@ -1,44 +1,13 @@
 //! The `benefits` binary end to end: every command with `--demo`, and diff/apply against the
 //! fake office on a port.
 
-use std::process::{Command, Output};
+mod common;
 
-use benefits_sdk::mock::{Fault, MockOpenDental, demo};
-use benefits_sdk::opendental::{CovCatNum, InsPlan, NewBenefit, PlanNum};
+use std::process::Command;
 
-const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/desired-benefits.example.toml");
-
-fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
-    for var in [
-        "OPENDENTAL_DEVELOPER_KEY",
-        "OPENDENTAL_CUSTOMER_KEY",
-        "OPENDENTAL_BASE_URL",
-        "CERVEY_APP_ID",
-        "CERVEY_API_KEY",
-        "CERVEY_BASE_URL",
-    ] {
-        command.env_remove(var);
-    }
-    command.args(args).envs(env.iter().copied());
-    command.output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn write_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("benefits-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path.to_string_lossy().into_owned()
-}
+use benefits_sdk::mock::Fault;
+use benefits_sdk::opendental::{CovCatNum, NewBenefit, PlanNum};
+use common::*;
 
 #[test]
 fn plan_show_as_a_table_json_and_csv() {
@@ -185,37 +154,6 @@ fn bad_input_is_one_line_and_exit_2() {
             stderr(&out)
         );
     }
-}
-
-fn office_env(office: &MockOpenDental) -> Vec<(&'static str, String)> {
-    vec![
-        ("OPENDENTAL_DEVELOPER_KEY", "mock-developer-key".to_owned()),
-        ("OPENDENTAL_CUSTOMER_KEY", "mock-customer-key".to_owned()),
-        ("OPENDENTAL_BASE_URL", office.base_url()),
-    ]
-}
-
-async fn run_blocking(args: Vec<String>, env: Vec<(&'static str, String)>) -> Output {
-    tokio::task::spawn_blocking(move || {
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        benefits(&args, &env)
-    })
-    .await
-    .unwrap()
-}
-
-fn args(list: &[&str]) -> Vec<String> {
-    list.iter().map(|s| s.to_string()).collect()
-}
-
-async fn demo_office() -> MockOpenDental {
-    let office = MockOpenDental::start().await;
-    office.insert_plan(InsPlan::new(PlanNum::new(12), 0));
-    for b in demo::plan_benefits(PlanNum::new(12)) {
-        office.seed(&b);
-    }
-    office
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -244,7 +244,11 @@ pub(crate) fn describe(shape: &BenefitShape, names: &Names) -> String {
             format!("{wait} {unit}{}", on(&terms))
         }
         BenefitShape::Exclusion(terms) | BenefitShape::ActiveCoverage(terms) => {
-            on(terms).trim_start().to_owned()
+            let text = on(terms).trim_start().to_owned();
+            match text.is_empty() {
+                true => "everything".to_owned(),
+                false => text,
+            }
         }
         BenefitShape::Custom(new) => {
             let mut text = format!("{} ({})", new.benefit_type, new.coverage_level);

@@ -56,7 +56,7 @@ struct ChangeText<'a> {
 impl fmt::Display for ChangeText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for changeset in self.change.changesets() {
-            write!(f, "{}", changeset.display_with(self.names))?;
+            writeln!(f, "{}", changeset.display_with(self.names))?;
         }
         let dropped = &self.change.dropped;
         writeln!(f, "Left out of the 271: {} segments", dropped.len())?;

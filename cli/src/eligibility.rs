@@ -1,0 +1,190 @@
+//! `benefits eligibility read|stored`, and the carrier's side of `plan diff|apply --from-271`:
+//! a 271 read with the office's own lookups, shown in the office's words with every segment
+//! left out.
+
+use benefits_sdk::opendental::eligibility::{Eligibility, Network, ReadOptions, RuleSet, read_271};
+use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
+use benefits_sdk::{EligibilityErrorKind, Error};
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::Failure;
+
+#[derive(Subcommand)]
+pub enum EligibilityCommand {
+    /// A carrier's 271 file as benefit rows in the office's words, then every EB segment left
+    /// out and why.
+    Read {
+        /// The 271 (X12 005010X279A1) as the carrier sent it.
+        file: String,
+        #[command(flatten)]
+        read: ReadFlags,
+        /// Print JSON: {"rows": [...], "dropped": [{"ordinal", "loop", "reason", "segment"}]}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The 271s the office stored for a patient, newest first.
+    Stored {
+        /// The patient (PatNum).
+        #[arg(long)]
+        patient: u64,
+        /// Only those for this plan (PlanNum).
+        #[arg(long)]
+        plan: Option<u64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// How a 271 is read.
+#[derive(Args, Clone)]
+pub struct ReadFlags {
+    /// Read the out-of-network benefits (default: in network).
+    #[arg(long)]
+    out_of_network: bool,
+    /// The carrier sends the share insurance pays (Open Dental's "coinsurance inverted").
+    #[arg(long)]
+    coinsurance_inverted: bool,
+    /// The request was for a dependent, not the subscriber.
+    #[arg(long)]
+    dependent: bool,
+    /// The rule set: Open Dental's own import (od), or the SDK's (faithful).
+    #[arg(long, value_enum, default_value_t = Rules::Faithful)]
+    rules: Rules,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Rules {
+    /// Exactly Open Dental's import.
+    Od,
+    /// Everything the carrier said that Open Dental can hold.
+    Faithful,
+}
+
+impl ReadFlags {
+    pub fn options(&self) -> ReadOptions {
+        ReadOptions::new()
+            .network(match self.out_of_network {
+                true => Network::Out,
+                false => Network::In,
+            })
+            .coinsurance_inverted(self.coinsurance_inverted)
+            .dependent(self.dependent)
+            .rules(match self.rules {
+                Rules::Od => RuleSet::OpenDental,
+                Rules::Faithful => RuleSet::Faithful,
+            })
+    }
+}
+
+/// A 271 file read with the office's lookups. A file that is not a 271 is the user's input
+/// (exit 2); an office without every category is the office's (exit 1).
+pub async fn read_file(
+    client: &BenefitsClient,
+    file: &str,
+    flags: &ReadFlags,
+) -> Result<Eligibility, Failure> {
+    let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    let lookups = client.eligibility_lookups().await?;
+    read_271(&lookups, &bytes, flags.options()).map_err(|e| match &e {
+        Error::Eligibility(whole) => match whole.kind {
+            EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),
+            _ => Failure::Input(format!("{file}: {whole}")),
+        },
+        _ => Failure::Office(e),
+    })
+}
+
+pub async fn run(client: &BenefitsClient, command: EligibilityCommand) -> Result<(), Failure> {
+    match command {
+        EligibilityCommand::Read { file, read, json } => {
+            let read = read_file(client, &file, &read).await?;
+            match json {
+                true => crate::output::json(&read),
+                false => show(&read, &client.names().await?),
+            }
+            Ok(())
+        }
+        EligibilityCommand::Stored {
+            patient,
+            plan,
+            json,
+        } => stored(client, PatNum::new(patient), plan.map(PlanNum::new), json).await,
+    }
+}
+
+/// The rows as a table in the office's words, then what was left out.
+pub fn show(read: &Eligibility, names: &Names) {
+    let mut rows = crate::output::table(&["Segment", "Loop", "Owner", "Benefit"]);
+    for row in &read.rows {
+        let meaning = PlanSummary::from_shapes([row.shape.clone()]).with_names(names.clone());
+        rows.add_row(vec![
+            row.ordinal.to_string(),
+            row.loop_id.to_string(),
+            owner(row.owner).to_owned(),
+            meaning.to_string(),
+        ]);
+    }
+    outln!("{} rows", read.rows.len());
+    outln!("{rows}");
+    dropped(read);
+}
+
+/// The segments left out, and why.
+pub fn dropped(read: &Eligibility) {
+    outln!("\nLeft out: {} segments", read.dropped.len());
+    if read.dropped.is_empty() {
+        return;
+    }
+    let mut table = crate::output::table(&["Segment", "Loop", "Reason", "EB"]);
+    for d in &read.dropped {
+        table.add_row(vec![
+            d.ordinal.to_string(),
+            d.loop_id.to_string(),
+            d.reason.to_string(),
+            d.segment.clone(),
+        ]);
+    }
+    outln!("{table}");
+}
+
+fn owner(owner: benefits_sdk::opendental::eligibility::OwnerKind) -> &'static str {
+    match owner {
+        benefits_sdk::opendental::eligibility::OwnerKind::Plan => "plan",
+        benefits_sdk::opendental::eligibility::OwnerKind::PatPlan => "patient plan",
+    }
+}
+
+async fn stored(
+    client: &BenefitsClient,
+    patient: PatNum,
+    plan: Option<PlanNum>,
+    json: bool,
+) -> Result<(), Failure> {
+    use benefits_sdk::opendental::EtransType;
+    let mut found: Vec<_> = client
+        .etranss(patient)
+        .await?
+        .into_iter()
+        .filter(|e| e.etype == EtransType::BenefitResponse271)
+        .filter(|e| plan.is_none_or(|p| e.plan_num == Some(p)))
+        .collect();
+    found.sort_by_key(|e| std::cmp::Reverse((e.date_time_trans, e.etrans_num)));
+    if json {
+        crate::output::json(&found);
+        return Ok(());
+    }
+    let mut table = crate::output::table(&["EtransNum", "Received", "PlanNum", "Text"]);
+    let shown = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
+    for e in &found {
+        table.add_row(vec![
+            e.etrans_num.to_string(),
+            shown(e.date_time_trans.map(|t| t.to_string())),
+            shown(e.plan_num.map(|p| p.to_string())),
+            shown(e.etrans_message_text_num.map(|t| t.to_string())),
+        ]);
+    }
+    outln!("{} stored 271s for patient {patient}", found.len());
+    outln!("{table}");
+    Ok(())
+}
