@@ -72,7 +72,7 @@ pub(crate) const FILE_01_FAITHFUL: Expected = Expected {
         "54 Plan Limitations None period=None qty=60 Months code=D0210",
         "57 Plan Limitations None cat=12 period=None qty=19 AgeLimit",
         "60 Plan Limitations None period=None qty=16 AgeLimit code=D1351",
-        "62 Plan WaitingPeriod Individual cat=10 period=None qty=12 Months",
+        "62 Plan WaitingPeriod Individual cat=10 qty=12 Months",
     ],
     dropped: &[
         "19 2110C active_coverage_general",

@@ -150,21 +150,23 @@ fn build<'m>(d: Draft<'m>, cx: &Context<'_>) -> Result<Vec<Built<'m>>, DropReaso
     faithful_rows(row, &d, code_hsd)
 }
 
-/// `Faithful`: coinsurance over the plan's year, waiting periods, and an HSD as a frequency.
+/// `Faithful`: waiting periods, coinsurance and waits over the plan's year, and an HSD as a
+/// frequency.
 fn faithful_rows<'m>(
     mut row: Built<'m>,
     d: &Draft<'m>,
     code_hsd: Option<&Hsd<'_>>,
 ) -> Result<Vec<Built<'m>>, DropReason> {
-    if row.benefit_type == BenefitType::CoInsurance && d.period.is_none() {
-        row.period = None;
-    }
     let waiting = matches!(
         d.qualifier,
         Some(QuantityQualifier::Months | QuantityQualifier::Years)
     );
     if row.benefit_type == BenefitType::Limitations && waiting && d.amount.is_none() {
         row.benefit_type = BenefitType::WaitingPeriod;
+    }
+    let by_plan_year = [BenefitType::CoInsurance, BenefitType::WaitingPeriod];
+    if by_plan_year.contains(&row.benefit_type) && d.period.is_none() {
+        row.period = None;
     }
     let Some(hsd) = code_hsd else {
         return Ok(vec![row]);

@@ -21,7 +21,7 @@
 //! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | kept; MN/YY is a WaitingPeriod row |
 //! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
 //! | EB03 30/35 | the General coverage category | plan-wide ([`Scope::General`](crate::opendental::Scope::General)), the slot Open Dental's annual maximum and general deductible mean |
-//! | coinsurance with no EB06 | TimePeriod None | the plan's benefit year, as Open Dental's own examples |
+//! | coinsurance or a waiting period with no EB06 | TimePeriod None | the plan's benefit year, as Open Dental's own examples and the API's default |
 //! | EB08 × 100 | binary floating point, truncated (`0.29` → 28 → Percent 72) | exact decimals (`0.29` → Percent 71) |
 //! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
 //! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
