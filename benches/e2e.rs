@@ -24,12 +24,12 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use baseline::{PlainBenefit, PlainCheck, benefit_page, fixture};
-use heap::{peak_heap, retained_heap};
 use benefits_sdk::RetryPolicy;
 use benefits_sdk::cervey::{BenefitCheck, BenefitCheckClient, BenefitCheckQuery, MemberNo};
 use benefits_sdk::opendental::{Benefit, BenefitFilter, BenefitNum, BenefitsClient, PlanNum};
 use futures_util::future::{FutureExt, LocalBoxFuture};
 use futures_util::{StreamExt, TryStreamExt};
+use heap::{peak_heap, retained_heap};
 use hmac::Mac;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};

@@ -6,6 +6,7 @@
 //! ```text
 //! cargo bench --bench x12              # the full run, with node-x12 (needs Node.js and npm)
 //! cargo bench --bench x12 -- --smoke   # small counts, the SDK only: every file reads
+//! X12_PROFILE_ITERATIONS=200000 target/release/deps/x12-…   # file 01 alone, for a profiler
 //! ```
 
 mod heap;
@@ -42,7 +43,9 @@ fn office() -> EligibilityLookups {
     let mut codes: Vec<ProcedureCode> = (0..600)
         .map(|n| ProcedureCode::new(CodeNum::new(n + 1000), format!("D{:04}", 9000 + n), ""))
         .collect();
-    let named = ["D0120", "D1110", "D0274", "D0330", "D0210", "D1351", "D2950", "D1120"];
+    let named = [
+        "D0120", "D1110", "D0274", "D0330", "D0210", "D1351", "D2950", "D1120",
+    ];
     let more = ["D1206", "D0150", "D4910"];
     for (code, n) in named.into_iter().chain(more).zip(1..) {
         codes.push(ProcedureCode::new(CodeNum::new(n), code, ""));
@@ -107,17 +110,28 @@ fn node(dir: &Path, files: &[(PathBuf, u32)]) -> Vec<Node> {
         let out = cmd.output().unwrap_or_else(|e| {
             panic!("{what}: {e}. Install Node.js and npm (apt-get install nodejs npm)")
         });
-        assert!(out.status.success(), "{what}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{what}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         out.stdout
     };
     if !dir.join("node_modules/node-x12").exists() {
-        run(Command::new("npm").args(["ci", "--silent"]).current_dir(dir), "npm ci");
+        run(
+            Command::new("npm")
+                .args(["ci", "--silent"])
+                .current_dir(dir),
+            "npm ci",
+        );
     }
     files
         .iter()
         .map(|(file, iterations)| {
             let mut cmd = Command::new("node");
-            cmd.arg("--expose-gc").arg(dir.join("parse.js")).arg(iterations.to_string());
+            cmd.arg("--expose-gc")
+                .arg(dir.join("parse.js"))
+                .arg(iterations.to_string());
             let line = run(cmd.arg(file), "node parse.js");
             let v: serde_json::Value = serde_json::from_slice(&line).expect("a JSON line");
             Node {
@@ -131,6 +145,22 @@ fn node(dir: &Path, files: &[(PathBuf, u32)]) -> Vec<Node> {
 
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
+    if let Ok(n) = std::env::var("X12_PROFILE_ITERATIONS") {
+        // For a profiler: file 01 under Faithful, nothing else.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read(root.join("tests/fixtures/x12-271").join(FIXTURES[0])).unwrap();
+        let r = ours(
+            &text,
+            &office(),
+            RuleSet::Faithful,
+            n.parse().unwrap_or(100_000),
+        );
+        println!(
+            "{:.2} µs per read",
+            r.seconds * 1e6 / n.parse::<f64>().unwrap_or(100_000.0)
+        );
+        return;
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fixtures = root.join("tests/fixtures/x12-271");
     let scratch = root.join("target/x12-bench");
@@ -139,11 +169,18 @@ fn main() {
     let large = scratch.join(LARGE);
     std::fs::write(&large, large_interchange(&first)).expect("the large file");
     let (small_n, large_n) = if smoke { (5, 1) } else { (20_000, 40) };
-    let mut files: Vec<(PathBuf, u32)> = FIXTURES.iter().map(|f| (fixtures.join(f), small_n)).collect();
+    let mut files: Vec<(PathBuf, u32)> = FIXTURES
+        .iter()
+        .map(|f| (fixtures.join(f), small_n))
+        .collect();
     files.push((large, large_n));
 
     let office = office();
-    let baseline = if smoke { Vec::new() } else { node(&root.join("benches/x12-node"), &files) };
+    let baseline = if smoke {
+        Vec::new()
+    } else {
+        node(&root.join("benches/x12-node"), &files)
+    };
     println!(
         "| file | bytes | SDK Faithful | SDK OpenDental | node-x12 | Faithful ÷ node-x12 | SDK peak heap | node-x12 heap held |"
     );
@@ -160,9 +197,16 @@ fn main() {
         let (node_cell, ratio, held) = match baseline.get(i) {
             Some(b) => {
                 // Each reads every EB segment of the first transaction at least.
-                assert!(b.ebs >= ebs(&faithful.read), "{name}: node-x12 saw fewer EBs");
+                assert!(
+                    b.ebs >= ebs(&faithful.read),
+                    "{name}: node-x12 saw fewer EBs"
+                );
                 let r = b.seconds / faithful.seconds;
-                (cell(b.seconds), format!("{r:.1}×"), format!("{} KiB", b.held / 1024))
+                (
+                    cell(b.seconds),
+                    format!("{r:.1}×"),
+                    format!("{} KiB", b.held / 1024),
+                )
             }
             None => ("-".into(), "-".into(), "-".into()),
         };

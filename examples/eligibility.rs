@@ -41,7 +41,9 @@ async fn run() -> Result<(), String> {
             .unwrap_or_default();
         fake.insert_stored_271(patient, plan, at, String::from_utf8_lossy(text));
     } else if !args.iter().any(|a| a == "--allow-writes") {
-        return Err("this example writes benefits: pass --patient N --plan N --allow-writes".into());
+        return Err(
+            "this example writes benefits: pass --patient N --plan N --allow-writes".into(),
+        );
     }
     let client = &od.client;
     let fail = |e: benefits_sdk::Error| e.to_string();

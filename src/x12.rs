@@ -7,6 +7,8 @@
 //! checks that the ISA's sixteen element separators sit where the widths put them, and it
 //! never panics, whatever the bytes.
 
+use std::borrow::Cow;
+
 /// The ISA segment's length, its terminator included.
 const ISA_LEN: usize = 106;
 /// Where the ISA's element separators sit when every element has its fixed width (ISA01 2,
@@ -25,18 +27,19 @@ const TERMINATOR_AT: usize = 105;
 /// The four delimiters of an interchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Delimiters {
-    pub(crate) element: char,
-    pub(crate) component: char,
+    pub(crate) element: u8,
+    pub(crate) component: u8,
     /// `None` in 4010, where ISA11 is a letter, not a separator.
-    pub(crate) repetition: Option<char>,
-    pub(crate) segment: char,
+    pub(crate) repetition: Option<u8>,
+    pub(crate) segment: u8,
 }
 
-/// One segment: its ordinal (the ISA is 1), its text without the terminator, its elements.
+/// One segment: its ordinal (the ISA is 1), its text without the terminator. Elements are
+/// split when read, so tokenizing allocates nothing per segment.
 pub(crate) struct Segment<'a> {
     pub(crate) ordinal: usize,
     pub(crate) text: &'a str,
-    elements: Vec<&'a str>,
+    separator: u8,
 }
 
 impl<'a> Segment<'a> {
@@ -47,7 +50,16 @@ impl<'a> Segment<'a> {
 
     /// Element `n` (1-based, as X12 numbers them); a missing element reads as empty.
     pub(crate) fn element(&self, n: usize) -> &'a str {
-        self.elements.get(n).copied().unwrap_or("")
+        pieces(self.text, self.separator).nth(n).unwrap_or("")
+    }
+
+    /// Elements 0 to `N - 1`, split once; missing ones read as empty.
+    pub(crate) fn elements<const N: usize>(&self) -> [&'a str; N] {
+        let mut out = [""; N];
+        for (slot, element) in out.iter_mut().zip(pieces(self.text, self.separator)) {
+            *slot = element;
+        }
+        out
     }
 }
 
@@ -87,16 +99,28 @@ pub(crate) enum LineBreaks {
 }
 
 /// The message's text as the tokenizer reads it: invalid UTF-8 replaced, line breaks handled.
-pub(crate) fn prepare(input: &[u8], line_breaks: LineBreaks) -> String {
-    let text = String::from_utf8_lossy(input);
+/// Borrowed when there is nothing to change.
+pub(crate) fn prepare(input: &[u8], line_breaks: LineBreaks) -> Cow<'_, str> {
     let newline_terminated = line_breaks == LineBreaks::Terminate
         && matches!(input.get(TERMINATOR_AT), Some(b'\r' | b'\n'))
         && input.starts_with(b"ISA");
-    if newline_terminated {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.chars().filter(|c| !matches!(c, '\r' | '\n')).collect()
-    }
+    let breaks = input.iter().any(|b| matches!(b, b'\r' | b'\n'));
+    let text = match breaks {
+        false => return String::from_utf8_lossy(input),
+        // Removing ASCII bytes keeps valid UTF-8 valid, and invalid still invalid.
+        true if !newline_terminated => {
+            let mut kept = Vec::with_capacity(input.len());
+            for piece in input.split(|b| matches!(b, b'\r' | b'\n')) {
+                kept.extend_from_slice(piece);
+            }
+            return Cow::Owned(match String::from_utf8(kept) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            });
+        }
+        true => String::from_utf8_lossy(input),
+    };
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// The delimiters the ISA names, once its widths are checked.
@@ -126,30 +150,49 @@ pub(crate) fn delimiters(text: &str) -> Result<Delimiters, NotX12> {
         return Err(NotX12::BadIsa);
     }
     Ok(Delimiters {
-        element: element.into(),
-        component: component.into(),
-        repetition: repetition.map(char::from),
-        segment: segment.into(),
+        element,
+        component,
+        repetition,
+        segment,
+    })
+}
+
+/// The pieces of `text` between the ASCII byte `separator`s. Cutting at an ASCII byte never
+/// splits a character; searching bytes is much faster than `str::split` on a `char` for the
+/// short pieces X12 is made of.
+fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == separator) {
+            Some(at) => {
+                rest = Some(&current[at + 1..]);
+                Some(&current[..at])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
     })
 }
 
 /// The segments of `text` in order, numbered from 1.
 pub(crate) fn segments(text: &str, delimiters: Delimiters) -> Vec<Segment<'_>> {
-    text.split(delimiters.segment)
+    pieces(text, delimiters.segment)
         .filter(|piece| !piece.is_empty())
         .enumerate()
         .map(|(i, piece)| Segment {
             ordinal: i + 1,
             text: piece,
-            elements: piece.split(delimiters.element).collect(),
+            separator: delimiters.element,
         })
         .collect()
 }
 
 /// Component `n` (1-based) of an element; missing reads as empty.
 pub(crate) fn component(element: &str, delimiters: Delimiters, n: usize) -> &str {
-    element
-        .split(delimiters.component)
+    pieces(element, delimiters.component)
         .nth(n.saturating_sub(1))
         .unwrap_or("")
 }
@@ -178,10 +221,10 @@ mod tests {
         assert_eq!(
             d,
             Delimiters {
-                element: '*',
-                component: ':',
-                repetition: Some('^'),
-                segment: '~'
+                element: b'*',
+                component: b':',
+                repetition: Some(b'^'),
+                segment: b'~'
             }
         );
         let four_o_ten = ISA.replace("*^*", "*U*");
@@ -224,7 +267,7 @@ mod tests {
         assert!(delimiters(&removed).is_err());
         let kept = prepare(newline.as_bytes(), LineBreaks::Terminate);
         let d = delimiters(&kept).unwrap();
-        assert_eq!(d.segment, '\n');
+        assert_eq!(d.segment, b'\n');
         assert_eq!(segments(&kept, d)[2].id(), "ST");
     }
 

@@ -7,7 +7,6 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-
 /// The allocator: the system's, with counters.
 pub struct Counting;
 
@@ -50,7 +49,6 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-
 /// Runs `f` with this thread's allocations counted; returns its result and the live bytes it
 /// left behind.
 pub fn retained_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
@@ -73,4 +71,3 @@ pub fn peak_heap<T>(f: impl FnOnce() -> T) -> (T, usize) {
     TRACKED.with(|t| t.set(false));
     (out, peak.max(0) as usize)
 }
-

@@ -48,7 +48,7 @@ pub(super) fn rows(
     };
     let own_loop = own_loop(items, options);
     let mut out = Eligibility::default();
-    let mut kept: Vec<(OwnerKind, BenefitShape, OdKey)> = Vec::new();
+    let mut keys: Vec<OdKey<'_>> = Vec::new();
     for item in items {
         let drop = |out: &mut Eligibility, reason| {
             out.dropped.push(DroppedSegment {
@@ -68,15 +68,15 @@ pub(super) fn rows(
         }
         for eb03 in service_types(item, &cx) {
             let built = rules::evaluate(item.eb, item.hsd, eb03, &cx).and_then(|d| build(d, &cx));
-            let rows = match built {
+            let (first, second) = match built {
                 Ok(rows) => rows,
                 Err(reason) => {
                     drop(&mut out, reason);
                     continue;
                 }
             };
-            for row in rows {
-                match keep(row, &cx, &mut kept) {
+            for row in std::iter::once(first).chain(second) {
+                match keep(row, &cx, &out, &mut keys) {
                     Ok((owner, shape)) => out.rows.push(EligibilityRow {
                         ordinal: item.eb.ordinal,
                         loop_id: item.loop_id,
@@ -105,17 +105,22 @@ fn own_loop(items: &[Item<'_>], options: ReadOptions) -> Option<BenefitLoop> {
     })
 }
 
-/// EB03 as one code (`OpenDental`), or each of its repetitions (`Faithful`).
-fn service_types<'m>(item: &Item<'m>, cx: &Context<'_>) -> Vec<&'m str> {
-    let eb03 = item.eb.element(3);
-    match cx.delimiters.repetition {
-        Some(rep) if cx.faithful() && eb03.contains(rep) => eb03.split(rep).collect(),
-        _ => vec![eb03],
-    }
+/// EB03 as one code (`OpenDental`), or each of its repetitions (`Faithful`). An element
+/// never holds the element separator, so splitting on it yields the element whole.
+fn service_types<'m>(item: &Item<'m>, cx: &Context<'_>) -> std::str::Split<'m, char> {
+    let whole = cx.delimiters.element;
+    let separator = match cx.faithful() {
+        true => cx.delimiters.repetition.unwrap_or(whole),
+        false => whole,
+    };
+    item.eb.element(3).split(char::from(separator))
 }
 
+/// The row an EB builds, and the second row `Faithful` adds for an age limit with an HSD.
+type Rows<'m> = (Built<'m>, Option<Built<'m>>);
+
 /// The rows a draft becomes (§6), or why it becomes none.
-fn build<'m>(d: Draft<'m>, cx: &Context<'_>) -> Result<Vec<Built<'m>>, DropReason> {
+fn build<'m>(d: Draft<'m>, cx: &Context<'_>) -> Result<Rows<'m>, DropReason> {
     let faithful = cx.faithful();
     let category = d.service.as_ref().and_then(|s| match s {
         ServiceType::Plan if faithful => None,
@@ -145,7 +150,7 @@ fn build<'m>(d: Draft<'m>, cx: &Context<'_>) -> Result<Vec<Built<'m>>, DropReaso
             row.quantity = hsd.count;
             row.period = Some(super::codes::hsd_period(hsd.period).unwrap_or_default());
         }
-        return Ok(vec![row]);
+        return Ok((row, None));
     }
     faithful_rows(row, &d, code_hsd)
 }
@@ -156,7 +161,7 @@ fn faithful_rows<'m>(
     mut row: Built<'m>,
     d: &Draft<'m>,
     code_hsd: Option<&Hsd<'_>>,
-) -> Result<Vec<Built<'m>>, DropReason> {
+) -> Result<Rows<'m>, DropReason> {
     let waiting = matches!(
         d.qualifier,
         Some(QuantityQualifier::Months | QuantityQualifier::Years)
@@ -169,7 +174,7 @@ fn faithful_rows<'m>(
         row.period = None;
     }
     let Some(hsd) = code_hsd else {
-        return Ok(vec![row]);
+        return Ok((row, None));
     };
     let frequency = frequency(hsd).ok_or(DropReason::HsdUnsupportedFrequency)?;
     let (period, qualifier, quantity) = match frequency {
@@ -198,8 +203,8 @@ fn faithful_rows<'m>(
         code: row.code,
     };
     Ok(match d.qualifier {
-        Some(_) => vec![row, limit],
-        None => vec![limit],
+        Some(_) => (row, Some(limit)),
+        None => (limit, None),
     })
 }
 
@@ -249,7 +254,7 @@ fn percent(fraction: &str, benefit_type: &BenefitType, cx: &Context<'_>) -> i64 
 }
 
 /// Open Dental's duplicate key (`Benefit.ToString()`, §8.3); the owner is not part of it.
-type OdKey = (
+type OdKey<'m> = (
     BenefitType,
     CoverageLevel,
     Option<EbenefitCategory>,
@@ -258,10 +263,10 @@ type OdKey = (
     Option<i64>,
     QuantityQualifier,
     u8,
-    Option<String>,
+    Option<&'m str>,
 );
 
-fn od_key(row: &Built<'_>) -> OdKey {
+fn od_key<'m>(row: &Built<'m>) -> OdKey<'m> {
     (
         row.benefit_type.clone(),
         row.level.clone(),
@@ -271,33 +276,41 @@ fn od_key(row: &Built<'_>) -> OdKey {
         row.percent,
         row.qualifier.clone(),
         row.quantity,
-        row.code.map(|(code, _)| code.to_owned()),
+        row.code.map(|(code, _)| code),
     )
 }
 
 /// The API's refusals (§9), the owner (§8.2), then duplicates (§8.3): the row's owner and
-/// shape, or why it is left out.
-fn keep(
-    row: Built<'_>,
+/// shape, or why it is left out. `Faithful` compares with the rows kept so far; Open Dental
+/// with its key of every row kept so far.
+fn keep<'m>(
+    row: Built<'m>,
     cx: &Context<'_>,
-    kept: &mut Vec<(OwnerKind, BenefitShape, OdKey)>,
+    out: &Eligibility,
+    keys: &mut Vec<OdKey<'m>>,
 ) -> Result<(OwnerKind, BenefitShape), DropReason> {
     refused(&row)?;
     let owner = match cx.options.dependent && row.level != CoverageLevel::Family {
         true => OwnerKind::PatPlan,
         false => OwnerKind::Plan,
     };
-    let key = od_key(&row);
-    let shape = new_benefit(&row).shape();
-    for (o, s, k) in kept.iter() {
-        if cx.faithful() && *o == owner && *s == shape || !cx.faithful() && *k == key {
+    if !cx.faithful() {
+        let key = od_key(&row);
+        if keys.contains(&key) {
             return Err(DropReason::Duplicate);
         }
-        if cx.faithful() && *o == owner && s.same_slot(&shape) {
+        keys.push(key);
+        return Ok((owner, new_benefit(&row).shape()));
+    }
+    let shape = new_benefit(&row).shape();
+    for kept in out.rows.iter().filter(|r| r.owner == owner) {
+        if kept.shape == shape {
+            return Err(DropReason::Duplicate);
+        }
+        if kept.shape.same_slot(&shape) {
             return Err(DropReason::Conflicting);
         }
     }
-    kept.push((owner, shape.clone(), key));
     Ok((owner, shape))
 }
 

@@ -19,12 +19,19 @@ pub(super) struct Item<'m> {
 /// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA anywhere
 /// (`X271.GetProcessingError`, which rejects the whole response).
 pub(super) fn check(segments: &[Segment<'_>]) -> Result<(), EligibilityErrorKind> {
-    let groups = segments.iter().filter(|s| s.id() == "GS").count();
-    let first_st = segments.iter().find(|s| s.id() == "ST");
+    let (mut groups, mut first_st, mut aaa) = (0, None, None);
+    for segment in segments {
+        match segment.id() {
+            "GS" => groups += 1,
+            "ST" if first_st.is_none() => first_st = Some(segment),
+            "AAA" if aaa.is_none() => aaa = Some(segment),
+            _ => {}
+        }
+    }
     if groups != 1 || first_st.is_none_or(|st| st.element(1) != "271") {
         return Err(EligibilityErrorKind::Not271);
     }
-    match segments.iter().find(|s| s.id() == "AAA") {
+    match aaa {
         Some(aaa) => Err(EligibilityErrorKind::ProcessingError {
             ordinal: aaa.ordinal,
             reason: code_only(aaa.element(3)),

@@ -77,29 +77,27 @@ pub(super) fn evaluate<'m>(
     eb03: &'m str,
     cx: &Context<'_>,
 ) -> Result<Draft<'m>, DropReason> {
-    let draft = looked_up(eb, hsd, eb03, cx)?;
-    checks(eb, eb03, &draft, cx)?;
+    let eb: [&str; 14] = eb.elements();
+    let draft = looked_up(&eb, hsd, eb03, cx)?;
+    checks(&eb, eb03, &draft, cx)?;
     Ok(draft)
 }
 
 /// Rules 1 and 2: each code looked up; the first listed but unsupported one drops the EB.
 fn looked_up<'m>(
-    eb: &'m Segment<'m>,
+    eb: &[&'m str; 14],
     hsd: Option<&'m Segment<'m>>,
     eb03: &'m str,
     cx: &Context<'_>,
 ) -> Result<Draft<'m>, DropReason> {
     use DropReason::*;
-    let benefit_type = match codes::benefit_type(eb.element(1)) {
+    let benefit_type = match codes::benefit_type(eb[1]) {
         Lookup::Supported(t) => t,
         Lookup::Unsupported => return Err(UnsupportedEb01),
         Lookup::Unlisted => return Err(UnknownEb01),
     };
-    let level = supported(
-        codes::coverage_level(eb.element(2)),
-        UnsupportedCoverageLevel,
-    )?;
-    let qualifier = codes::quantity_qualifier(eb.element(9));
+    let level = supported(codes::coverage_level(eb[2]), UnsupportedCoverageLevel)?;
+    let qualifier = codes::quantity_qualifier(eb[9]);
     let plan_waiting = cx.faithful()
         && eb03 == "32"
         && benefit_type == BenefitType::Limitations
@@ -112,24 +110,27 @@ fn looked_up<'m>(
     } else {
         supported(codes::service_type(eb03), UnsupportedServiceType)?
     };
-    let period = supported(codes::time_period(eb.element(6)), UnsupportedTimePeriod)?;
+    let period = supported(codes::time_period(eb[6]), UnsupportedTimePeriod)?;
     let qualifier = supported(qualifier, UnsupportedQuantityQualifier)?;
-    let code = x12::component(eb.element(13), cx.delimiters, 2);
+    let code = x12::component(eb[13], cx.delimiters, 2);
     Ok(Draft {
         benefit_type,
         level,
         service,
         period,
-        amount: given(eb.element(7)).map(amount),
-        fraction: given(eb.element(8)).map(x12::number_text),
+        amount: given(eb[7]).map(amount),
+        fraction: given(eb[8]).map(x12::number_text),
         qualifier,
-        quantity: given(eb.element(10)).map(count),
+        quantity: given(eb[10]).map(count),
         code: cx.office.code(code).map(|num| (code, num)),
-        hsd: hsd.map(|h| Hsd {
-            count: count(h.element(2)),
-            count_text: h.element(2),
-            period: h.element(5),
-            periods: h.element(6),
+        hsd: hsd.map(|h| {
+            let [_, _, count_text, _, _, period, periods] = h.elements();
+            Hsd {
+                count: count(count_text),
+                count_text,
+                period,
+                periods,
+            }
         }),
     })
 }
@@ -148,12 +149,12 @@ fn amount(text: &str) -> Decimal {
 }
 
 /// Rules 3 to 13, in order.
-fn checks(eb: &Segment<'_>, eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Result<(), DropReason> {
+fn checks(eb: &[&str; 14], eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Result<(), DropReason> {
     use BenefitType as T;
     use DropReason::*;
     let active = d.benefit_type == T::ActiveCoverage;
     let limitation = d.benefit_type == T::Limitations;
-    let (has_amount, has_quantity) = (!eb.element(7).is_empty(), !eb.element(10).is_empty());
+    let (has_amount, has_quantity) = (!eb[7].is_empty(), !eb[10].is_empty());
     let kept_quantity = cx.faithful() && d.qualifier.is_some() && has_quantity;
     if active && eb03 == "30" {
         return Err(ActiveCoverageGeneral);
@@ -171,7 +172,7 @@ fn checks(eb: &Segment<'_>, eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Resu
     if limitation && !has_amount && d.hsd.is_none() && !kept_quantity {
         return Err(LimitationWithoutAmount);
     }
-    match (cx.options.network, eb.element(12)) {
+    match (cx.options.network, eb[12]) {
         (Network::In, "N" | "U") => return Err(OutOfNetwork),
         (Network::Out, "Y") => return Err(InNetwork),
         _ => {}
@@ -182,7 +183,7 @@ fn checks(eb: &Segment<'_>, eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Resu
     if d.qualifier.is_some() && !has_quantity {
         return Err(QualifierWithoutQuantity);
     }
-    if number(eb.element(10)) > 255.0 {
+    if number(eb[10]) > 255.0 {
         return Err(QuantityTooLarge);
     }
     hsd_checks(d)
