@@ -11,6 +11,10 @@
 //! | coverage categories | `GET /covcats` | `BenefitsClient::cov_cats`, `cov_cat_for`, `cov_cat_named` | 23.3.8 (`od-23-3`) |
 //! | code groups | `GET /codegroups`, paged | `BenefitsClient::code_groups`, `code_group_for`, `code_group_named` | 23.2.62 (`od-23-2`) |
 //! | one insurance plan | `GET /insplans/{PlanNum}`, else `GET /insplans` paged | [`BenefitsClient::ins_plan`] | 24.2.11 (`od-24-2`), else 22.3.30 |
+//! | procedure codes | `GET /procedurecodes`, paged | [`BenefitsClient::procedure_codes`] | 22.3.22 |
+//! | stored transactions | `GET /etranss?PatNum=`, paged | `BenefitsClient::etranss` | 23.2.7 (`od-23-2`) |
+//! | a stored transaction's text | `GET /etransmessagetexts/{n}` | `BenefitsClient::etrans_message_text` | 23.2.11 (`od-23-2`) |
+//! | a carrier's 271, read | the two above, covcats, procedure codes | `BenefitsClient::stored_271` ([`eligibility`]) | 23.3.8 (`od-23-3`) |
 
 pub(crate) mod api;
 pub(crate) mod client;
