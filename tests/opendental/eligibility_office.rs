@@ -165,3 +165,52 @@ async fn a_dependents_overrides_need_the_patient_plan() {
     assert_eq!(change.dropped[0].reason, DropReason::OtherPatientLoop);
     let _ = Names::default();
 }
+
+mod properties {
+    use benefits_sdk::mock::MockOpenDental;
+    use benefits_sdk::opendental::eligibility::{Network, ReadOptions, read_271};
+    use benefits_sdk::opendental::{DiffOptions, InsPlan, PatPlanNum, PlanNum};
+    use proptest::prelude::*;
+
+    use crate::eligibility_rules::{eb_segment, message};
+
+    const PLAN: PlanNum = PlanNum::new(12);
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Any 271 read by Faithful, planned, applied and planned again: nothing is left to
+        /// write, for the plan and for a dependent's patient plan alike.
+        #[test]
+        fn a_271_applied_then_planned_again_changes_nothing(
+            ebs in proptest::collection::vec(eb_segment(), 1..8),
+            out in any::<bool>(),
+            dependent in any::<bool>(),
+            renews in prop_oneof![Just(0u8), Just(7u8)],
+        ) {
+            let text = message(&ebs.join("~"));
+            let network = if out { Network::Out } else { Network::In };
+            let options = ReadOptions::new().network(network).dependent(dependent);
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                let office = MockOpenDental::start().await;
+                office.insert_plan(InsPlan::new(PLAN, renews));
+                let client = office.client();
+                let lookups = client.eligibility_lookups().await.unwrap();
+                let read = read_271(&lookups, &text, options).unwrap();
+                let pat_plan = Some(PatPlanNum::new(7));
+                let change = client.diff_from_271(PLAN, pat_plan, &read, DiffOptions::new()).await.unwrap();
+                for changeset in change.changesets() {
+                    prop_assert!(changeset.ambiguities.is_empty(), "{}", changeset);
+                    let report = client.apply(changeset).await.unwrap();
+                    prop_assert!(report.is_complete(), "{:?}", report);
+                }
+                let again = client.diff_from_271(PLAN, pat_plan, &read, DiffOptions::new()).await.unwrap();
+                for changeset in again.changesets() {
+                    prop_assert!(changeset.is_empty(), "{}", changeset);
+                }
+                Ok(())
+            })?;
+        }
+    }
+}

@@ -16,7 +16,7 @@ const ISA: &str = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OFFICE 
                    *251104*0932*^*00501*000000001*0*P*:~";
 
 /// A 271 whose subscriber loop holds `body` (segments separated by `~`).
-fn message(body: &str) -> String {
+pub(crate) fn message(body: &str) -> String {
     format!(
         "{ISA}GS*HB*P*O*20251104*0932*1*X*005010X279A1~ST*271*0001*005010X279A1~\
          BHT*0022*11*X*20251104*0932~HL*1**20*1~HL*2*1*21*1~HL*3*2*22*0~{body}~SE*9*0001~\
@@ -278,7 +278,7 @@ fn any_options() -> impl Strategy<Value = ReadOptions> {
 }
 
 /// EB and HSD segments from the codes the tables know, and some they do not.
-fn eb_segment() -> impl Strategy<Value = String> {
+pub(crate) fn eb_segment() -> impl Strategy<Value = String> {
     let pick = |codes: &'static [&'static str]| proptest::sample::select(codes);
     (
         pick(&["1", "A", "B", "C", "E", "F", "I", "D", "ZZ"]),
