@@ -79,7 +79,9 @@ impl BenefitsClient {
     /// deletes them.
     ///
     /// Unlike Open Dental's own import, which only adds (a changed percent becomes a second
-    /// row), reconcile updates the row in each slot, and never writes twice.
+    /// row), reconcile updates the row in each slot, and never writes twice. Open Dental's
+    /// import also skips a patient-plan row whose key equals a plan-level row's; reconcile
+    /// writes the override the 271 gives, whatever the plan holds.
     ///
     /// Requests: one cached `GET /insplans/{PlanNum}` for the benefit year, and the list pages
     /// of each owner.
