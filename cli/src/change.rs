@@ -88,7 +88,7 @@ pub async fn apply(
             change.print_applied_json(&none);
         }
         return match change.ambiguous() {
-            true => Err(Failure::Apply(3)),
+            true => Err(Failure::Exit(3)),
             false => Ok(()),
         };
     }
@@ -116,9 +116,9 @@ pub async fn apply(
         false => reports.iter().for_each(crate::output::report),
     }
     if reports.iter().any(|r| !r.failed.is_empty()) {
-        Err(Failure::Apply(4))
+        Err(Failure::Exit(4))
     } else if reports.iter().any(|r| !r.conflicts.is_empty()) || change.ambiguous() {
-        Err(Failure::Apply(3))
+        Err(Failure::Exit(3))
     } else {
         Ok(())
     }

@@ -6,11 +6,11 @@ use std::str::FromStr;
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
     BenefitShape, BenefitYear, BenefitsClient, CodeGroupFixed, CodeGroupNum, CovCatNum,
-    CoverageLevel, EbenefitCategory, Frequency, FrequencyLimit, Owner, Period, Scope, Terms,
-    TreatArea, WaitingUnit,
+    CoverageLevel, EbenefitCategory, Frequency, FrequencyLimit, NewBenefit, Owner, Period, Scope,
+    Terms, TreatArea, WaitingUnit,
 };
 use rust_decimal::Decimal;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 /// A problem in the file: where, and what.
@@ -24,36 +24,51 @@ struct File {
     benefits: Vec<Spanned<Row>>,
 }
 
-/// One benefit as written: exactly one of the kind keys, and the keys that kind takes.
-#[derive(Deserialize, Default)]
+/// One benefit as written: exactly one of the kind keys, and the keys that kind takes. `plan
+/// export` writes the same form.
+#[derive(Deserialize, Serialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
-struct Row {
-    coinsurance: Option<String>,
-    percent: Option<u8>,
-    deductible: Option<Amount>,
-    maximum: Option<Amount>,
-    copay: Option<Amount>,
-    exclusion: Option<String>,
-    waiting_period: Option<String>,
-    months: Option<u8>,
-    years: Option<u8>,
-    frequency: Option<String>,
-    per_benefit_year: Option<u8>,
-    every_years: Option<u8>,
-    every_months: Option<u8>,
-    in_last_12_months: Option<u8>,
-    treat_area: Option<String>,
-    age_limit: Option<String>,
-    age: Option<u8>,
-    level: Option<String>,
-    period: Option<String>,
-    category: Option<String>,
-    code_group: Option<String>,
-    code: Option<String>,
+pub struct Row {
+    pub coinsurance: Option<String>,
+    pub percent: Option<u8>,
+    pub deductible: Option<Amount>,
+    pub maximum: Option<Amount>,
+    pub copay: Option<Amount>,
+    pub exclusion: Option<String>,
+    pub waiting_period: Option<String>,
+    pub months: Option<u8>,
+    pub years: Option<u8>,
+    pub frequency: Option<String>,
+    pub per_benefit_year: Option<u8>,
+    pub every_years: Option<u8>,
+    pub every_months: Option<u8>,
+    pub in_last_12_months: Option<u8>,
+    pub treat_area: Option<String>,
+    pub age_limit: Option<String>,
+    pub age: Option<u8>,
+    pub level: Option<String>,
+    pub period: Option<String>,
+    pub category: Option<String>,
+    pub code_group: Option<String>,
+    pub code: Option<String>,
+    /// A row of no standard shape, by its BenefitType (`plan export` writes these).
+    pub custom: Option<String>,
+    pub amount: Option<Amount>,
+    pub time_period: Option<String>,
+    pub qualifier: Option<String>,
+    pub quantity: Option<u8>,
 }
 
-/// An amount written as a number (`50`, `49.99`) or a string (`"49.99"`).
-struct Amount(Decimal);
+/// An amount written as a number (`50`, `49.99`) or a string (`"49.99"`); written back as a
+/// string, exactly.
+#[derive(Clone)]
+pub struct Amount(pub Decimal);
+
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.normalize())
+    }
+}
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -76,25 +91,35 @@ impl<'de> Deserialize<'de> for Amount {
 }
 
 /// A benefit whose names are not resolved yet.
-enum Wanted {
+pub enum Wanted {
     Coinsurance(String, u8),
     Counted(Kind, Decimal, Terms, Option<Named>),
     Exclusion(String),
     Waiting(String, u8, WaitingUnit),
     Frequency(String, Frequency, TreatArea),
     AgeLimit(String, u8),
+    Custom(Box<NewBenefit>, Option<Named>),
 }
 
-enum Kind {
+pub enum Kind {
     Deductible,
     Maximum,
     Copay,
 }
 
 #[derive(Clone)]
-enum Named {
+pub enum Named {
     Category(String),
     CodeGroup(String),
+}
+
+impl Named {
+    /// The name as written.
+    pub fn text(&self) -> &str {
+        match self {
+            Named::Category(name) | Named::CodeGroup(name) => name,
+        }
+    }
 }
 
 /// The benefits a file asks for, each with its line.
@@ -161,7 +186,7 @@ fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
-fn parse(row: Row) -> Result<Wanted, String> {
+pub fn parse(row: Row) -> Result<Wanted, String> {
     let kinds: Vec<&str> = [
         ("coinsurance", row.coinsurance.is_some()),
         ("deductible", row.deductible.is_some()),
@@ -171,6 +196,7 @@ fn parse(row: Row) -> Result<Wanted, String> {
         ("waiting_period", row.waiting_period.is_some()),
         ("frequency", row.frequency.is_some()),
         ("age_limit", row.age_limit.is_some()),
+        ("custom", row.custom.is_some()),
     ]
     .into_iter()
     .filter_map(|(k, set)| set.then_some(k))
@@ -205,6 +231,18 @@ fn parse(row: Row) -> Result<Wanted, String> {
             "treat_area",
         ],
         "age_limit" => &["age"],
+        "custom" => &[
+            "level",
+            "category",
+            "code_group",
+            "code",
+            "percent",
+            "amount",
+            "time_period",
+            "qualifier",
+            "quantity",
+            "treat_area",
+        ],
         _ => &[],
     };
     let extra: Vec<&str> = [
@@ -222,6 +260,10 @@ fn parse(row: Row) -> Result<Wanted, String> {
         ("category", row.category.is_some()),
         ("code_group", row.code_group.is_some()),
         ("code", row.code.is_some()),
+        ("amount", row.amount.is_some()),
+        ("time_period", row.time_period.is_some()),
+        ("qualifier", row.qualifier.is_some()),
+        ("quantity", row.quantity.is_some()),
     ]
     .into_iter()
     .filter(|(k, set)| *set && !allowed.contains(k))
@@ -229,6 +271,9 @@ fn parse(row: Row) -> Result<Wanted, String> {
     .collect();
     if let Some(key) = extra.first() {
         return Err(format!("`{key}` does not go with {kind}"));
+    }
+    if kind == "custom" {
+        return crate::custom::parse(row);
     }
     Ok(match kind {
         "coinsurance" => Wanted::Coinsurance(
@@ -307,18 +352,7 @@ fn parse(row: Row) -> Result<Wanted, String> {
             };
             let area = match row.treat_area.as_deref() {
                 None => TreatArea::None,
-                Some(name) => {
-                    let area = capitalized(name)
-                        .parse::<TreatArea>()
-                        .unwrap_or(TreatArea::None);
-                    if area.is_unknown() || area == TreatArea::None {
-                        return Err(format!(
-                            "treat_area {name:?}: one of tooth, mouth, quad, sextant, arch, \
-                             surf, tooth-range"
-                        ));
-                    }
-                    area
-                }
+                Some(name) => treat_area(name)?,
             };
             Wanted::Frequency(row.frequency.unwrap_or_default(), *frequency, area)
         }
@@ -327,6 +361,19 @@ fn parse(row: Row) -> Result<Wanted, String> {
             row.age.ok_or("an age limit needs `age`")?,
         ),
     })
+}
+
+/// A treat area as written (`tooth`, `tooth-range`).
+pub fn treat_area(name: &str) -> Result<TreatArea, String> {
+    let area = capitalized(name)
+        .parse::<TreatArea>()
+        .unwrap_or(TreatArea::None);
+    if area.is_unknown() || area == TreatArea::None {
+        return Err(format!(
+            "treat_area {name:?}: one of tooth, mouth, quad, sextant, arch, surf, tooth-range"
+        ));
+    }
+    Ok(area)
 }
 
 /// `tooth-range` → `ToothRange`.
@@ -349,14 +396,15 @@ pub enum ResolveError {
 }
 
 /// The office's key a name resolves to.
-enum Key {
+#[derive(Clone, Copy)]
+pub enum Key {
     Category(CovCatNum),
     CodeGroup(CodeGroupNum),
 }
 
 impl Wanted {
     /// The category or code group this benefit names, if any.
-    fn name(&self) -> Option<Named> {
+    pub fn name(&self) -> Option<Named> {
         match self {
             Wanted::Coinsurance(name, _) | Wanted::Exclusion(name) | Wanted::Waiting(name, ..) => {
                 Some(Named::Category(name.clone()))
@@ -365,11 +413,12 @@ impl Wanted {
             Wanted::Frequency(name, ..) | Wanted::AgeLimit(name, _) => {
                 Some(Named::CodeGroup(name.clone()))
             }
+            Wanted::Custom(_, named) => named.clone(),
         }
     }
 
     /// The shape, with its name resolved to `key`.
-    fn shape(&self, key: Option<Key>) -> BenefitShape {
+    pub fn shape(&self, key: Option<Key>) -> BenefitShape {
         let category = || match key {
             Some(Key::Category(c)) => Scope::Category(c),
             _ => Scope::General,
@@ -412,6 +461,7 @@ impl Wanted {
                 age: *age,
                 code_group: group,
             },
+            Wanted::Custom(new, _) => crate::custom::shape(new, key),
         }
     }
 }
@@ -460,27 +510,62 @@ impl Desired {
     ) -> Result<Vec<BenefitShape>, ResolveError> {
         let mut shapes = Vec::new();
         for (line, wanted) in &self.rows {
-            let at = |e: Error| match e {
-                Error::Lookup(l) => ResolveError::Input(format!("{}:{line}: {l}", self.path)),
-                other => ResolveError::Office(other),
-            };
-            let key = match wanted.name() {
-                Some(Named::Category(n)) => {
-                    Some(Key::Category(category(client, &n).await.map_err(at)?))
-                }
-                Some(Named::CodeGroup(n)) => {
-                    Some(Key::CodeGroup(code_group(client, &n).await.map_err(at)?))
-                }
-                None => None,
-            };
-            shapes.push(wanted.shape(key));
+            let at = |e: String| ResolveError::Input(format!("{}:{line}: {e}", self.path));
+            let key = resolve_name(client, wanted.name()).await;
+            shapes.push(wanted.shape(key.map_err(|e| e.located(at))?));
         }
         Ok(shapes)
     }
 }
 
-/// A category by its electronic benefit category (`Crowns`) or the office's description.
-async fn category(client: &BenefitsClient, name: &str) -> Result<CovCatNum, Error> {
+/// A name that did not resolve: the user's to fix, or the office's error.
+pub enum NameError {
+    Input(String),
+    Office(Error),
+}
+
+impl NameError {
+    fn located(self, at: impl Fn(String) -> ResolveError) -> ResolveError {
+        match self {
+            NameError::Input(message) => at(message),
+            NameError::Office(e) => ResolveError::Office(e),
+        }
+    }
+}
+
+impl From<Error> for NameError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Lookup(l) => NameError::Input(l.to_string()),
+            other => NameError::Office(other),
+        }
+    }
+}
+
+/// The key a category or code group name resolves to in `client`'s office.
+pub async fn resolve_name(
+    client: &BenefitsClient,
+    named: Option<Named>,
+) -> Result<Option<Key>, NameError> {
+    Ok(match named {
+        Some(Named::Category(n)) => Some(Key::Category(category(client, &n).await?)),
+        Some(Named::CodeGroup(n)) => Some(Key::CodeGroup(code_group(client, &n).await?)),
+        None => None,
+    })
+}
+
+/// A category by its electronic benefit category (`Crowns`), the office's description, or
+/// its key in this office (`#7`, as `plan export` writes one it cannot name).
+async fn category(client: &BenefitsClient, name: &str) -> Result<CovCatNum, NameError> {
+    if let Some(num) = key_of(name) {
+        let cats = client.cov_cats().await?;
+        return match cats.iter().find(|c| c.cov_cat_num.get() == num) {
+            Some(c) => Ok(c.cov_cat_num),
+            None => Err(NameError::Input(format!(
+                "the office has no coverage category {name}"
+            ))),
+        };
+    }
     let ebenefit = EbenefitCategory::from_wire(name);
     let found = if ebenefit.is_unknown() || ebenefit == EbenefitCategory::None {
         client.cov_cat_named(name).await?
@@ -490,8 +575,17 @@ async fn category(client: &BenefitsClient, name: &str) -> Result<CovCatNum, Erro
     Ok(found.cov_cat_num)
 }
 
-/// A code group by its fixed kind (`BW`) or the office's name.
-async fn code_group(client: &BenefitsClient, name: &str) -> Result<CodeGroupNum, Error> {
+/// A code group by its fixed kind (`BW`), the office's name, or its key (`#3`).
+async fn code_group(client: &BenefitsClient, name: &str) -> Result<CodeGroupNum, NameError> {
+    if let Some(num) = key_of(name) {
+        let groups = client.code_groups().await?;
+        return match groups.iter().find(|g| g.code_group_num.get() == num) {
+            Some(g) => Ok(g.code_group_num),
+            None => Err(NameError::Input(format!(
+                "the office has no code group {name}"
+            ))),
+        };
+    }
     let fixed = CodeGroupFixed::from_wire(name);
     let found = if fixed.is_unknown() || fixed == CodeGroupFixed::None {
         client.code_group_named(name).await?
@@ -499,4 +593,9 @@ async fn code_group(client: &BenefitsClient, name: &str) -> Result<CodeGroupNum,
         client.code_group_for(fixed).await?
     };
     Ok(found.code_group_num)
+}
+
+/// `#7` → 7.
+fn key_of(name: &str) -> Option<u64> {
+    name.strip_prefix('#')?.parse().ok()
 }

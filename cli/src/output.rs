@@ -45,11 +45,21 @@ pub fn out(bytes: &[u8], newline: bool) {
 }
 
 pub fn json<T: Serialize + ?Sized>(value: &T) {
-    // Every value printed here is plain data: it always serializes.
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(value).expect("plain data serializes")
-    );
+    outln!("{}", json_text(value));
+}
+
+/// A value as pretty JSON. Every value printed here is plain data: it always serializes.
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("plain data serializes")
+}
+
+/// Colour for clap's help and errors (the only colour the CLI prints): never when `NO_COLOR`
+/// is set to anything but empty (no-color.org), else when the terminal takes it.
+pub fn color_choice() -> clap::ColorChoice {
+    match std::env::var_os("NO_COLOR") {
+        Some(value) if !value.is_empty() => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    }
 }
 
 pub fn table(header: &[&str]) -> Table {

@@ -25,7 +25,7 @@ pub(crate) mod sync;
 
 pub use client::cascade::{ApiMode, Endpoint};
 pub use client::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
-pub use client::version::{ParseVersionError, ServerVersion};
+pub use client::version::{ParseVersionError, Requirement, ServerVersion, requirements};
 pub use client::{BenefitsClient, BenefitsClientBuilder};
 pub use meaning::shape::{BenefitShape, Frequency, FrequencyLimit, Period, Scope, Terms};
 pub use meaning::summary::{Names, PlanSummary};

@@ -18,6 +18,10 @@ pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
         "CERVEY_APP_ID",
         "CERVEY_API_KEY",
         "CERVEY_BASE_URL",
+        "BENEFITS_CONFIG",
+        "BENEFITS_OFFICE",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
     ] {
         command.env_remove(var);
     }

@@ -129,6 +129,14 @@ impl BenefitsClient {
         self.mode_at(self.current()).mode
     }
 
+    /// The spacing between this client's requests in the mode in use (`None`: not throttled):
+    /// the mode's default (Remote 1 s), or the builder's
+    /// [`throttle`](BenefitsClientBuilder::throttle). A 429 stretches it for a while.
+    pub fn throttle_interval(&self) -> Option<Duration> {
+        let mode = self.mode_at(self.current());
+        mode.transport.throttle.as_ref().map(|p| p.interval)
+    }
+
     /// The page size [`BenefitsClient::list`] asks for in the mode in use.
     pub fn page_size(&self) -> u32 {
         self.mode_at(self.current()).page_size

@@ -126,6 +126,60 @@ pub(crate) const ETRANSS: Gate = gate("GET /etranss", 23, 2, 7);
 pub(crate) const ETRANS_MESSAGE_TEXT: Gate =
     gate("GET /etransmessagetexts/{EtransMessageTextNum}", 23, 2, 11);
 
+/// A method or field of the Benefits API and its lookups, and the Open Dental version that
+/// added it (from Open Dental's pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Requirement {
+    /// The method (`GET /covcats`) or field (`TreatArea`).
+    pub what: &'static str,
+    /// The first version that has it.
+    pub since: ServerVersion,
+}
+
+/// Every method and field this build of the crate checks an office's version for, oldest
+/// first: what `benefits doctor` reports an office has and lacks. Those of a feature that is
+/// off are left out.
+pub fn requirements() -> Vec<Requirement> {
+    let gates = [
+        CREATE,
+        PROCEDURE_CODES,
+        LIST,
+        INS_PLANS,
+        UPDATE,
+        DELETE,
+        #[cfg(feature = "od-23-2")]
+        ETRANSS,
+        #[cfg(feature = "od-23-2")]
+        ETRANS_MESSAGE_TEXT,
+        #[cfg(feature = "od-23-2")]
+        LIST_ALL,
+        #[cfg(feature = "od-23-2")]
+        CODE_GROUP_ON_CREATE,
+        #[cfg(feature = "od-23-2")]
+        CODE_GROUPS,
+        #[cfg(feature = "od-23-3")]
+        COV_CATS,
+        #[cfg(feature = "od-24-2")]
+        INS_PLAN,
+        #[cfg(feature = "od-25-3")]
+        GET_ONE,
+        #[cfg(feature = "od-25-3")]
+        CODE_GROUP_ON_UPDATE,
+        #[cfg(feature = "od-25-3")]
+        TREAT_AREA,
+    ];
+    let mut all: Vec<Requirement> = gates
+        .into_iter()
+        .map(|g| Requirement {
+            what: g.what,
+            since: g.since,
+        })
+        .collect();
+    all.sort_by_key(|r| r.since);
+    all
+}
+
 /// One row of `GET /preferences`.
 #[derive(Deserialize)]
 pub(crate) struct Preference {

@@ -1,0 +1,228 @@
+//! The command line's words: every command, flag and argument (clap).
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::eligibility;
+
+/// See and fix an office's Open Dental benefits; check a member's Cervey benefits.
+#[derive(Parser)]
+#[command(
+    name = "benefits",
+    version,
+    about,
+    after_help = "Exit codes: 0 done; 1 the office or the network failed; 2 bad input (a flag, a \
+                  file, a name); 3 an apply left conflicts or ambiguities; 4 an apply had \
+                  failed writes.\n\nTry it without credentials: benefits --demo plan show 12"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct Global {
+    /// Run against the built-in fakes with demo data (plan 12, member 1234567); no credentials.
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// An office of the config file (`benefits office list`): its mode, version and keys.
+    #[arg(long, env = "BENEFITS_OFFICE", global = true, conflicts_with = "demo")]
+    pub office: Option<String>,
+    /// Show the crate's tracing on stderr (keys and member numbers are never traced), and the
+    /// server's explanation of an error, which may echo member data.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Open Dental developer key.
+    #[arg(
+        long,
+        env = "OPENDENTAL_DEVELOPER_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub developer_key: Option<String>,
+    /// Open Dental customer key (the office's).
+    #[arg(
+        long,
+        env = "OPENDENTAL_CUSTOMER_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub customer_key: Option<String>,
+    /// Open Dental base URL, the API root with `/api/v1` (default: Remote).
+    #[arg(long, env = "OPENDENTAL_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// Cervey app id.
+    #[arg(long, env = "CERVEY_APP_ID", hide_env_values = true, global = true)]
+    pub cervey_app_id: Option<String>,
+    /// Cervey API key.
+    #[arg(long, env = "CERVEY_API_KEY", hide_env_values = true, global = true)]
+    pub cervey_api_key: Option<String>,
+    /// Cervey base URL, the API root with `/api/` (default: claimsapi.cervey.com).
+    #[arg(long, env = "CERVEY_BASE_URL", global = true)]
+    pub cervey_base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// A plan's benefits: show them, or bring them in step with a file.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// The office's lookups.
+    #[command(subcommand)]
+    Lookups(LookupsCommand),
+    /// A carrier's 271 eligibility response: read a file, or list the office's stored ones.
+    #[command(subcommand)]
+    Eligibility(eligibility::EligibilityCommand),
+    /// The offices of the config file.
+    #[command(subcommand)]
+    Office(OfficeCommand),
+    /// Why an office does not answer: keys, version, mode, round trip, throttle, permissions.
+    Doctor {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A shell completion script, on stdout.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// The man page (roff), on stdout.
+    Man,
+    /// A member's Cervey benefit check, with what remains of each deductible and maximum.
+    Check {
+        /// The member number.
+        member: u64,
+        /// The date of service (YYYY-MM-DD; default today).
+        #[arg(long)]
+        date: Option<NaiveDate>,
+        /// Limit the check to one benefit code.
+        #[arg(long)]
+        benefit_code: Option<u64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PlanCommand {
+    /// The rows as a table with their shapes, and the plan in words.
+    Show {
+        /// The plan (PlanNum).
+        #[arg(required_unless_present = "pat_plan")]
+        plan: Option<u64>,
+        /// A patient plan's overrides instead (PatPlanNum).
+        #[arg(long, conflicts_with = "plan")]
+        pat_plan: Option<u64>,
+        /// Print JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV.
+        #[arg(long)]
+        csv: bool,
+    },
+    /// Today's rows as a desired-benefits file, in the office's names (edit it, then diff).
+    Export {
+        /// The plan (PlanNum).
+        #[arg(required_unless_present = "pat_plan")]
+        plan: Option<u64>,
+        /// A patient plan's overrides instead (PatPlanNum).
+        #[arg(long, conflicts_with = "plan")]
+        pat_plan: Option<u64>,
+        /// Write the file here instead of stdout.
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Print JSON (the same rows) instead of TOML.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make another plan's benefits this plan's: a diff, then an apply.
+    Copy {
+        /// The plan to copy (PlanNum).
+        from: u64,
+        /// The plan to write (PlanNum).
+        #[arg(long)]
+        to: u64,
+        /// The office of the plan to write, from the config file (default: the same office).
+        #[arg(long)]
+        to_office: Option<String>,
+        /// Also delete the target's rows the source does not have.
+        #[arg(long)]
+        deletes: bool,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Show the diff only; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print JSON: the change plan (and the report).
+        #[arg(long)]
+        json: bool,
+    },
+    /// What applying the file would write, without writing.
+    Diff(PlanFile),
+    /// Write the difference: shows the diff, then needs --yes (or a yes on a terminal).
+    Apply {
+        #[command(flatten)]
+        file: PlanFile,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+        /// Go on after a failed write instead of stopping.
+        #[arg(long)]
+        keep_going: bool,
+    },
+}
+
+#[derive(Args)]
+pub struct PlanFile {
+    /// The plan (PlanNum).
+    pub plan: u64,
+    /// The desired benefits: TOML (or JSON, by extension); see desired-benefits.example.toml.
+    #[arg(required_unless_present = "from_271", conflicts_with = "from_271")]
+    pub file: Option<String>,
+    /// Take the desired benefits from a carrier's 271 instead; what it leaves out is listed.
+    #[arg(long, value_name = "FILE")]
+    pub from_271: Option<String>,
+    #[command(flatten)]
+    pub read: eligibility::ReadFlags,
+    /// The patient plan (PatPlanNum) that gets a dependent's overrides (--from-271 --dependent).
+    #[arg(long, requires = "from_271")]
+    pub pat_plan: Option<u64>,
+    /// Also delete rows the file does not have.
+    #[arg(long)]
+    pub deletes: bool,
+    /// Print JSON: the change plan (diff), or the change plan and the apply's report (apply;
+    /// the diff for a person then goes to stderr).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum OfficeCommand {
+    /// The offices, their modes, versions and where their keys come from (never a key).
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum LookupsCommand {
+    /// Coverage categories.
+    Covcats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Code groups.
+    Codegroups {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
