@@ -11,9 +11,10 @@ use crate::eligibility;
     name = "benefits",
     version,
     about,
-    after_help = "Exit codes: 0 done; 1 the office or the network failed; 2 bad input (a flag, a \
-                  file, a name); 3 an apply left conflicts or ambiguities; 4 an apply had \
-                  failed writes.\n\nTry it without credentials: benefits --demo plan show 12"
+    after_help = "Exit codes: 0 done; 1 the office or the network failed (doctor: a check \
+                  failed); 2 bad input (a flag, a file, a name); 3 an apply left conflicts or \
+                  ambiguities, or a copy left rows out; 4 an apply had failed writes.\n\nTry \
+                  it without credentials: benefits --demo plan show 12"
 )]
 pub struct Cli {
     #[command(flatten)]

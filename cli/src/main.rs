@@ -1,8 +1,9 @@
 //! `benefits`: see and fix an office's Open Dental benefits, and check a member's Cervey
 //! benefits, from the command line. Built on `benefits-sdk`'s public API.
 //!
-//! Exit codes: 0 done; 1 the office or the network failed; 2 bad input (a flag, a file, a
-//! name); 3 an apply left conflicts or ambiguities; 4 an apply had failed writes.
+//! Exit codes: 0 done; 1 the office or the network failed (doctor: a check failed); 2 bad input
+//! (a flag, a file, a name); 3 an apply left conflicts or ambiguities, or a copy left rows out;
+//! 4 an apply had failed writes.
 
 #[macro_use]
 mod output;
