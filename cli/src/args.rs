@@ -127,11 +127,11 @@ pub enum PlanCommand {
     },
     /// Today's rows as a desired-benefits file, in the office's names (edit it, then diff).
     Export {
-        /// The plan (PlanNum).
+        /// The plan (PlanNum); with --pat-plan, the plan whose benefit year it follows.
         #[arg(required_unless_present = "pat_plan")]
         plan: Option<u64>,
         /// A patient plan's overrides instead (PatPlanNum).
-        #[arg(long, conflicts_with = "plan")]
+        #[arg(long)]
         pat_plan: Option<u64>,
         /// Write the file here instead of stdout.
         #[arg(short, long)]
@@ -190,8 +190,9 @@ pub struct PlanFile {
     pub from_271: Option<String>,
     #[command(flatten)]
     pub read: eligibility::ReadFlags,
-    /// The patient plan (PatPlanNum) that gets a dependent's overrides (--from-271 --dependent).
-    #[arg(long, requires = "from_271")]
+    /// A patient plan (PatPlanNum) of the plan: with a file, its overrides are brought in step
+    /// instead of the plan's rows; with --from-271 --dependent, it gets the 271's overrides.
+    #[arg(long)]
     pub pat_plan: Option<u64>,
     /// Also delete rows the file does not have.
     #[arg(long)]

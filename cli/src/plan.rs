@@ -110,7 +110,10 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
     let path = file.file.as_deref().unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
     let wanted = desired::read(path, &text).map_err(|e| Failure::Input(e.0))?;
-    let owner = Owner::Plan(plan);
+    let owner = match file.pat_plan {
+        Some(p) => Owner::PatPlan(PatPlanNum::new(p)),
+        None => Owner::Plan(plan),
+    };
     // The documented rules and the advice, on every row, before the first request.
     let checked = wanted.check(owner).map_err(|e| Failure::Input(e.0))?;
     for advice in checked.advice {
@@ -120,8 +123,10 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
         desired::ResolveError::Input(message) => Failure::Input(message),
         desired::ResolveError::Office(e) => Failure::Office(e),
     })?;
+    // A patient plan's benefit year is its plan's (the API cannot look a patient plan up).
+    let year = client.ins_plan(plan).await?.benefit_year();
     Ok(change::Change::File(
-        client.diff_with(owner, shapes, options).await?,
+        client.diff_in_year(owner, year, shapes, options).await?,
     ))
 }
 

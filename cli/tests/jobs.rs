@@ -9,7 +9,8 @@ use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::eligibility::{ReadOptions, RuleSet, read_271};
 use benefits_sdk::opendental::{
     BenefitType, CodeGroup, CodeGroupFixed, CodeGroupNum, CodeNum, CovCat, CovCatNum,
-    CoverageLevel, DiffOptions, InsPlan, NewBenefit, PlanNum, QuantityQualifier, TimePeriod,
+    CoverageLevel, DiffOptions, InsPlan, NewBenefit, PatPlanNum, PlanNum, QuantityQualifier,
+    TimePeriod,
 };
 use common::*;
 use proptest::prelude::*;
@@ -75,6 +76,32 @@ async fn export_then_diff_is_empty_for_the_demo_plan_and_every_fixture_plan() {
             assert!(nothing_to_do(&diff), "{name} {rules:?}: {diff}");
         }
     }
+    // A dependent's 271: the patient plan's overrides export and diff as the patient plan's.
+    let text = std::fs::read(format!("{FIXTURES}271-03-dependent.edi")).unwrap();
+    let options = ReadOptions::new().dependent(true);
+    let read = read_271(&lookups, &text, options).unwrap();
+    let pat_plan = PatPlanNum::new(77);
+    let change = client
+        .diff_from_271(PlanNum::new(12), Some(pat_plan), &read, DiffOptions::new())
+        .await
+        .unwrap();
+    for changeset in change.changesets() {
+        client.apply(changeset).await.unwrap();
+    }
+    let path = std::env::temp_dir().join(format!("export-pat-{}.toml", std::process::id()));
+    let path = path.to_string_lossy().into_owned();
+    let export = ["plan", "export", "12", "--pat-plan", "77", "-o", &path];
+    let out = run_blocking(args(&export), office_env(&office)).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let diff = ["plan", "diff", "12", &path, "--pat-plan", "77"];
+    let out = run_blocking(args(&diff), office_env(&office)).await;
+    assert!(
+        nothing_to_do(&stdout(&out)),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("12 unchanged"), "{}", stdout(&out));
 }
 
 fn any_benefit(plan: PlanNum) -> impl Strategy<Value = NewBenefit> {
