@@ -5,9 +5,8 @@ use std::str::FromStr;
 
 use benefits_sdk::Error;
 use benefits_sdk::opendental::{
-    BenefitShape, BenefitYear, BenefitsClient, CodeGroupFixed, CodeGroupNum, CovCatNum,
-    CoverageLevel, EbenefitCategory, Frequency, FrequencyLimit, NewBenefit, Owner, Period, Scope,
-    Terms, TreatArea, WaitingUnit,
+    BenefitShape, BenefitYear, BenefitsClient, CodeGroupNum, CovCatNum, CoverageLevel, Frequency,
+    FrequencyLimit, NewBenefit, Owner, Period, Scope, Terms, TreatArea, WaitingUnit,
 };
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -187,7 +186,35 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 pub fn parse(row: Row) -> Result<Wanted, String> {
-    let kinds: Vec<&str> = [
+    let kind = kind_of(&row)?;
+    keys_allowed(kind, &row)?;
+    Ok(match kind {
+        "custom" => return crate::custom::parse(row),
+        "coinsurance" => Wanted::Coinsurance(
+            row.coinsurance.unwrap_or_default(),
+            row.percent.ok_or("coinsurance needs `percent` (0–100)")?,
+        ),
+        "deductible" | "maximum" | "copay" => counted(kind, row)?,
+        "exclusion" => Wanted::Exclusion(row.exclusion.unwrap_or_default()),
+        "waiting_period" => {
+            let (wait, unit) = match (row.months, row.years) {
+                (Some(m), None) => (m, WaitingUnit::Months),
+                (None, Some(y)) => (y, WaitingUnit::Years),
+                _ => return Err("a waiting period needs `months` or `years`".to_owned()),
+            };
+            Wanted::Waiting(row.waiting_period.unwrap_or_default(), wait, unit)
+        }
+        "frequency" => frequency(row)?,
+        _ => Wanted::AgeLimit(
+            row.age_limit.unwrap_or_default(),
+            row.age.ok_or("an age limit needs `age`")?,
+        ),
+    })
+}
+
+/// The kind a row names: exactly one of the kind keys.
+fn kind_of(row: &Row) -> Result<&'static str, String> {
+    let kinds: Vec<&'static str> = [
         ("coinsurance", row.coinsurance.is_some()),
         ("deductible", row.deductible.is_some()),
         ("maximum", row.maximum.is_some()),
@@ -217,6 +244,11 @@ pub fn parse(row: Row) -> Result<Wanted, String> {
             ));
         }
     };
+    Ok(kind)
+}
+
+/// Only the keys `kind` takes.
+fn keys_allowed(kind: &str, row: &Row) -> Result<(), String> {
     let allowed: &[&str] = match kind {
         "coinsurance" => &["percent"],
         "deductible" | "maximum" | "copay" => {
@@ -272,95 +304,82 @@ pub fn parse(row: Row) -> Result<Wanted, String> {
     if let Some(key) = extra.first() {
         return Err(format!("`{key}` does not go with {kind}"));
     }
-    if kind == "custom" {
-        return crate::custom::parse(row);
+    Ok(())
+}
+
+/// A deductible, maximum or copay.
+fn counted(kind: &str, row: Row) -> Result<Wanted, String> {
+    let field = kind;
+    let (kind, amount) = match (row.deductible, row.maximum, row.copay) {
+        (Some(a), _, _) => (Kind::Deductible, a.0),
+        (_, Some(a), _) => (Kind::Maximum, a.0),
+        (_, _, Some(a)) => (Kind::Copay, a.0),
+        _ => unreachable!("the kind was found above"),
+    };
+    if amount.is_sign_negative() && !amount.is_zero() {
+        return Err(format!(
+            "`{field}` {amount}: an amount is 0 or more (Open Dental reads -1 as no \
+             amount at all)"
+        ));
     }
-    Ok(match kind {
-        "coinsurance" => Wanted::Coinsurance(
-            row.coinsurance.unwrap_or_default(),
-            row.percent.ok_or("coinsurance needs `percent` (0–100)")?,
-        ),
-        "deductible" | "maximum" | "copay" => {
-            let field = kind;
-            let (kind, amount) = match (row.deductible, row.maximum, row.copay) {
-                (Some(a), _, _) => (Kind::Deductible, a.0),
-                (_, Some(a), _) => (Kind::Maximum, a.0),
-                (_, _, Some(a)) => (Kind::Copay, a.0),
-                _ => unreachable!("the kind was found above"),
-            };
-            if amount.is_sign_negative() && !amount.is_zero() {
-                return Err(format!(
-                    "`{field}` {amount}: an amount is 0 or more (Open Dental reads -1 as no \
-                     amount at all)"
-                ));
-            }
-            let level = match row.level.as_deref() {
-                None | Some("individual") => CoverageLevel::Individual,
-                Some("family") => CoverageLevel::Family,
-                Some("none") => CoverageLevel::None,
-                Some(other) => {
-                    return Err(format!("level {other:?}: one of individual, family, none"));
-                }
-            };
-            let period = match row.period.as_deref() {
-                None | Some("benefit-year") => Period::BenefitYear(None),
-                Some("calendar-year") => Period::BenefitYear(Some(BenefitYear::Calendar)),
-                Some("service-year") => Period::BenefitYear(Some(BenefitYear::Service)),
-                Some("lifetime") => Period::Lifetime,
-                Some("none") => Period::None,
-                Some(other) => {
-                    return Err(format!(
-                        "period {other:?}: one of benefit-year, calendar-year, service-year, \
-                         lifetime, none"
-                    ));
-                }
-            };
-            let (scope, named) = match (row.category, row.code_group, row.code) {
-                (None, None, None) => (Scope::General, None),
-                (Some(c), None, None) => (Scope::General, Some(Named::Category(c))),
-                (None, Some(g), None) => (Scope::General, Some(Named::CodeGroup(g))),
-                (None, None, Some(code)) => (Scope::proc_code(code), None),
-                _ => return Err("one of category, code_group or code, not several".to_owned()),
-            };
-            let terms = Terms::new(scope).level(level).period(period);
-            Wanted::Counted(kind, amount, terms, named)
+    let level = match row.level.as_deref() {
+        None | Some("individual") => CoverageLevel::Individual,
+        Some("family") => CoverageLevel::Family,
+        Some("none") => CoverageLevel::None,
+        Some(other) => {
+            return Err(format!("level {other:?}: one of individual, family, none"));
         }
-        "exclusion" => Wanted::Exclusion(row.exclusion.unwrap_or_default()),
-        "waiting_period" => {
-            let (wait, unit) = match (row.months, row.years) {
-                (Some(m), None) => (m, WaitingUnit::Months),
-                (None, Some(y)) => (y, WaitingUnit::Years),
-                _ => return Err("a waiting period needs `months` or `years`".to_owned()),
-            };
-            Wanted::Waiting(row.waiting_period.unwrap_or_default(), wait, unit)
+    };
+    let period = match row.period.as_deref() {
+        None | Some("benefit-year") => Period::BenefitYear(None),
+        Some("calendar-year") => Period::BenefitYear(Some(BenefitYear::Calendar)),
+        Some("service-year") => Period::BenefitYear(Some(BenefitYear::Service)),
+        Some("lifetime") => Period::Lifetime,
+        Some("none") => Period::None,
+        Some(other) => {
+            return Err(format!(
+                "period {other:?}: one of benefit-year, calendar-year, service-year, \
+                 lifetime, none"
+            ));
         }
-        "frequency" => {
-            let how: Vec<Frequency> = [
-                row.per_benefit_year
-                    .map(|n| Frequency::PerBenefitYear(n, None)),
-                row.every_years.map(Frequency::EveryYears),
-                row.every_months.map(Frequency::EveryMonths),
-                row.in_last_12_months.map(Frequency::InLast12Months),
-            ]
-            .into_iter()
-            .flatten()
-            .collect();
-            let [frequency] = how.as_slice() else {
-                return Err("a frequency needs one of per_benefit_year, every_years, \
-                            every_months, in_last_12_months"
-                    .to_owned());
-            };
-            let area = match row.treat_area.as_deref() {
-                None => TreatArea::None,
-                Some(name) => treat_area(name)?,
-            };
-            Wanted::Frequency(row.frequency.unwrap_or_default(), *frequency, area)
-        }
-        _ => Wanted::AgeLimit(
-            row.age_limit.unwrap_or_default(),
-            row.age.ok_or("an age limit needs `age`")?,
-        ),
-    })
+    };
+    let (scope, named) = match (row.category, row.code_group, row.code) {
+        (None, None, None) => (Scope::General, None),
+        (Some(c), None, None) => (Scope::General, Some(Named::Category(c))),
+        (None, Some(g), None) => (Scope::General, Some(Named::CodeGroup(g))),
+        (None, None, Some(code)) => (Scope::proc_code(code), None),
+        _ => return Err("one of category, code_group or code, not several".to_owned()),
+    };
+    let terms = Terms::new(scope).level(level).period(period);
+    Ok(Wanted::Counted(kind, amount, terms, named))
+}
+
+/// A frequency limitation.
+fn frequency(row: Row) -> Result<Wanted, String> {
+    let how: Vec<Frequency> = [
+        row.per_benefit_year
+            .map(|n| Frequency::PerBenefitYear(n, None)),
+        row.every_years.map(Frequency::EveryYears),
+        row.every_months.map(Frequency::EveryMonths),
+        row.in_last_12_months.map(Frequency::InLast12Months),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let [frequency] = how.as_slice() else {
+        return Err("a frequency needs one of per_benefit_year, every_years, \
+                    every_months, in_last_12_months"
+            .to_owned());
+    };
+    let area = match row.treat_area.as_deref() {
+        None => TreatArea::None,
+        Some(name) => treat_area(name)?,
+    };
+    Ok(Wanted::Frequency(
+        row.frequency.unwrap_or_default(),
+        *frequency,
+        area,
+    ))
 }
 
 /// A treat area as written (`tooth`, `tooth-range`).
@@ -511,91 +530,9 @@ impl Desired {
         let mut shapes = Vec::new();
         for (line, wanted) in &self.rows {
             let at = |e: String| ResolveError::Input(format!("{}:{line}: {e}", self.path));
-            let key = resolve_name(client, wanted.name()).await;
+            let key = crate::names::resolve(client, wanted.name()).await;
             shapes.push(wanted.shape(key.map_err(|e| e.located(at))?));
         }
         Ok(shapes)
     }
-}
-
-/// A name that did not resolve: the user's to fix, or the office's error.
-pub enum NameError {
-    Input(String),
-    Office(Error),
-}
-
-impl NameError {
-    fn located(self, at: impl Fn(String) -> ResolveError) -> ResolveError {
-        match self {
-            NameError::Input(message) => at(message),
-            NameError::Office(e) => ResolveError::Office(e),
-        }
-    }
-}
-
-impl From<Error> for NameError {
-    fn from(e: Error) -> Self {
-        match e {
-            Error::Lookup(l) => NameError::Input(l.to_string()),
-            other => NameError::Office(other),
-        }
-    }
-}
-
-/// The key a category or code group name resolves to in `client`'s office.
-pub async fn resolve_name(
-    client: &BenefitsClient,
-    named: Option<Named>,
-) -> Result<Option<Key>, NameError> {
-    Ok(match named {
-        Some(Named::Category(n)) => Some(Key::Category(category(client, &n).await?)),
-        Some(Named::CodeGroup(n)) => Some(Key::CodeGroup(code_group(client, &n).await?)),
-        None => None,
-    })
-}
-
-/// A category by its electronic benefit category (`Crowns`), the office's description, or
-/// its key in this office (`#7`, as `plan export` writes one it cannot name).
-async fn category(client: &BenefitsClient, name: &str) -> Result<CovCatNum, NameError> {
-    if let Some(num) = key_of(name) {
-        let cats = client.cov_cats().await?;
-        return match cats.iter().find(|c| c.cov_cat_num.get() == num) {
-            Some(c) => Ok(c.cov_cat_num),
-            None => Err(NameError::Input(format!(
-                "the office has no coverage category {name}"
-            ))),
-        };
-    }
-    let ebenefit = EbenefitCategory::from_wire(name);
-    let found = if ebenefit.is_unknown() || ebenefit == EbenefitCategory::None {
-        client.cov_cat_named(name).await?
-    } else {
-        client.cov_cat_for(ebenefit).await?
-    };
-    Ok(found.cov_cat_num)
-}
-
-/// A code group by its fixed kind (`BW`), the office's name, or its key (`#3`).
-async fn code_group(client: &BenefitsClient, name: &str) -> Result<CodeGroupNum, NameError> {
-    if let Some(num) = key_of(name) {
-        let groups = client.code_groups().await?;
-        return match groups.iter().find(|g| g.code_group_num.get() == num) {
-            Some(g) => Ok(g.code_group_num),
-            None => Err(NameError::Input(format!(
-                "the office has no code group {name}"
-            ))),
-        };
-    }
-    let fixed = CodeGroupFixed::from_wire(name);
-    let found = if fixed.is_unknown() || fixed == CodeGroupFixed::None {
-        client.code_group_named(name).await?
-    } else {
-        client.code_group_for(fixed).await?
-    };
-    Ok(found.code_group_num)
-}
-
-/// `#7` → 7.
-fn key_of(name: &str) -> Option<u64> {
-    name.strip_prefix('#')?.parse().ok()
 }

@@ -14,6 +14,7 @@ mod desired;
 mod doctor;
 mod eligibility;
 mod export;
+mod names;
 mod offices;
 mod plan;
 

@@ -56,13 +56,12 @@ pub async fn run(
                 Some(name) => crate::office_client(global, name)?,
                 None => client.clone(),
             };
-            let across = to_office.is_some();
             let how = CopyFlags {
                 deletes,
                 yes,
                 dry_run,
                 json,
-                across,
+                across: to_office.is_some(),
             };
             copy(client, &target, PlanNum::new(from), PlanNum::new(to), how).await
         }
@@ -217,12 +216,14 @@ async fn copy(
                 untranslated.push(format!("{}: the source office's own key {text}", what()));
                 continue;
             }
-            _ => desired::resolve_name(target, name).await,
+            _ => crate::names::resolve(target, name).await,
         };
         match key {
             Ok(key) => shapes.push(wanted.shape(key)),
-            Err(desired::NameError::Input(why)) => untranslated.push(format!("{}: {why}", what())),
-            Err(desired::NameError::Office(e)) => return Err(Failure::Office(e)),
+            Err(crate::names::NameError::Input(why)) => {
+                untranslated.push(format!("{}: {why}", what()))
+            }
+            Err(crate::names::NameError::Office(e)) => return Err(Failure::Office(e)),
         }
     }
     for line in &untranslated {
