@@ -204,3 +204,15 @@ impl std::io::Write for Captured {
         Ok(())
     }
 }
+
+/// Each logged request of a fake as `METHOD /path?query`, in order.
+#[cfg(feature = "test-util")]
+pub fn calls(requests: &[benefits_sdk::mock::LoggedRequest]) -> Vec<String> {
+    requests
+        .iter()
+        .map(|r| match &r.query {
+            Some(q) => format!("{} {}?{q}", r.method, r.path),
+            None => format!("{} {}", r.method, r.path),
+        })
+        .collect()
+}

@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use benefits_sdk::mock::{Fault, LoggedRequest, MockOpenDental};
+use crate::common::calls;
+use benefits_sdk::mock::{Fault, MockOpenDental};
 use benefits_sdk::opendental::{
     ApplyOptions, BenefitShape, ConflictKind, CovCatNum, DiffOptions, InsPlan, NewBenefit, Owner,
     PlanNum, Scope, ServerVersion, Terms, Write,
@@ -98,16 +99,6 @@ async fn clients_made_from_one_root_share_the_lock() {
 
 fn coinsurance(category: u64, percent: u8) -> BenefitShape {
     NewBenefit::coinsurance(PlanNum::new(12), CovCatNum::new(category), percent).shape()
-}
-
-fn calls(requests: &[LoggedRequest]) -> Vec<String> {
-    requests
-        .iter()
-        .map(|r| match &r.query {
-            Some(q) => format!("{} {}?{q}", r.method, r.path),
-            None => format!("{} {}", r.method, r.path),
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! change, applied, and read again to an empty change; the exact requests each step sends.
 #![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
-use benefits_sdk::mock::{LoggedRequest, MockOpenDental};
+use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::eligibility::{DropReason, OwnerKind, ReadOptions, RuleSet};
 use benefits_sdk::opendental::{
     DiffOptions, Etrans, EtransMessageText, EtransMessageTextNum, EtransNum, EtransType, InsPlan,
@@ -10,20 +10,11 @@ use benefits_sdk::opendental::{
 };
 use chrono::NaiveDate;
 
+use crate::common::calls;
 use crate::eligibility::{FILE_01, FILE_02, FILE_03};
 
 const PLAN: PlanNum = PlanNum::new(12);
 const PATIENT: PatNum = PatNum::new(101);
-
-fn calls(requests: &[LoggedRequest]) -> Vec<String> {
-    requests
-        .iter()
-        .map(|r| match &r.query {
-            Some(q) => format!("{} {}?{q}", r.method, r.path),
-            None => format!("{} {}", r.method, r.path),
-        })
-        .collect()
-}
 
 fn at(day: u32) -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(2025, 11, day)

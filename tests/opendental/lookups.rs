@@ -4,23 +4,14 @@
 
 use std::time::Duration;
 
-use benefits_sdk::mock::{LoggedRequest, MockOpenDental};
+use crate::common::calls;
+use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::{
     CodeGroup, CodeGroupFixed, CodeGroupNum, CovCat, CovCatNum, EbenefitCategory, InsPlan, PlanNum,
 };
 use benefits_sdk::{Error, LookupErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-
-fn calls(requests: &[LoggedRequest]) -> Vec<String> {
-    requests
-        .iter()
-        .map(|r| match &r.query {
-            Some(q) => format!("{} {}?{q}", r.method, r.path),
-            None => format!("{} {}", r.method, r.path),
-        })
-        .collect()
-}
 
 fn lookup_error(e: Error) -> benefits_sdk::LookupError {
     match e {
