@@ -17,14 +17,16 @@ use proptest::prelude::*;
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/x12-271/");
 
+/// A file name no other test of this process uses (tests run in parallel).
+fn unique(stem: &str, extension: &str) -> String {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{stem}-{n}.{extension}")
+}
+
 /// `plan export`, then `plan diff` of the exported file, against `office`.
 async fn export_then_diff(office: &MockOpenDental, plan: u64) -> String {
-    let file = std::env::temp_dir().join(format!(
-        "export-{}-{plan}-{}.toml",
-        std::process::id(),
-        office.base_url().len()
-    ));
-    let path = file.to_string_lossy().into_owned();
+    let path = write_file(&unique("export", "toml"), "");
     let plan = plan.to_string();
     let out = run_blocking(
         args(&["plan", "export", &plan, "-o", &path]),
@@ -88,8 +90,7 @@ async fn export_then_diff_is_empty_for_the_demo_plan_and_every_fixture_plan() {
     for changeset in change.changesets() {
         client.apply(changeset).await.unwrap();
     }
-    let path = std::env::temp_dir().join(format!("export-pat-{}.toml", std::process::id()));
-    let path = path.to_string_lossy().into_owned();
+    let path = write_file(&unique("export-pat", "toml"), "");
     let export = ["plan", "export", "12", "--pat-plan", "77", "-o", &path];
     let out = run_blocking(args(&export), office_env(&office)).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
@@ -337,7 +338,7 @@ async fn office_list_never_prints_a_key_and_a_readable_key_file_is_refused() {
          [offices.west]\ncascade = [\"api-service:192.168.1.20\", \"remote\"]\ncustomer_key_env = \"WEST_KEY\"\n",
         a.base_url()
     );
-    let config = write_file("keys.toml", &text);
+    let config = write_file(&unique("keys", "toml"), &text);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -459,7 +460,7 @@ fn demo_doctor_passes() {
 fn completions_parse_and_the_man_page_renders() {
     let out = benefits(&["completions", "bash"], &[]);
     assert_eq!(out.status.code(), Some(0));
-    let script = write_file("benefits.bash", &stdout(&out));
+    let script = write_file(&unique("benefits", "bash"), &stdout(&out));
     let check = std::process::Command::new("bash")
         .args(["-n", &script])
         .status()
