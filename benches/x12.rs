@@ -146,9 +146,11 @@ fn node(dir: &Path, files: &[(PathBuf, u32)]) -> Vec<Node> {
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     if let Ok(n) = std::env::var("X12_PROFILE_ITERATIONS") {
-        // For a profiler: file 01 under Faithful, nothing else.
+        // For a profiler: one fixture (X12_PROFILE_FILE, 0-based; default 01) under Faithful.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read(root.join("tests/fixtures/x12-271").join(FIXTURES[0])).unwrap();
+        let which: usize = std::env::var("X12_PROFILE_FILE").map_or(0, |f| f.parse().unwrap_or(0));
+        let text =
+            std::fs::read(root.join("tests/fixtures/x12-271").join(FIXTURES[which])).unwrap();
         let r = ours(
             &text,
             &office(),

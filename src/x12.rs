@@ -106,7 +106,13 @@ pub(crate) fn prepare(input: &[u8], line_breaks: LineBreaks) -> Cow<'_, str> {
         && input.starts_with(b"ISA");
     let breaks = input.iter().any(|b| matches!(b, b'\r' | b'\n'));
     let text = match breaks {
-        false => return String::from_utf8_lossy(input),
+        // The fast validator first: `from_utf8_lossy` walks the bytes in chunks.
+        false => {
+            return match std::str::from_utf8(input) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(input),
+            };
+        }
         // Removing ASCII bytes keeps valid UTF-8 valid, and invalid still invalid.
         true if !newline_terminated => {
             let mut kept = Vec::with_capacity(input.len());
