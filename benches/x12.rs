@@ -6,7 +6,7 @@
 //! ```text
 //! cargo bench --bench x12              # the full run, with node-x12 (needs Node.js and npm)
 //! cargo bench --bench x12 -- --smoke   # small counts, the SDK only: every file reads
-//! X12_PROFILE_ITERATIONS=200000 target/release/deps/x12-…   # file 01 alone, for a profiler
+//! X12_PROFILE_ITERATIONS=200000 [X12_PROFILE_FILE=3] target/release/deps/x12-…   # one fixture, for a profiler
 //! ```
 
 mod heap;
