@@ -161,15 +161,7 @@ async fn stored(
     plan: Option<PlanNum>,
     json: bool,
 ) -> Result<(), Failure> {
-    use benefits_sdk::opendental::EtransType;
-    let mut found: Vec<_> = client
-        .etranss(patient)
-        .await?
-        .into_iter()
-        .filter(|e| e.etype == EtransType::BenefitResponse271)
-        .filter(|e| plan.is_none_or(|p| e.plan_num == Some(p)))
-        .collect();
-    found.sort_by_key(|e| std::cmp::Reverse((e.date_time_trans, e.etrans_num)));
+    let found = client.stored_271s(patient, plan).await?;
     if json {
         crate::output::json(&found);
         return Ok(());

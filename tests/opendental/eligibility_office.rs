@@ -37,7 +37,7 @@ async fn office() -> MockOpenDental {
 async fn the_newest_271_for_the_plan_is_found_and_read() {
     let office = office().await;
     // An older 271, the newest one, one for another plan, and an 835 after them all.
-    office.insert_stored_271(PATIENT, PLAN, at(3), text(FILE_02));
+    let older = office.insert_stored_271(PATIENT, PLAN, at(3), text(FILE_02));
     let newest = office.insert_stored_271(PATIENT, PLAN, at(4), text(FILE_01));
     office.insert_stored_271(PATIENT, PlanNum::new(99), at(5), text(FILE_03));
     let mut era = Etrans::new(EtransNum::new(40), EtransType::ERA_835, PATIENT);
@@ -68,13 +68,16 @@ async fn the_newest_271_for_the_plan_is_found_and_read() {
             "GET /api/v1/procedurecodes?Limit=100",
         ]
     );
+    // The plan's 271s, newest first (the other plan's and the 835 are not among them).
+    let listed = client.stored_271s(PATIENT, Some(PLAN)).await.unwrap();
+    assert_eq!(listed, [newest.clone(), older]);
     // Another patient has none; the lookups are cached.
     let none = client
         .stored_271(PatNum::new(7), None, ReadOptions::new())
         .await
         .unwrap();
     assert!(none.is_none());
-    assert_eq!(office.requests().len(), 5);
+    assert_eq!(office.requests().len(), 6);
 }
 
 #[tokio::test]

@@ -7,9 +7,33 @@ use crate::error::Error;
 use crate::opendental::BenefitsClient;
 use crate::opendental::eligibility::{EligibilityLookups, ReadOptions, Stored271, read_271};
 use crate::opendental::model::benefit::PlanNum;
-use crate::opendental::model::etrans::{EtransType, PatNum};
+use crate::opendental::model::etrans::{Etrans, EtransType, PatNum};
 
 impl BenefitsClient {
+    /// The carrier 271s the office stored for a patient (and plan, if given), newest first:
+    /// the patient's stored transactions of Etype BenefitResponse271 with a text. One listing,
+    /// `GET /etranss?PatNum=` (Open Dental 23.2.7).
+    ///
+    /// # Errors
+    /// The errors of [`BenefitsClient::etranss`].
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn stored_271s(
+        &self,
+        patient: PatNum,
+        plan: Option<PlanNum>,
+    ) -> Result<Vec<Etrans>, Error> {
+        let mut found: Vec<Etrans> = self
+            .etranss(patient)
+            .await?
+            .into_iter()
+            .filter(|e| e.etype == EtransType::BenefitResponse271)
+            .filter(|e| plan.is_none_or(|p| e.plan_num == Some(p)))
+            .filter(|e| e.etrans_message_text_num.is_some())
+            .collect();
+        found.sort_by_key(|e| std::cmp::Reverse((e.date_time_trans, e.etrans_num)));
+        Ok(found)
+    }
+
     /// The office's lookups a 271 is read with: its coverage categories and procedure codes
     /// (two cached lookups, see [`BenefitsClient::cov_cats`] and
     /// [`BenefitsClient::procedure_codes`]). Open Dental 23.3.8.
@@ -43,14 +67,7 @@ impl BenefitsClient {
         plan: Option<PlanNum>,
         options: ReadOptions,
     ) -> Result<Option<Stored271>, Error> {
-        let newest = self
-            .etranss(patient)
-            .await?
-            .into_iter()
-            .filter(|e| e.etype == EtransType::BenefitResponse271)
-            .filter(|e| plan.is_none_or(|p| e.plan_num == Some(p)))
-            .filter(|e| e.etrans_message_text_num.is_some())
-            .max_by_key(|e| (e.date_time_trans, e.etrans_num));
+        let newest = self.stored_271s(patient, plan).await?.into_iter().next();
         let Some((etrans, text)) = newest.and_then(|e| e.etrans_message_text_num.map(|t| (e, t)))
         else {
             return Ok(None);

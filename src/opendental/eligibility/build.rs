@@ -21,7 +21,6 @@ use crate::x12::Delimiters;
 
 /// A row as built, before the API's rules: Percent and Quantity as wide as Open Dental makes
 /// them. `period: None` leaves TimePeriod to the plan's benefit year.
-#[derive(Clone)]
 struct Built<'m> {
     benefit_type: BenefitType,
     level: CoverageLevel,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::model::benefit::{CodeNum, CovCatNum};
-use crate::opendental::model::lookups::{CovCat, EbenefitCategory, ProcedureCode};
+use crate::opendental::model::lookups::{self, CovCat, EbenefitCategory, ProcedureCode};
 
 /// An office's lookups, ready for [`read_271`](super::read_271): made once, read for every
 /// message.
@@ -35,11 +35,7 @@ impl EligibilityLookups {
             .iter()
             .filter(|c| **c != EbenefitCategory::None)
         {
-            let found = cov_cats
-                .iter()
-                .filter(|c| !c.is_hidden && c.ebenefit_cat == *wanted)
-                .min_by_key(|c| c.cov_order);
-            match found {
+            match lookups::first_visible(cov_cats, wanted) {
                 Some(cat) => {
                     categories.insert(wanted.clone(), cat.cov_cat_num);
                 }

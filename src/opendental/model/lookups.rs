@@ -112,19 +112,25 @@ impl CovCat {
 
 /// Open Dental's rule (`CovCats.GetForEbenCat`): the first visible category with that
 /// electronic benefit category, by `CovOrder`.
-#[cfg(feature = "od-23-3")]
-pub(crate) fn category_for(cats: &[CovCat], wanted: &EbenefitCategory) -> Result<CovCat, Error> {
+pub(crate) fn first_visible<'c>(
+    cats: &'c [CovCat],
+    wanted: &EbenefitCategory,
+) -> Option<&'c CovCat> {
     cats.iter()
         .filter(|c| !c.is_hidden && c.ebenefit_cat == *wanted)
         .min_by_key(|c| c.cov_order)
-        .cloned()
-        .ok_or_else(|| {
-            not_found(
-                "coverage category",
-                format!("EbenefitCat {wanted}"),
-                visible_cats(cats),
-            )
-        })
+}
+
+/// [`first_visible`], or a lookup error listing the visible categories.
+#[cfg(feature = "od-23-3")]
+pub(crate) fn category_for(cats: &[CovCat], wanted: &EbenefitCategory) -> Result<CovCat, Error> {
+    first_visible(cats, wanted).cloned().ok_or_else(|| {
+        not_found(
+            "coverage category",
+            format!("EbenefitCat {wanted}"),
+            visible_cats(cats),
+        )
+    })
 }
 
 /// A category by its exact description, among the visible ones: zero or several is an error.
