@@ -131,10 +131,16 @@ pub enum LockErrorKind {
     /// The lock's store failed (unreachable, refused): whether someone holds it is not known,
     /// so nothing was written.
     Store,
+    /// The lock could not be renewed while a write was being sent (waiting out a 429, or
+    /// retrying): the write was stopped where it stood, and may have landed
+    /// ([`Error::outcome_unknown`](crate::Error::outcome_unknown) is true). Another worker may
+    /// hold the lock now; its run lists what this one wrote.
+    LostMidWrite,
 }
 
-/// An apply's owner lock was not taken; nothing was written. Its `Display` names the owner
-/// (`plan 12`), never the office's key.
+/// An apply's owner lock was not taken (nothing was written), or was lost while a write was
+/// being sent ([`LockErrorKind::LostMidWrite`]). Its `Display` names the owner (`plan 12`),
+/// never the office's key.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct LockError {
@@ -170,6 +176,12 @@ impl fmt::Display for LockError {
             LockErrorKind::Store => write!(
                 f,
                 "the apply lock of {} could not be taken (its store failed): nothing written",
+                self.owner
+            ),
+            LockErrorKind::LostMidWrite => write!(
+                f,
+                "the apply lock of {} was lost while a write was being sent: it was stopped, \
+                 and may have landed",
                 self.owner
             ),
         }

@@ -140,8 +140,24 @@ impl Error {
             Error::ResponseTooLarge {
                 outcome_unknown, ..
             } => *outcome_unknown,
+            Error::ApplyLock(e) => e.kind == LockErrorKind::LostMidWrite,
             _ => false,
         }
+    }
+
+    /// The same error, once apply has checked that the write it came from did not land: its
+    /// [`Error::outcome_unknown`] is false from then on.
+    pub(crate) fn known_not_landed(mut self) -> Self {
+        match &mut self {
+            Error::Transport(e) => e.outcome_unknown = false,
+            Error::Api(e) => e.outcome_unknown = false,
+            Error::Decode(e) => e.outcome_unknown = false,
+            Error::ResponseTooLarge {
+                outcome_unknown, ..
+            } => *outcome_unknown = false,
+            _ => {}
+        }
+        self
     }
 
     /// The server's explanation of an error status ([`ApiError::message`]). It is never part

@@ -40,4 +40,6 @@ mod opendental;
 
 pub use cervey::MockCervey;
 pub use faults::{Fault, LoggedRequest};
-pub use opendental::{MockOpenDental, MockOpenDentalBuilder, benefit_row};
+pub use opendental::{
+    MockOpenDental, MockOpenDentalBuilder, OfficeUser, OfficeWrite, WriteKind, Writer, benefit_row,
+};

@@ -51,6 +51,6 @@ pub use model::request::{
 pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, PlannedRow, PlannedUpdate};
 pub use sync::eligibility::EligibilityChange;
 pub use sync::report::{
-    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, OnError, Progress, ProgressFn,
+    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, MAX_SETTLE, OnError, Progress, ProgressFn,
     SkipReason, Write,
 };

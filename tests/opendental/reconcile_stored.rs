@@ -75,23 +75,40 @@ async fn the_fake_fills_the_period_as_the_post_page_says() {
     assert_eq!(office.benefits().len(), 3);
 }
 
+/// `BenefitCrud` writes MonetaryAmt with `POut.Double` (`ToString("f")`: two decimals), and
+/// `SecDateTEdit` is MySQL's, moved only when a value changes, to the second.
 #[tokio::test]
-async fn secdatetedit_moves_on_every_write_and_amounts_are_doubles() {
+async fn amounts_are_kept_to_cents_and_secdatetedit_moves_only_on_a_change() {
     let (office, client) = office(0).await;
     let precise: Decimal = "1234567.1234567890123".parse().unwrap();
-    let row = office.seed(&NewBenefit::annual_max(
+    let mut row = office.seed(&NewBenefit::annual_max(
         PLAN,
         CoverageLevel::Individual,
         precise,
     ));
-    assert_eq!(row.monetary_amt, Some("1234567.123456789".parse().unwrap()));
-    let mut last = row.sec_date_t_edit;
-    for percent in [1, 2, 3] {
-        let update = BenefitUpdate::new().monetary_amt(Decimal::new(percent, 0));
+    assert_eq!(row.monetary_amt, Some("1234567.12".parse().unwrap()));
+    let old = "2026-01-05T08:00:00".parse().unwrap();
+    row.sec_date_t_edit = Some(old);
+    office.insert([row.clone()]);
+    let writes = office.writes().len();
+    // The same amount to cents changes nothing: no write, no new SecDateTEdit.
+    for same in ["1234567.12", "1234567.123", "1234567.1249"] {
+        let update = BenefitUpdate::new().monetary_amt(same.parse().unwrap());
         let written = client.update(row.benefit_num, &update).await.unwrap();
-        assert!(written.sec_date_t_edit > last, "{written:?}");
-        last = written.sec_date_t_edit;
+        assert_eq!(written.sec_date_t_edit, Some(old), "{same}");
+        assert_eq!(written.monetary_amt, row.monetary_amt);
     }
+    assert_eq!(office.writes().len(), writes);
+    let update = BenefitUpdate::new().monetary_amt("1500.555".parse().unwrap());
+    let written = client.update(row.benefit_num, &update).await.unwrap();
+    assert_eq!(written.monetary_amt, Some("1500.56".parse().unwrap()));
+    let moved = written.sec_date_t_edit.unwrap();
+    assert!(moved > old);
+    assert_eq!(chrono::Timelike::nanosecond(&moved), 0, "to the second");
+    let log = office.writes();
+    assert_eq!(log.len(), writes + 1);
+    assert_eq!(log[writes].kind, benefits_sdk::mock::WriteKind::Update);
+    assert!(log[writes].by.is_api("benefits-sdk/"));
 }
 
 #[tokio::test]

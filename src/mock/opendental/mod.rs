@@ -7,11 +7,14 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request};
 
 mod etrans;
+mod history;
+mod office;
 mod store;
 mod writes;
 
+pub use self::history::{OfficeUser, OfficeWrite, WriteKind, Writer};
 pub use self::store::benefit_row;
-use self::store::{Store, bad, fill};
+use self::store::{Store, bad};
 use super::faults::{Answer, Handler, Responder, Shared, fast_retries, fault_knobs, lock};
 #[cfg(feature = "od-23-2")]
 use crate::opendental::CodeGroup;
@@ -160,32 +163,52 @@ impl MockOpenDental {
 
     /// Stores a benefit directly (no HTTP, no validation), as if created earlier, and returns
     /// the row with its BenefitNum and dates.
+    /// A code the table holds is stored with its key and text; any other is kept as given.
+    /// Logged as written by `"seed"` (see [`MockOpenDental::office_user`]).
     pub fn seed(&self, benefit: &NewBenefit) -> Benefit {
-        let mut store = lock(&self.store);
-        let row = store.new_row(benefit.owner);
-        let mut row = fill(row, benefit, &store);
-        // A code the table holds is stored with its key and text; any other is kept as given.
-        let mut resolved = row.clone();
-        let sent = (benefit.code_num.is_some(), benefit.proc_code.is_some());
-        if store.resolve_code(&mut resolved, sent.0, sent.1).is_ok() {
-            row = resolved;
-        }
-        store.rows.insert(row.benefit_num, row.clone());
-        row
+        self.office_user("seed").add(benefit)
     }
 
     /// Stores rows as they are (their BenefitNums included), replacing rows with the same key.
+    /// Logged as written by `"seed"`.
     pub fn insert(&self, rows: impl IntoIterator<Item = Benefit>) {
         let mut store = lock(&self.store);
         for row in rows {
             store.next_num = store.next_num.max(row.benefit_num.get());
-            store.rows.insert(row.benefit_num, row);
+            let before = store.rows.insert(row.benefit_num, row.clone());
+            let kind = match before {
+                Some(_) => WriteKind::Update,
+                None => WriteKind::Insert,
+            };
+            store.log(Writer::office("seed"), kind, before, Some(row));
         }
     }
 
     /// Removes a row directly (no HTTP), as another user of the office would, and returns it.
+    /// Logged as written by `"seed"`.
     pub fn remove(&self, benefit: BenefitNum) -> Option<Benefit> {
-        lock(&self.store).rows.remove(&benefit)
+        self.office_user("seed").delete(benefit)
+    }
+
+    /// Someone in the office who writes rows without the API (staff, Open Dental's own
+    /// import), each write logged under `name`.
+    pub fn office_user(&self, name: impl Into<String>) -> OfficeUser<'_> {
+        OfficeUser {
+            office: self,
+            name: name.into(),
+        }
+    }
+
+    /// Every write the office stored, oldest first: who made it, and the row before and after.
+    /// An UPDATE that changed no value is not there (it changes nothing, as in MySQL).
+    pub fn writes(&self) -> Vec<OfficeWrite> {
+        lock(&self.store).writes.clone()
+    }
+
+    /// Makes `pat_plan` a patient plan of `plan` (PatPlan → InsSub → InsPlan in Open Dental):
+    /// a benefit created on the patient plan without TimePeriod takes `plan`'s benefit year.
+    pub fn link_pat_plan(&self, pat_plan: PatPlanNum, plan: PlanNum) {
+        lock(&self.store).pat_plans.insert(pat_plan, plan);
     }
 
     /// Every stored row, ordered by BenefitNum.
@@ -289,10 +312,13 @@ impl Handler for OpenDentalHandler {
                 .map(|row| (200, row.clone()))
                 .map(|(s, row)| Answer::json(s, to_json(&row)))
                 .ok_or((404, "Benefit not found.".to_owned())),
-            ("POST", None) => writes::create(&mut store, &request.body),
-            ("PUT", Some(n)) => writes::update(&mut store, n, &request.body),
+            ("POST", None) => writes::create(&mut store, api_writer(request), &request.body),
+            ("PUT", Some(n)) => writes::update(&mut store, api_writer(request), n, &request.body),
             ("DELETE", Some(n)) => match store.rows.remove(&n) {
-                Some(_) => Ok(Answer::empty(200)),
+                Some(row) => {
+                    store.log(api_writer(request), WriteKind::Delete, Some(row), None);
+                    Ok(Answer::empty(200))
+                }
                 None => Err((404, "Benefit not found.".to_owned())),
             },
             _ => Err((405, "Method not allowed.".to_owned())),
@@ -312,6 +338,17 @@ impl Handler for OpenDentalHandler {
 }
 
 pub(super) type Outcome = Result<Answer, (u16, String)>;
+
+/// The writer of an API request: its `User-Agent`.
+fn api_writer(request: &Request) -> Writer {
+    let user_agent = request
+        .headers
+        .get("User-Agent")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Writer::Api { user_agent }
+}
 
 pub(super) fn to_json<T: serde::Serialize>(value: &T) -> Vec<u8> {
     // A Benefit always serializes: every field is a number, a string or a fixed format.

@@ -1,18 +1,18 @@
-//! What the fake office holds, and how it stores what it is sent: the same rules the client
-//! plans by (`opendental::stored`), plus what only an office knows (its code table, its clock).
+//! What the fake office holds: its rows, lookups, plans and write log, and the rules of
+//! `office.rs` applied to them (what only an office knows: its code table, its plans' years,
+//! its clock).
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDateTime, TimeDelta, Timelike, Utc};
 use wiremock::Request;
 
-use super::Answer;
+use super::office;
+use super::{Answer, OfficeWrite, WriteKind, Writer};
 #[cfg(feature = "od-23-2")]
 use crate::opendental::CodeGroup;
-use crate::opendental::meaning::stored;
 use crate::opendental::{
-    Benefit, BenefitNum, BenefitType, BenefitYear, CodeNum, CovCat, CoverageLevel, InsPlan,
-    NewBenefit, Owner, PlanNum, QuantityQualifier, TimePeriod,
+    Benefit, BenefitNum, BenefitType, CodeNum, CovCat, CoverageLevel, InsPlan, NewBenefit, Owner,
+    PatPlanNum, PlanNum, QuantityQualifier, TimePeriod,
 };
 
 #[derive(Default)]
@@ -23,6 +23,8 @@ pub(super) struct Store {
     #[cfg(feature = "od-23-2")]
     pub(super) code_groups: Vec<CodeGroup>,
     pub(super) plans: BTreeMap<PlanNum, InsPlan>,
+    /// Each patient plan's insurance plan (PatPlan → InsSub → InsPlan in Open Dental).
+    pub(super) pat_plans: BTreeMap<PatPlanNum, PlanNum>,
     /// The procedure code table: CodeNum → ProcCode.
     pub(super) codes: BTreeMap<CodeNum, String>,
     /// Stored electronic transactions, and their texts.
@@ -30,28 +32,14 @@ pub(super) struct Store {
     pub(super) message_texts: BTreeMap<crate::opendental::EtransMessageTextNum, String>,
     /// The `ProgramVersion` preference, as the office stores it (`None`: no such row).
     pub(super) version: Option<String>,
-    /// The last `SecDateTEdit` written.
-    pub(super) last_stamp: Option<NaiveDateTime>,
+    /// Every write to a benefit row, oldest first.
+    pub(super) writes: Vec<OfficeWrite>,
 }
 
 impl Store {
-    /// A timestamp for a write: the office's clock to the second, and always later than the
-    /// last one, so that `SecDateTEdit` moves on every write ("SecDateTEdit (every change)",
-    /// `opendental-notes.md`) even when two land within one second.
-    pub(super) fn stamp(&mut self) -> NaiveDateTime {
-        let now = Utc::now().naive_utc();
-        let now = now.with_nanosecond(0).unwrap_or(now);
-        let stamp = match self.last_stamp {
-            Some(last) if last >= now => last + TimeDelta::seconds(1),
-            _ => now,
-        };
-        self.last_stamp = Some(stamp);
-        stamp
-    }
-
     pub(super) fn new_row(&mut self, owner: Owner) -> Benefit {
         self.next_num += 1;
-        let now = self.stamp();
+        let now = office::now();
         let (plan_num, pat_plan_num) = match owner {
             Owner::Plan(p) => (Some(p), None),
             Owner::PatPlan(p) => (None, Some(p)),
@@ -79,27 +67,42 @@ impl Store {
         }
     }
 
-    /// The benefit year of a row's plan: ServiceYear when the plan renews in a month other
-    /// than January's 0, else the calendar year (also for a plan the fake does not hold, and
-    /// for a patient plan, whose plan the fake cannot see).
-    pub(super) fn year_of(&self, row: &Benefit) -> BenefitYear {
-        let renews = row
-            .plan_num
-            .and_then(|p| self.plans.get(&p))
-            .map_or(0, |p| p.month_renew);
-        if renews == 0 {
-            BenefitYear::Calendar
-        } else {
-            BenefitYear::Service
-        }
+    /// The `MonthRenew` of a row's insurance plan: its own plan's, or its patient plan's plan's
+    /// (0 for a plan the fake does not hold: a calendar year).
+    pub(super) fn month_renew_of(&self, row: &Benefit) -> u8 {
+        let plan = match (row.plan_num, row.pat_plan_num) {
+            (Some(plan), _) => Some(plan),
+            (None, Some(pat_plan)) => self.pat_plans.get(&pat_plan).copied(),
+            (None, None) => None,
+        };
+        plan.and_then(|p| self.plans.get(&p))
+            .map_or(0, |p| p.month_renew)
     }
 
-    /// The TimePeriod the office gives a row created without one (the POST page: the plan's
-    /// year, or None for some limitations; see `opendental::stored`).
+    /// The TimePeriod the office gives a row created without one ([`office::default_period`]).
     pub(super) fn default_period(&self, row: &Benefit) -> TimePeriod {
-        let year = self.year_of(row);
-        stored::default_time_period(&row.benefit_type, &row.quantity_qualifier, Some(year))
-            .unwrap_or_else(|| year.into())
+        office::default_period(
+            &row.benefit_type,
+            &row.quantity_qualifier,
+            self.month_renew_of(row),
+        )
+    }
+
+    /// Records a write to a benefit row.
+    pub(super) fn log(
+        &mut self,
+        by: Writer,
+        kind: WriteKind,
+        before: Option<Benefit>,
+        after: Option<Benefit>,
+    ) {
+        self.writes.push(OfficeWrite {
+            at: std::time::Instant::now(),
+            by,
+            kind,
+            before,
+            after,
+        });
     }
 
     /// The code a row names, as the office stores it: the key, and the text read from the code
@@ -172,8 +175,8 @@ pub(super) fn bad(text: impl Into<String>) -> (u16, String) {
 
 /// The row Open Dental would store for `new` under `benefit_num`, for your own tests' fixtures:
 /// the request's fields, the server's defaults for the rest (a TimePeriod left unset reads
-/// as the calendar year, or None for a frequency counted in months or years), the amount as
-/// the double the office keeps, and both timestamps set to now. Codes are kept as given: a
+/// as the calendar year, or None for a frequency counted in months or years), the amount to
+/// cents as the office keeps it (-1 is empty), and both timestamps set to now. Codes are kept as given: a
 /// fixture has no code table.
 ///
 /// ```
@@ -194,13 +197,18 @@ pub fn benefit_row(benefit_num: BenefitNum, new: &NewBenefit) -> Benefit {
 }
 
 /// A seeded row: the new benefit's fields, the server's defaults for the rest, stored as the
-/// office stores them (see [`Store::default_period`], `opendental::stored`).
+/// office stores them (`office.rs`).
 pub(super) fn fill(mut row: Benefit, b: &NewBenefit, store: &Store) -> Benefit {
     row.benefit_type = b.benefit_type.clone();
     row.coverage_level = b.coverage_level.clone();
     row.cov_cat_num = b.cov_cat_num.filter(|c| c.get() != 0);
     row.percent = b.percent;
-    row.monetary_amt = b.monetary_amt.map(stored::stored_amount);
+    // The amount travels as a double (`MonetaryAmt`), then is kept to cents.
+    row.monetary_amt = b
+        .monetary_amt
+        .and_then(|a| rust_decimal::prelude::ToPrimitive::to_f64(&a))
+        .and_then(office::stored_money)
+        .flatten();
     row.quantity_qualifier = b.quantity_qualifier.clone().unwrap_or_default();
     row.quantity = b.quantity.unwrap_or(0);
     row.code_num = b.code_num.filter(|c| c.get() != 0);
@@ -217,6 +225,7 @@ pub(super) fn fill(mut row: Benefit, b: &NewBenefit, store: &Store) -> Benefit {
         Some(p) => p.clone(),
         None => store.default_period(&row),
     };
-    row.time_period = stored::stored_time_period(&row, Some(store.year_of(&row)));
+    let month_renew = store.month_renew_of(&row);
+    office::per_benefit_year(&mut row, month_renew);
     row
 }

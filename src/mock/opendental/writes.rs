@@ -1,15 +1,13 @@
 //! The fake's writes: POST and PUT bodies applied to a row, checked by the documented rules
 //! and stored as Open Dental stores them.
 
-use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
+use super::office;
 use super::store::{Store, bad};
-use super::{Answer, Outcome, to_json};
+use super::{Answer, Outcome, WriteKind, Writer, to_json};
 use crate::macros::WireEnum;
-use crate::opendental::meaning::stored;
 use crate::opendental::model::rules;
-use crate::opendental::model::wire::money;
 use crate::opendental::{
     Benefit, BenefitNum, BenefitType, CodeNum, CovCatNum, CoverageLevel, Owner, PatPlanNum,
     PlanNum, QuantityQualifier, TimePeriod,
@@ -19,7 +17,7 @@ fn body_map(body: &[u8]) -> Result<Map<String, Value>, (u16, String)> {
     serde_json::from_slice(body).map_err(|_| bad("The request body is not a valid JSON object."))
 }
 
-pub(super) fn create(store: &mut Store, body: &[u8]) -> Outcome {
+pub(super) fn create(store: &mut Store, by: Writer, body: &[u8]) -> Outcome {
     let map = body_map(body)?;
     let plan = int(&map, "PlanNum")?.filter(|n| *n > 0);
     let pat_plan = int(&map, "PatPlanNum")?.filter(|n| *n > 0);
@@ -45,16 +43,16 @@ pub(super) fn create(store: &mut Store, body: &[u8]) -> Outcome {
     if !map.contains_key("TimePeriod") {
         row.time_period = store.default_period(&row);
     }
-    // The note under the "# Per Benefit Year" POST example: CalendarYear is stored as
-    // ServiceYear on a plan whose MonthRenew is above 0.
-    row.time_period = stored::stored_time_period(&row, Some(store.year_of(&row)));
+    let month_renew = store.month_renew_of(&row);
+    office::per_benefit_year(&mut row, month_renew);
     check(&row, &map)?;
     store.next_num = store.next_num.max(row.benefit_num.get());
     store.rows.insert(row.benefit_num, row.clone());
+    store.log(by, WriteKind::Insert, None, Some(row.clone()));
     Ok(Answer::json(201, to_json(&row)))
 }
 
-pub(super) fn update(store: &mut Store, num: BenefitNum, body: &[u8]) -> Outcome {
+pub(super) fn update(store: &mut Store, by: Writer, num: BenefitNum, body: &[u8]) -> Outcome {
     let map = body_map(body)?;
     if map.contains_key("PlanNum") || map.contains_key("PatPlanNum") {
         return Err(bad("PlanNum and PatPlanNum cannot be changed."));
@@ -80,8 +78,12 @@ pub(super) fn update(store: &mut Store, num: BenefitNum, body: &[u8]) -> Outcome
         map.contains_key("procCode"),
     )?;
     check(&row, &map)?;
-    row.sec_date_t_edit = Some(store.stamp());
-    store.rows.insert(num, row.clone());
+    if office::changed(before, &row) {
+        row.sec_date_t_edit = Some(office::now());
+        let before = Some(before.clone());
+        store.rows.insert(num, row.clone());
+        store.log(by, WriteKind::Update, before, Some(row.clone()));
+    }
     Ok(Answer::json(200, to_json(&row)))
 }
 
@@ -110,11 +112,10 @@ fn apply(row: &mut Benefit, map: &Map<String, Value>) -> Result<(), (u16, String
         };
     }
     if let Some(value) = map.get("MonetaryAmt") {
-        let amount = value
+        row.monetary_amt = value
             .as_f64()
-            .and_then(money::from_wire)
+            .and_then(office::stored_money)
             .ok_or_else(|| bad("MonetaryAmt is invalid."))?;
-        row.monetary_amt = (amount != Decimal::NEGATIVE_ONE).then_some(amount);
     }
     if let Some(q) = int(map, "Quantity")? {
         row.quantity = u8::try_from(q)

@@ -186,11 +186,20 @@ impl ApplyLock for LocalApplyLock {
 
 /// An apply's hold on its owner's lock: taken before the first listing, renewed while the
 /// writes run, released after.
+///
+/// Dropped without finishing (the apply's future was dropped mid-write), it is **not**
+/// released: it expires on its own, at least two thirds of [`APPLY_LOCK_TTL`] (80 s) after its
+/// last renewal, which is longer than the office takes to store a request it received (its
+/// own 60 s limit). So the next apply of the owner, whoever runs it, lists only once a write
+/// whose outcome nobody saw has landed or never will: releasing at once could let it create
+/// that row a second time.
 pub(crate) struct Lease {
     lock: Arc<dyn ApplyLock>,
     key: ApplyLockKey,
     token: String,
     lost: AtomicBool,
+    /// Woken when the lease is lost, to stop a write still being sent.
+    on_lost: tokio::sync::Notify,
 }
 
 impl Lease {
@@ -204,6 +213,7 @@ impl Lease {
                 key,
                 token,
                 lost: AtomicBool::new(false),
+                on_lost: tokio::sync::Notify::new(),
             }),
             Ok(false) => Err(lock_error(LockErrorKind::Held, &key, None)),
             Err(e) => Err(lock_error(LockErrorKind::Store, &key, Some(e))),
@@ -212,7 +222,35 @@ impl Lease {
 
     /// True once a renewal failed: the lock may be someone else's now, so no write may follow.
     pub(crate) fn lost(&self) -> bool {
-        self.lost.load(Ordering::Relaxed)
+        self.lost.load(Ordering::SeqCst)
+    }
+
+    /// Runs one write's call, stopping it where it stands if the lease is lost meanwhile (it
+    /// may be waiting out a 429 or a retry's backoff, to send again without the lock): then
+    /// the error is [`LockErrorKind::LostMidWrite`], whose outcome is unknown.
+    pub(crate) async fn guard<T>(
+        &self,
+        call: impl Future<Output = Result<T, Error>>,
+    ) -> Result<T, Error> {
+        let lost = async {
+            let notified = self.on_lost.notified();
+            if !self.lost() {
+                notified.await;
+            }
+        };
+        let call = std::pin::pin!(call);
+        let lost = std::pin::pin!(lost);
+        match futures_util::future::select(call, lost).await {
+            futures_util::future::Either::Left((out, _)) => out,
+            futures_util::future::Either::Right(((), _)) => {
+                Err(lock_error(LockErrorKind::LostMidWrite, &self.key, None))
+            }
+        }
+    }
+
+    fn mark_lost(&self) {
+        self.lost.store(true, Ordering::SeqCst);
+        self.on_lost.notify_waiters();
     }
 
     /// Runs `work` while renewing the lock every third of its lifetime, then releases it.
@@ -226,7 +264,7 @@ impl Lease {
                     .await;
                 if !matches!(renewed, Ok(true)) {
                     tracing::warn!(lock = %self.key, "apply lock lost: the writes left are skipped");
-                    self.lost.store(true, Ordering::Relaxed);
+                    self.mark_lost();
                     return;
                 }
             }

@@ -190,7 +190,7 @@ impl FrequencyLimit {
 /// ```
 ///
 /// Methods beyond this file: `to_new_benefit` in `meaning/write.rs`, `same_slot` in
-/// `meaning/slot.rs`, `as_stored` and `same_meaning` in `meaning/stored.rs`.
+/// `meaning/slot.rs`, `as_stored` in `meaning/stored.rs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum BenefitShape {

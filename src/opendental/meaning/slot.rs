@@ -55,5 +55,10 @@ impl BenefitShape {
 fn same_custom(a: &NewBenefit, b: &NewBenefit) -> bool {
     let mut b = b.clone();
     b.owner = a.owner;
-    BenefitShape::Custom(Box::new(a.clone())).same_meaning(&BenefitShape::Custom(Box::new(b)))
+    let (owner, a, b) = (
+        a.owner,
+        BenefitShape::Custom(Box::new(a.clone())),
+        BenefitShape::Custom(Box::new(b)),
+    );
+    super::stored::is_stored_form(&a, &b, owner, None)
 }

@@ -1,5 +1,6 @@
 //! How Open Dental stores what it is sent, and the one identity built on it: whether a row
-//! already is a desired shape ([`Benefit::holds`]).
+//! is what a desired shape becomes once the office stores it ([`is_stored_form`], read as
+//! [`Benefit::holds`]).
 //!
 //! The office does not store a request as written. It fills in defaults, reads a code by its
 //! key or its text and keeps both, rewrites a documented case of TimePeriod, and keeps
@@ -19,8 +20,11 @@
 //!   both, and CodeNum wins when both are sent (`opendental-notes.md`, wire formats; the PUT
 //!   example sends CodeNum 156 with procCode "D1110" and reads back "D0999"). Without the
 //!   office's code table the client compares codes by [`Scope::same_as`].
-//! - **MonetaryAmt** is a double (`opendental-notes.md`): an amount reads back as the double
-//!   nearest to it.
+//! - **MonetaryAmt** is kept to cents: `BenefitCrud` writes it with `POut.Double`, which is
+//!   `ToString("f")`, two decimals, rounded half away from zero by .NET Framework 4.7.2 (the
+//!   runtime `OpenDentBusiness` targets). `1234.567` is stored and listed as `1234.57`.
+//! - **-1 is empty** (the Benefits page: "Empty Percent and MonetaryAmt values are indicated by
+//!   -1"): an amount that is -1 once kept to cents is stored as no amount.
 //! - **QuantityQualifier** defaults to None and **Quantity** to 0 (the POST page).
 
 use rust_decimal::Decimal;
@@ -32,7 +36,6 @@ use crate::opendental::model::benefit::{
     Benefit, BenefitNum, BenefitType, QuantityQualifier, TimePeriod,
 };
 use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
-use crate::opendental::model::wire::money;
 
 /// The TimePeriod Open Dental gives a benefit created without one: None for a limitation
 /// counted in months or years or by age, else the plan's benefit year (`None` when that year
@@ -66,9 +69,13 @@ pub(crate) fn stored_time_period(row: &Benefit, year: Option<BenefitYear>) -> Ti
     }
 }
 
-/// The amount Open Dental keeps for `amount`: the double nearest to it, read back.
-pub(crate) fn stored_amount(amount: Decimal) -> Decimal {
-    money::from_wire(money::to_wire(&amount)).unwrap_or(amount)
+/// The amount Open Dental keeps for `amount`: to cents, half away from zero; `None` when
+/// that is -1, Open Dental's empty.
+pub(crate) fn stored_amount(amount: Decimal) -> Option<Decimal> {
+    let cents = amount
+        .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize();
+    (cents != Decimal::NEGATIVE_ONE).then_some(cents)
 }
 
 /// The row the office stores for `new` on a plan with benefit year `year`, without its keys
@@ -91,7 +98,7 @@ fn stored_row(new: &NewBenefit, year: Option<BenefitYear>) -> Option<Benefit> {
         cov_cat_num: new.cov_cat_num.filter(|c| c.get() != 0),
         benefit_type: new.benefit_type.clone(),
         percent: new.percent,
-        monetary_amt: new.monetary_amt.map(stored_amount),
+        monetary_amt: new.monetary_amt.and_then(stored_amount),
         time_period,
         quantity_qualifier: qualifier,
         quantity: new.quantity.unwrap_or(0),
@@ -140,26 +147,37 @@ impl BenefitShape {
             None => shape,
         }
     }
+}
 
-    /// Whether two shapes mean the same stored row: equal, with a code named by key on one side
-    /// and by text on the other counted as the same code ([`Scope::same_as`]). Both shapes are
-    /// taken as stored (see [`BenefitShape::as_stored`]).
-    pub fn same_meaning(&self, other: &BenefitShape) -> bool {
-        if self == other {
-            return true;
-        }
-        match (code_of(self), code_of(other)) {
-            (Some(a), Some(b)) if a.same_as(&b) => with_code(other.clone(), a) == *self,
-            _ => false,
-        }
+/// The one identity of a reconcile: whether `row`, the shape of a row `owner` holds, is what
+/// `desired` becomes once the office stores it for `owner` on a plan whose benefit year is
+/// `year` (`None`: not known). The planner calls a row unchanged, apply calls a write already
+/// done, a create landed or a row still as planned, and the report says done, exactly when it
+/// holds.
+///
+/// Amounts are compared as the office keeps them (to cents, -1 empty); a code named by key on
+/// one side and by text on the other is one code ([`Scope::same_as`]).
+pub(crate) fn is_stored_form(
+    row: &BenefitShape,
+    desired: &BenefitShape,
+    owner: Owner,
+    year: Option<BenefitYear>,
+) -> bool {
+    let desired = desired.as_stored(owner, year);
+    if *row == desired {
+        return true;
+    }
+    match (code_of(row), code_of(&desired)) {
+        (Some(a), Some(b)) if a.same_as(&b) => with_code(desired, a) == *row,
+        _ => false,
     }
 }
 
 impl Benefit {
     /// Whether this stored row already is `desired`, as the office stores it, on a plan whose
-    /// benefit year is `year` (`None`: not known). This is the one identity of a reconcile: the
-    /// planner calls a row unchanged, and apply calls a write already done or a create landed,
-    /// exactly when it holds.
+    /// benefit year is `year` (`None`: not known). This is the one identity of a reconcile:
+    /// the planner calls a row unchanged, apply calls a write already done or a create landed,
+    /// and the report says done, exactly when it holds. Amounts are compared to cents.
     ///
     /// ```
     /// use benefits_sdk::opendental::{Benefit, BenefitShape, BenefitYear, Scope, Terms};
@@ -177,7 +195,7 @@ impl Benefit {
             (Some(p), None) => Owner::Plan(p),
             (None, None) => Owner::Plan(crate::opendental::model::benefit::PlanNum::new(0)),
         };
-        self.shape().same_meaning(&desired.as_stored(owner, year))
+        is_stored_form(&self.shape(), desired, owner, year)
     }
 }
 
@@ -269,11 +287,11 @@ mod tests {
             })
             .period(crate::opendental::Period::None),
         );
-        assert!(stored.same_meaning(&sent) && sent.same_meaning(&stored));
+        assert!(is_stored_form(&stored, &sent, OWNER, None));
         let other = BenefitShape::Exclusion(
             Terms::new(Scope::code_num(CodeNum::new(8))).period(crate::opendental::Period::None),
         );
-        assert!(!stored.same_meaning(&other));
+        assert!(!is_stored_form(&stored, &other, OWNER, None));
     }
 
     #[test]
@@ -293,19 +311,54 @@ mod tests {
         assert_eq!(shape.as_stored(OWNER, None), shape);
     }
 
-    #[test]
-    fn amounts_are_kept_as_doubles() {
-        let precise: Decimal = "1234567.1234567890123".parse().unwrap();
-        let max = BenefitShape::Maximum {
-            amount: precise,
+    fn max(amount: &str) -> BenefitShape {
+        BenefitShape::Maximum {
+            amount: amount.parse().unwrap(),
             terms: Terms::new(Scope::General).level(CoverageLevel::Individual),
-        };
-        let BenefitShape::Maximum { amount, .. } =
-            max.as_stored(OWNER, Some(BenefitYear::Calendar))
-        else {
-            panic!("a maximum");
-        };
-        assert_eq!(amount, money::from_wire(1_234_567.123_456_789).unwrap());
+        }
+    }
+
+    /// `BenefitCrud` writes MonetaryAmt with `POut.Double`: `ToString("f")`, two decimals.
+    #[test]
+    fn amounts_are_kept_to_cents() {
+        let year = Some(BenefitYear::Calendar);
+        let stored = |amount: &str| max(amount).as_stored(OWNER, year);
+        let cents = |amount: &str| max(amount).with_plan_year(BenefitYear::Calendar);
+        assert_eq!(stored("1234.567"), cents("1234.57"));
+        assert_eq!(stored("1234.565"), cents("1234.57"));
+        assert_eq!(stored("-2.345"), cents("-2.35"));
+        assert_eq!(stored("1500.00"), cents("1500"));
+        assert_eq!(stored("1234567.1234567890123"), cents("1234567.12"));
+        // A row listed at 1234.57 is what 1234.567 becomes: no update on every run.
+        assert!(is_stored_form(
+            &cents("1234.57"),
+            &max("1234.567"),
+            OWNER,
+            year
+        ));
+        assert!(!is_stored_form(
+            &cents("1234.56"),
+            &max("1234.567"),
+            OWNER,
+            year
+        ));
+    }
+
+    /// -1 is Open Dental's empty amount: a maximum of -1 is stored as a limitation with no
+    /// amount, which is no maximum at all.
+    #[test]
+    fn minus_one_is_stored_as_no_amount() {
+        let year = Some(BenefitYear::Calendar);
+        for amount in ["-1", "-1.00", "-1.004"] {
+            let BenefitShape::Custom(stored) = max(amount).as_stored(OWNER, year) else {
+                panic!("{amount}: a limitation without an amount is no standard shape");
+            };
+            assert_eq!(stored.monetary_amt, None, "{amount}");
+        }
+        assert!(matches!(
+            max("-1.006").as_stored(OWNER, year),
+            BenefitShape::Maximum { .. }
+        ));
     }
 
     #[cfg(feature = "od-23-2")]

@@ -410,11 +410,6 @@ pub struct BenefitUpdate {
 }
 
 impl BenefitUpdate {
-    /// True when the update sets nothing.
-    pub(crate) fn is_empty(&self) -> bool {
-        *self == BenefitUpdate::new()
-    }
-
     /// An update that changes nothing yet.
     pub fn new() -> Self {
         Self::default()

@@ -16,6 +16,7 @@ use super::slots::{self, Slot};
 use super::update::update_between;
 use crate::error::{Error, Violations};
 use crate::opendental::meaning::shape::BenefitShape;
+use crate::opendental::meaning::stored::is_stored_form;
 use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::{BenefitUpdate, BenefitYear, Owner};
@@ -66,9 +67,16 @@ impl PlannedRow {
         }
     }
 
-    /// True when `row` is this row as it was planned: same edit time, same meaning.
-    pub(crate) fn unchanged_in(&self, row: &Benefit) -> bool {
-        row.sec_date_t_edit == self.sec_date_t_edit && row.shape() == self.shape
+    /// True when `row` is this row as it was planned: the same edit time, and still what the
+    /// planned shape is once stored ([`is_stored_form`], the one identity).
+    pub(crate) fn unchanged_in(
+        &self,
+        row: &Benefit,
+        owner: Owner,
+        year: Option<BenefitYear>,
+    ) -> bool {
+        row.sec_date_t_edit == self.sec_date_t_edit
+            && is_stored_form(&row.shape(), &self.shape, owner, year)
     }
 }
 
@@ -134,8 +142,10 @@ impl Changeset {
     /// benefit year is `year` (when known). Pure: no request.
     ///
     /// Each desired shape is planned as the office will store it
-    /// ([`BenefitShape::as_stored`] with `year`), so a row the office
-    /// normalized matches it and no write repeats on every run. Without a year, every desired
+    /// ([`BenefitShape::as_stored`] with `year`: amounts to cents, -1 as no amount, the
+    /// server's defaults and overrides), so a row the office normalized matches it and no
+    /// write repeats on every run. A row is unchanged exactly when it is that stored form (the
+    /// one identity, also apply's and the report's). Without a year, every desired
     /// shape must state its own (see [`BenefitShape::with_plan_year`]), and a
     /// "# per benefit year" limit is planned as given.
     ///
@@ -201,9 +211,7 @@ impl Changeset {
             }
             ([d], [r]) => {
                 let (after, row) = (&desired[*d], &rows[*r]);
-                if row.shape.same_meaning(after)
-                    || update_between(&row.shape, after, self.owner).is_empty()
-                {
+                if is_stored_form(&row.shape, after, self.owner, self.benefit_year) {
                     self.unchanged.push(row.clone());
                 } else {
                     self.updates.push(PlannedUpdate {

@@ -6,5 +6,6 @@ pub(crate) mod changeset;
 pub(crate) mod eligibility;
 mod render;
 pub(crate) mod report;
+mod run;
 mod slots;
 pub(crate) mod update;

@@ -38,11 +38,15 @@ pub struct Progress {
 /// A callback that watches an apply.
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
-/// How long apply waits, from the moment a create was sent, before it lists to see whether a
-/// create with an unknown outcome landed: Open Dental's own 60 s limit on a request
+/// How long apply waits, from the end of the attempt that may have landed (its answer or its
+/// timeout), before it lists to see whether a create with an unknown outcome landed: Open Dental's own 60 s limit on a request
 /// (`opendental-notes.md`, API modes), plus 5 s. A create the office has not stored by then
 /// never will be, so sending it again cannot make a second row.
 pub const DEFAULT_SETTLE: Duration = Duration::from_secs(65);
+
+/// The longest settle time apply waits ([`ApplyOptions::settle`]): ten minutes, far past any
+/// office's limit on a request.
+pub const MAX_SETTLE: Duration = Duration::from_secs(600);
 
 /// How apply runs: what to do after a failure, who watches, and how long a create with an
 /// unknown outcome is given to land.
@@ -53,8 +57,8 @@ pub struct ApplyOptions {
     pub on_error: OnError,
     /// Called after each write, enough for a progress bar with an ETA.
     pub progress: Option<ProgressFn>,
-    /// How long after sending a create whose outcome is unknown apply waits before it lists
-    /// to check (default [`DEFAULT_SETTLE`]).
+    /// How long after the attempt of a create whose outcome is unknown ended apply waits
+    /// before it lists to check (default [`DEFAULT_SETTLE`], at most [`MAX_SETTLE`]).
     pub settle: Duration,
 }
 
@@ -90,12 +94,13 @@ impl ApplyOptions {
         self
     }
 
-    /// How long after sending a create whose outcome is unknown (a timeout, a gateway 5xx, an
-    /// unreadable 201) apply waits before listing to see whether it landed. Shorter than the
-    /// office's own 60 s request limit, a create that lands late can be sent twice; the
-    /// default, [`DEFAULT_SETTLE`], outlasts it.
+    /// How long after the attempt of a create whose outcome is unknown (a timeout, a gateway
+    /// 5xx, an unreadable 201) ended apply waits before listing to see whether it landed.
+    /// Shorter than the office's own 60 s request limit, a create that lands late can be sent
+    /// twice; the default, [`DEFAULT_SETTLE`], outlasts it. At most [`MAX_SETTLE`] (a larger
+    /// value is taken as it).
     pub fn settle(mut self, settle: Duration) -> Self {
-        self.settle = settle;
+        self.settle = settle.min(MAX_SETTLE);
         self
     }
 
@@ -165,6 +170,21 @@ pub struct ApplyReport {
 }
 
 impl ApplyReport {
+    /// The report of an apply's ledger: each write by how it ended.
+    pub(super) fn from_ledger(ledger: Vec<(Write, super::run::End)>) -> Self {
+        use super::run::End;
+        let mut report = ApplyReport::default();
+        for (write, end) in ledger {
+            match end {
+                End::Done(num) => report.done.push((write, num)),
+                End::Skipped(why) => report.skipped.push((write, why)),
+                End::Conflict(kind) => report.conflicts.push((write, kind)),
+                End::Failed(e) => report.failed.push((write, e)),
+            }
+        }
+        report
+    }
+
     /// True when every write landed or was already done.
     pub fn is_complete(&self) -> bool {
         self.conflicts.is_empty()

@@ -1,0 +1,382 @@
+//! How each planned write of an apply ends: the one file to read for it.
+//!
+//! A write moves through named stages. It is **planned**; it is judged on the rows apply
+//! started from (no request when that settles it), then on a read made just before it is sent
+//! (a `GET` of the row for an update or a delete, a listing of the owner for a create); it is
+//! **sent**, with the owner's lock checked first; the office's answer makes it **landed**,
+//! **failed** (it provably did not land) or **unknown** (it may have); an unknown create is
+//! **checked** by listing once the settle time has passed since its attempt ended, and ends
+//! landed, taken (a new row holds its slot: the create's, edited since), or not landed and
+//! planned again. Each write's end ([`End`]) goes into the ledger in that order, and the
+//! report is the ledger.
+//!
+//! Nothing else is kept between writes: the listing apply started from never changes, and a
+//! listing is reused only by the create that comes right after it with no request between.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use super::report::{
+    ApplyOptions, ApplyReport, ConflictKind, OnError, Progress, SkipReason, Write,
+};
+use crate::error::Error;
+use crate::opendental::BenefitsClient;
+use crate::opendental::client::lock::Lease;
+use crate::opendental::meaning::shape::BenefitShape;
+use crate::opendental::model::benefit::{Benefit, BenefitNum};
+use crate::opendental::model::request::BenefitFilter;
+use crate::opendental::sync::changeset::{Changeset, PlannedRow, PlannedUpdate};
+
+/// How many times apply sends a create whose earlier attempts provably did not land.
+const CREATE_ATTEMPTS: usize = 3;
+
+/// How a write ended: what the report says of it.
+pub(super) enum End {
+    /// It landed: this row holds it.
+    Done(BenefitNum),
+    /// It was not sent.
+    Skipped(SkipReason),
+    /// It was not sent, to keep someone else's change.
+    Conflict(ConflictKind),
+    /// It failed; the error says whether it may have landed.
+    Failed(Error),
+}
+
+/// What became of one send.
+enum Sent {
+    /// The office answered that it stored it.
+    Landed(BenefitNum),
+    /// It provably did not land: refused, or it never reached the office.
+    Failed(Error),
+    /// It may have landed; the attempt that may have ended at `ended` (its answer or its
+    /// timeout), and the office stores nothing later than its own limit after that.
+    Unknown { error: Error, ended: Instant },
+}
+
+/// What the check after an unknown create found.
+enum Checked {
+    /// A new row is the create, as stored.
+    Landed(BenefitNum),
+    /// A new row holds the create's slot with other values: it is the create's until proven
+    /// otherwise (edited during the settle time, or normalized), so nothing is sent again.
+    Taken,
+    /// No new row holds the slot: the create never landed and never will.
+    NotLanded,
+}
+
+/// One apply as it goes.
+pub(super) struct Run<'a> {
+    pub(super) client: &'a BenefitsClient,
+    /// The owner's lock: no write once it is lost.
+    pub(super) lease: &'a Lease,
+    pub(super) plan: &'a Changeset,
+    pub(super) options: &'a ApplyOptions,
+    /// The owner's rows as listed when apply started. Never changed: a write judged not to
+    /// be sent on them is not sent; any write that is sent is judged again on a fresh read.
+    pub(super) listed: Vec<Benefit>,
+    /// A listing of the owner that no request has followed yet, for the next create.
+    pub(super) fresh: Option<Vec<Benefit>>,
+    /// How each write ended, in the order they ended.
+    pub(super) ledger: Vec<(Write, End)>,
+    pub(super) started: Instant,
+}
+
+impl<'a> Run<'a> {
+    /// A run of `plan` from the rows listed just now.
+    pub(super) fn new(
+        client: &'a BenefitsClient,
+        lease: &'a Lease,
+        plan: &'a Changeset,
+        options: &'a ApplyOptions,
+        listed: Vec<Benefit>,
+    ) -> Self {
+        Run {
+            client,
+            lease,
+            plan,
+            options,
+            fresh: Some(listed.clone()),
+            listed,
+            ledger: Vec::new(),
+            started: Instant::now(),
+        }
+    }
+
+    /// Updates, then creates, then deletes; the report is the ledger.
+    pub(super) async fn all(mut self) -> ApplyReport {
+        for u in &self.plan.updates {
+            let end = self.update(u).await;
+            let write = Write::Update {
+                benefit_num: u.row.benefit_num,
+                after: u.after.clone(),
+            };
+            self.record(write, end);
+        }
+        for shape in &self.plan.creates {
+            let end = self.create(shape).await;
+            self.record(Write::Create(shape.clone()), end);
+        }
+        for r in &self.plan.deletes {
+            let end = self.delete(r).await;
+            self.record(Write::Delete(r.benefit_num), end);
+        }
+        ApplyReport::from_ledger(self.ledger)
+    }
+
+    /// Why no more writes may be sent, if none may: the lock is lost, or an earlier write
+    /// failed and the apply stops.
+    fn halted(&self) -> Option<SkipReason> {
+        let failed = self
+            .ledger
+            .iter()
+            .any(|(_, end)| matches!(end, End::Failed(_)));
+        if self.lease.lost() {
+            Some(SkipReason::LockLost)
+        } else if failed && self.options.on_error == OnError::Stop {
+            Some(SkipReason::Stopped)
+        } else {
+            None
+        }
+    }
+
+    fn record(&mut self, write: Write, end: End) {
+        self.ledger.push((write, end));
+        if let Some(progress) = &self.options.progress {
+            let (handled, total) = (self.ledger.len(), self.plan.writes());
+            let elapsed = self.started.elapsed();
+            let left = u32::try_from(total - handled).unwrap_or(u32::MAX);
+            let eta = (elapsed / u32::try_from(handled).unwrap_or(u32::MAX)).saturating_mul(left);
+            progress(Progress {
+                handled,
+                total,
+                elapsed,
+                eta,
+            });
+        }
+    }
+
+    // ---- updates and deletes: judged on the listing, then on the row read again ----
+
+    async fn update(&mut self, planned: &PlannedUpdate) -> End {
+        let num = planned.row.benefit_num;
+        if let Some(end) = self.halted().map(End::Skipped) {
+            return end;
+        }
+        if let Some(end) = self.judge_update(planned, row_in(&self.listed, num)) {
+            return end;
+        }
+        let fresh = match self.read(num).await {
+            Ok(row) => row,
+            Err(e) => return End::Failed(e),
+        };
+        if let Some(end) = self.judge_update(planned, fresh.as_ref()) {
+            return end;
+        }
+        if let Some(why) = self.halted() {
+            return End::Skipped(why);
+        }
+        self.fresh = None;
+        let update = planned.update(self.plan.owner);
+        match self.lease.guard(self.client.update(num, &update)).await {
+            Ok(_) => End::Done(num),
+            Err(e) => End::Failed(e),
+        }
+    }
+
+    /// Why an update is not sent, judged on the row as known (`None`: send it).
+    fn judge_update(&self, planned: &PlannedUpdate, row: Option<&Benefit>) -> Option<End> {
+        let year = self.plan.benefit_year;
+        match row {
+            None => Some(End::Conflict(ConflictKind::Deleted)),
+            Some(row) if row.holds(&planned.after, year) => {
+                Some(End::Skipped(SkipReason::AlreadyDone))
+            }
+            Some(row) if !planned.row.unchanged_in(row, self.plan.owner, year) => {
+                Some(End::Conflict(ConflictKind::Edited))
+            }
+            Some(_) => None,
+        }
+    }
+
+    async fn delete(&mut self, planned: &PlannedRow) -> End {
+        let num = planned.benefit_num;
+        if let Some(end) = self.halted().map(End::Skipped) {
+            return end;
+        }
+        if let Some(end) = self.judge_delete(planned, row_in(&self.listed, num)) {
+            return end;
+        }
+        let fresh = match self.read(num).await {
+            Ok(row) => row,
+            Err(e) => return End::Failed(e),
+        };
+        if let Some(end) = self.judge_delete(planned, fresh.as_ref()) {
+            return end;
+        }
+        if let Some(why) = self.halted() {
+            return End::Skipped(why);
+        }
+        self.fresh = None;
+        match self.lease.guard(self.client.delete(num)).await {
+            Ok(()) => End::Done(num),
+            Err(e) if e.is_not_found() => End::Skipped(SkipReason::AlreadyDone),
+            Err(e) => End::Failed(e),
+        }
+    }
+
+    /// Why a delete is not sent, judged on the row as known (`None`: send it).
+    fn judge_delete(&self, planned: &PlannedRow, row: Option<&Benefit>) -> Option<End> {
+        match row {
+            None => Some(End::Skipped(SkipReason::AlreadyDone)),
+            Some(row) if !planned.unchanged_in(row, self.plan.owner, self.plan.benefit_year) => {
+                Some(End::Conflict(ConflictKind::Edited))
+            }
+            Some(_) => None,
+        }
+    }
+
+    /// The row as the office holds it now, read just before it is written: `GET
+    /// /benefits/{BenefitNum}` where the office has it (25.3.7, `od-25-3`), else a listing of
+    /// the owner. `None`: it is gone.
+    async fn read(&mut self, num: BenefitNum) -> Result<Option<Benefit>, Error> {
+        #[cfg(feature = "od-25-3")]
+        match self.client.get(num).await {
+            Ok(row) => {
+                self.fresh = None;
+                return Ok(Some(row));
+            }
+            Err(e) if e.is_not_found() => {
+                self.fresh = None;
+                return Ok(None);
+            }
+            // An office older than 25.3.7, known or answering so: list instead.
+            Err(Error::Unsupported(_)) => {}
+            Err(e) if e.status().is_some_and(|s| s.as_u16() == 400) => {}
+            Err(e) => return Err(e),
+        }
+        let rows = self.list().await?;
+        Ok(row_in(&rows, num).cloned())
+    }
+
+    // ---- creates: judged on a listing made just before each attempt ----
+
+    async fn create(&mut self, shape: &BenefitShape) -> End {
+        if let Some(end) = self.halted().map(End::Skipped) {
+            return end;
+        }
+        if let Some(end) = self.judge_create(shape, &self.listed) {
+            return end;
+        }
+        let new = shape.to_new_benefit(self.plan.owner);
+        for attempt in 1..=CREATE_ATTEMPTS {
+            let before = match self.fresh.take() {
+                Some(rows) => rows,
+                None => match self.list().await {
+                    Ok(rows) => rows,
+                    Err(e) => return End::Failed(e),
+                },
+            };
+            if let Some(end) = self.judge_create(shape, &before) {
+                return end;
+            }
+            if let Some(why) = self.halted() {
+                return End::Skipped(why);
+            }
+            let (error, ended) = match self.send_create(&new).await {
+                Sent::Landed(num) => return End::Done(num),
+                Sent::Failed(e) => return End::Failed(e),
+                Sent::Unknown { error, ended } => (error, ended),
+            };
+            match self.check_create(shape, &before, ended).await {
+                Ok(Checked::Landed(num)) => return End::Done(num),
+                Ok(Checked::Taken) => return End::Conflict(ConflictKind::SlotTaken),
+                Ok(Checked::NotLanded) if attempt == CREATE_ATTEMPTS => {
+                    return End::Failed(error.known_not_landed());
+                }
+                Ok(Checked::NotLanded) => {}
+                // Nobody can say whether it landed: it stays unknown.
+                Err(_) => return End::Failed(error),
+            }
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// Why a create is not sent, judged on the owner's rows (`None`: send it): a row already
+    /// is it, or holds its slot with other values.
+    fn judge_create(&self, shape: &BenefitShape, rows: &[Benefit]) -> Option<End> {
+        let year = self.plan.benefit_year;
+        let mut holders = rows.iter().filter(|r| r.shape().same_slot(shape));
+        let holder = holders.next()?;
+        if holder.holds(shape, year) || holders.any(|r| r.holds(shape, year)) {
+            Some(End::Skipped(SkipReason::AlreadyDone))
+        } else {
+            Some(End::Conflict(ConflictKind::SlotTaken))
+        }
+    }
+
+    async fn send_create(&mut self, new: &crate::opendental::NewBenefit) -> Sent {
+        self.fresh = None;
+        match self.lease.guard(self.client.create(new)).await {
+            Ok(row) => Sent::Landed(row.benefit_num),
+            Err(e) if e.outcome_unknown() => Sent::Unknown {
+                error: e,
+                ended: Instant::now(),
+            },
+            Err(e) => Sent::Failed(e),
+        }
+    }
+
+    /// Whether a create whose outcome is unknown landed: once the settle time has passed
+    /// since its attempt ended (the office stores nothing later than its own limit after it
+    /// received a request), lists the owner and looks for a row that was not there before.
+    async fn check_create(
+        &mut self,
+        shape: &BenefitShape,
+        before: &[Benefit],
+        ended: Instant,
+    ) -> Result<Checked, Error> {
+        tokio::time::sleep_until(settled(ended, self.options.settle)).await;
+        let rows = self.list().await?;
+        let year = self.plan.benefit_year;
+        let new_in_slot: Vec<&Benefit> = rows
+            .iter()
+            .filter(|r| row_in(before, r.benefit_num).is_none())
+            .filter(|r| r.shape().same_slot(shape) || r.holds(shape, year))
+            .collect();
+        let checked = match new_in_slot.iter().find(|r| r.holds(shape, year)) {
+            Some(row) => Checked::Landed(row.benefit_num),
+            None if !new_in_slot.is_empty() => Checked::Taken,
+            None => Checked::NotLanded,
+        };
+        self.fresh = Some(rows);
+        Ok(checked)
+    }
+
+    /// Lists the owner's rows; the listing stays fresh until the next request.
+    async fn list(&mut self) -> Result<Vec<Benefit>, Error> {
+        self.fresh = None;
+        let rows = self.client.list_all(owner_filter(self.plan)).await?;
+        self.fresh = Some(rows.clone());
+        Ok(rows)
+    }
+}
+
+/// When a write whose attempt ended at `ended` has provably landed or never will: `settle`
+/// later (saturating: a settle time too large to add waits as long as a timer can).
+fn settled(ended: Instant, settle: Duration) -> Instant {
+    ended
+        .checked_add(settle)
+        .unwrap_or_else(|| ended + Duration::from_secs(86_400 * 365))
+}
+
+fn row_in(rows: &[Benefit], num: BenefitNum) -> Option<&Benefit> {
+    rows.iter().find(|r| r.benefit_num == num)
+}
+
+pub(super) fn owner_filter(plan: &Changeset) -> BenefitFilter {
+    match plan.owner {
+        crate::opendental::Owner::Plan(p) => BenefitFilter::Plan(p),
+        crate::opendental::Owner::PatPlan(p) => BenefitFilter::PatPlan(p),
+    }
+}
