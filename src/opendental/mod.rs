@@ -48,9 +48,9 @@ pub use model::patch::Patch;
 pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
-pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, PlannedRow, PlannedUpdate};
+pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, OfficeId, PlannedRow, PlannedUpdate};
 pub use sync::eligibility::EligibilityChange;
 pub use sync::report::{
-    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, MAX_SETTLE, OnError, Progress, ProgressFn,
-    SkipReason, Write,
+    ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, MAX_SETTLE, OnError, Progress,
+    ProgressFn, SkipReason, Write,
 };

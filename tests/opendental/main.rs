@@ -19,5 +19,6 @@ mod opendental_validation;
 mod reconcile;
 mod reconcile_properties;
 mod reconcile_stored;
+mod sync_regressions;
 mod versions;
 mod write_outcomes;

@@ -142,6 +142,11 @@ impl BenefitsClient {
         self.mode_at(self.current()).page_size
     }
 
+    /// This office, as a changeset records it: its customer key's hash.
+    pub(crate) fn office_id(&self) -> crate::opendental::OfficeId {
+        crate::opendental::OfficeId::of(self.inner.office)
+    }
+
     /// The apply lock of `owner` at this office, and the lock it is taken in.
     pub(crate) fn apply_lock(&self, owner: Owner) -> (Arc<dyn ApplyLock>, ApplyLockKey) {
         let key = ApplyLockKey::new(self.inner.office, owner);

@@ -150,12 +150,21 @@ impl BenefitsClient {
     ///   the error of each failure.
     ///
     /// # Errors
-    /// The first listing's error: nothing was written.
+    /// [`Error::InvalidRequest`] naming `Changeset.office` for a changeset planned in another
+    /// office (its [`Changeset::office`] is not this client's), before any request; the first
+    /// listing's error: nothing was written.
     pub async fn apply_with(
         &self,
         plan: &Changeset,
         options: ApplyOptions,
     ) -> Result<ApplyReport, Error> {
+        if plan.office.as_ref().is_some_and(|o| *o != self.office_id()) {
+            return Err(Error::InvalidRequest(Violations::one(
+                "Changeset.office",
+                "the changeset was planned in another office (another customer key): plan it \
+                 again with this office's client",
+            )));
+        }
         let (lock, key) = self.apply_lock(plan.owner);
         let lease = Lease::take(lock, key).await?;
         lease
@@ -189,7 +198,8 @@ impl BenefitsClient {
             None => None,
         };
         let rows = self.list_all(filter(owner)).await?;
-        let plan = Changeset::between(owner, year, &rows, desired, options)?;
+        let mut plan = Changeset::between(owner, year, &rows, desired, options)?;
+        plan.office = Some(self.office_id());
         Ok((plan, rows))
     }
 

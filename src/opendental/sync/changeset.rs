@@ -15,6 +15,7 @@ use super::render::ChangesetText;
 use super::slots::{self, Slot};
 use super::update::update_between;
 use crate::error::{Error, Violations};
+use crate::http::throttle::ThrottleKey;
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::meaning::stored::is_stored_form;
 use crate::opendental::meaning::summary::Names;
@@ -42,6 +43,30 @@ impl DiffOptions {
     pub fn deletes(mut self, deletes: bool) -> Self {
         self.deletes = deletes;
         self
+    }
+}
+
+/// The office a changeset was planned in: the hash of its customer key (the hash the
+/// throttle and the apply lock key it by, in hex), never the key. Apply refuses a changeset
+/// planned in another office before any request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OfficeId(String);
+
+impl OfficeId {
+    pub(crate) fn of(key: ThrottleKey) -> Self {
+        OfficeId(key.to_hex())
+    }
+
+    /// The hash, in lower-case hex.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OfficeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -117,6 +142,11 @@ pub struct Ambiguity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Changeset {
+    /// The office it was planned in (set by the client's `diff` methods; `None` from
+    /// [`Changeset::between`], which knows no office). Apply refuses a changeset from
+    /// another office.
+    #[serde(default)]
+    pub office: Option<OfficeId>,
     /// Whose rows.
     pub owner: Owner,
     /// The owner's benefit year the plan was made with, when known: the office stores some
@@ -175,6 +205,7 @@ impl Changeset {
         }
         let rows: Vec<PlannedRow> = current.iter().map(PlannedRow::of).collect();
         let mut plan = Changeset {
+            office: None,
             owner,
             benefit_year: year,
             creates: Vec::new(),
