@@ -43,11 +43,15 @@ pub enum Fault {
 /// How long a fake holds an answer that never comes: longer than any client waits.
 const NEVER: Duration = Duration::from_secs(600);
 
-/// One request a fake received, and the status it answered. Headers are left out: the
-/// `Authorization` header holds keys.
+/// One request a fake received, and the status it answered. Headers are left out but the
+/// `User-Agent`: the `Authorization` header holds keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoggedRequest {
+    /// When the fake handled it (for a read, the moment the store was read).
+    pub at: std::time::Instant,
+    /// The `User-Agent` it carried (a client's `user_agent` names its worker).
+    pub user_agent: Option<String>,
     /// `GET`, `POST`…
     pub method: String,
     /// The path, e.g. `/api/v1/benefits/14`.
@@ -142,6 +146,10 @@ impl Shared {
         lock(&self.faults).clear();
         lock(&self.log).clear();
     }
+
+    pub(crate) fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
 }
 
 /// The wiremock responder: applies the next fault, or asks the handler; logs either way.
@@ -188,6 +196,12 @@ impl<H: Handler> Respond for Responder<H> {
             None => self.handler.handle(request),
         };
         lock(&self.shared.log).push(LoggedRequest {
+            at: std::time::Instant::now(),
+            user_agent: request
+                .headers
+                .get("User-Agent")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned),
             method: request.method.to_string(),
             path: request.url.path().to_owned(),
             query: request.url.query().map(str::to_owned),
@@ -255,6 +269,11 @@ macro_rules! fault_knobs {
         /// Forgets queued faults and the request log.
         pub fn reset_log(&self) {
             self.shared.clear();
+        }
+
+        /// Forgets the faults still queued; the request log stays.
+        pub fn clear_faults(&self) {
+            self.shared.clear_faults();
         }
     };
 }

@@ -104,6 +104,18 @@ pub trait ApplyLock: Send + Sync {
         key: &'a ApplyLockKey,
         token: &'a str,
     ) -> BoxFuture<'a, Result<(), LockStoreError>>;
+
+    /// How long a lock lives without renewal (default [`APPLY_LOCK_TTL`], 120 s). Apply renews
+    /// it every third of that, and counts it lost when a renewal fails or takes longer than a
+    /// third: so a holder knows it lost the lock at least a third of the lifetime before anyone
+    /// else can take it.
+    ///
+    /// Keep two thirds of it longer than the office takes to store a request it received
+    /// (Open Dental's 60 s limit): a lock left to expire after its holder stopped mid-write
+    /// (see the apply methods on cancellation) then outlasts that write.
+    fn ttl(&self) -> Duration {
+        APPLY_LOCK_TTL
+    }
 }
 
 /// The in-process [`ApplyLock`]: shared by every client built from one builder (and
@@ -197,6 +209,7 @@ pub(crate) struct Lease {
     lock: Arc<dyn ApplyLock>,
     key: ApplyLockKey,
     token: String,
+    ttl: Duration,
     lost: AtomicBool,
     /// Woken when the lease is lost, to stop a write still being sent.
     on_lost: tokio::sync::Notify,
@@ -207,11 +220,13 @@ impl Lease {
     /// or [`LockErrorKind::Store`] (the store could not say): nothing has been written.
     pub(crate) async fn take(lock: Arc<dyn ApplyLock>, key: ApplyLockKey) -> Result<Self, Error> {
         let token = uuid::Uuid::new_v4().simple().to_string();
-        match lock.try_acquire(&key, &token, APPLY_LOCK_TTL).await {
+        let ttl = lock.ttl();
+        match lock.try_acquire(&key, &token, ttl).await {
             Ok(true) => Ok(Lease {
                 lock,
                 key,
                 token,
+                ttl,
                 lost: AtomicBool::new(false),
                 on_lost: tokio::sync::Notify::new(),
             }),
@@ -253,16 +268,17 @@ impl Lease {
         self.on_lost.notify_waiters();
     }
 
-    /// Runs `work` while renewing the lock every third of its lifetime, then releases it.
+    /// Runs `work` while renewing the lock every third of its lifetime, then releases it. A
+    /// renewal that fails, says the lock is gone, or takes longer than a third of the lifetime
+    /// loses the lease: the holder knows before the lock can expire for anyone else.
     pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
+        let third = self.ttl / 3;
         let renew = async {
             loop {
-                tokio::time::sleep(APPLY_LOCK_TTL / 3).await;
-                let renewed = self
-                    .lock
-                    .renew(&self.key, &self.token, APPLY_LOCK_TTL)
-                    .await;
-                if !matches!(renewed, Ok(true)) {
+                tokio::time::sleep(third).await;
+                let renewal = self.lock.renew(&self.key, &self.token, self.ttl);
+                let renewed = tokio::time::timeout(third, renewal).await;
+                if !matches!(renewed, Ok(Ok(true))) {
                     tracing::warn!(lock = %self.key, "apply lock lost: the writes left are skipped");
                     self.mark_lost();
                     return;
@@ -321,5 +337,98 @@ mod tests {
         lock.release(&key, "b").await.unwrap();
         assert!(lock.try_acquire(&key, "c", ttl).await.unwrap());
         assert_eq!(key.to_key_string(), format!("{}:plan:12", key.office()));
+    }
+
+    /// A lock whose renewals fail (`Ok(false)`), or never answer, once told to.
+    struct Failing {
+        inner: LocalApplyLock,
+        renewals: Mutex<Option<bool>>,
+    }
+
+    impl ApplyLock for Failing {
+        fn try_acquire<'a>(
+            &'a self,
+            key: &'a ApplyLockKey,
+            token: &'a str,
+            ttl: Duration,
+        ) -> BoxFuture<'a, Result<bool, LockStoreError>> {
+            self.inner.try_acquire(key, token, ttl)
+        }
+
+        fn renew<'a>(
+            &'a self,
+            key: &'a ApplyLockKey,
+            token: &'a str,
+            ttl: Duration,
+        ) -> BoxFuture<'a, Result<bool, LockStoreError>> {
+            match *self.renewals.lock().unwrap() {
+                None => self.inner.renew(key, token, ttl),
+                Some(false) => Box::pin(async { Ok(false) }),
+                Some(true) => Box::pin(std::future::pending()),
+            }
+        }
+
+        fn release<'a>(
+            &'a self,
+            key: &'a ApplyLockKey,
+            token: &'a str,
+        ) -> BoxFuture<'a, Result<(), LockStoreError>> {
+            self.inner.release(key, token)
+        }
+
+        fn ttl(&self) -> Duration {
+            Duration::from_secs(3)
+        }
+    }
+
+    fn key() -> ApplyLockKey {
+        ApplyLockKey::new(
+            ThrottleKey::for_key("office"),
+            Owner::Plan(PlanNum::new(12)),
+        )
+    }
+
+    /// A renewal that fails, or hangs past a third of the lifetime, loses the lease, and a
+    /// write still being sent (here: never answered) is stopped with an unknown outcome.
+    #[tokio::test(start_paused = true)]
+    async fn a_lease_lost_mid_write_stops_the_write() {
+        for hangs in [false, true] {
+            let lock = Arc::new(Failing {
+                inner: LocalApplyLock::new(),
+                renewals: Mutex::new(None),
+            });
+            let lease = Lease::take(lock.clone(), key()).await.unwrap();
+            *lock.renewals.lock().unwrap() = Some(hangs);
+            let started = Instant::now();
+            let write = lease.guard(std::future::pending::<Result<(), Error>>());
+            let error = lease.hold(write).await.unwrap_err();
+            // Renewals are due every second; a hanging one is given one more.
+            let lost_after = Duration::from_secs(if hangs { 2 } else { 1 });
+            assert_eq!(started.elapsed(), lost_after, "hangs: {hangs}");
+            assert!(lease.lost());
+            assert!(error.outcome_unknown());
+            assert!(matches!(&error, Error::ApplyLock(e) if e.kind == LockErrorKind::LostMidWrite));
+        }
+    }
+
+    /// An apply dropped mid-write does not release its lock: it expires on its own, after the
+    /// write whose outcome nobody saw has landed or never will.
+    #[tokio::test(start_paused = true)]
+    async fn a_dropped_apply_leaves_its_lock_to_expire() {
+        let lock = Arc::new(LocalApplyLock::new());
+        let lease = Lease::take(lock.clone(), key()).await.unwrap();
+        let work = lease.hold(std::future::pending::<()>());
+        assert!(
+            tokio::time::timeout(Duration::from_secs(1), work)
+                .await
+                .is_err()
+        );
+        drop(lease);
+        let ttl = APPLY_LOCK_TTL;
+        assert!(!lock.try_acquire(&key(), "next", ttl).await.unwrap());
+        tokio::time::advance(APPLY_LOCK_TTL * 2 / 3).await;
+        assert!(!lock.try_acquire(&key(), "next", ttl).await.unwrap());
+        tokio::time::advance(APPLY_LOCK_TTL / 3).await;
+        assert!(lock.try_acquire(&key(), "next", ttl).await.unwrap());
     }
 }
