@@ -28,11 +28,12 @@ pub(super) fn record_error_type(error: &Error) {
     }
 }
 
-/// Whether a write answered with `status` may have been applied: a success did, a 5xx may
-/// have (the server failed or timed out while working on it), except 503, which says the
-/// server did not take the request. A 4xx refused it.
+/// Whether a write answered with `status` may have been applied: a success did, and so may
+/// any 5xx, 503 included. A server's own 503 says it did not take the request, but a proxy in
+/// front of it (Envoy, a load balancer) answers 503 when the connection to the server broke
+/// after the request was forwarded, and the two cannot be told apart. A 4xx refused it.
 fn may_have_applied(status: StatusCode) -> bool {
-    status.is_success() || (status.is_server_error() && status != StatusCode::SERVICE_UNAVAILABLE)
+    status.is_success() || status.is_server_error()
 }
 
 /// What a transport failure was. A failure while connecting sent nothing; a TLS failure among

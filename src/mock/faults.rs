@@ -48,7 +48,11 @@ const NEVER: Duration = Duration::from_secs(600);
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LoggedRequest {
-    /// When the fake handled it (for a read, the moment the store was read).
+    /// When the fake read or wrote its rows for it (the Open Dental fake stamps this under its
+    /// store's lock, so it orders exactly against [`MockOpenDental::writes`]); for a request
+    /// answered by an injected fault alone, or by the Cervey fake, when it came.
+    ///
+    /// [`MockOpenDental::writes`]: crate::mock::MockOpenDental::writes
     pub at: std::time::Instant,
     /// The `User-Agent` it carried (a client's `user_agent` names its worker).
     pub user_agent: Option<String>,
@@ -75,6 +79,8 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: Vec<u8>,
     pub(crate) headers: Vec<(&'static str, String)>,
+    /// When the handler read or wrote its state, if it says (else: when the request came).
+    pub(crate) at: Option<std::time::Instant>,
 }
 
 impl Answer {
@@ -83,6 +89,7 @@ impl Answer {
             status,
             body,
             headers: Vec::new(),
+            at: None,
         }
     }
 
@@ -160,6 +167,7 @@ pub(crate) struct Responder<H> {
 
 impl<H: Handler> Respond for Responder<H> {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        let received = std::time::Instant::now();
         let fault = self.shared.take_fault(request.method.as_str());
         let mut delay = None;
         let answer = match fault {
@@ -196,7 +204,7 @@ impl<H: Handler> Respond for Responder<H> {
             None => self.handler.handle(request),
         };
         lock(&self.shared.log).push(LoggedRequest {
-            at: std::time::Instant::now(),
+            at: answer.at.unwrap_or(received),
             user_agent: request
                 .headers
                 .get("User-Agent")

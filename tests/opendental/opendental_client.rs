@@ -579,7 +579,9 @@ async fn post_is_never_retried_by_default() {
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(StatusCode::SERVICE_UNAVAILABLE));
-    assert!(!err.outcome_unknown());
+    // A proxy answers 503 after forwarding when its connection to the office broke: the
+    // office may have stored it.
+    assert!(err.outcome_unknown());
 }
 
 #[tokio::test]

@@ -139,6 +139,30 @@ impl OfficeUser<'_> {
         Some(row)
     }
 
+    /// Makes a row say what `benefit` says (its owner stays), as the Edit Benefits window
+    /// would: stored as [`OfficeUser::add`] stores a row, `SecDateTEdit` moved when a value
+    /// changed. `None` when there is no such row.
+    pub fn replace(&self, benefit_num: BenefitNum, benefit: &NewBenefit) -> Option<Benefit> {
+        let content = {
+            let store = lock(&self.office.store);
+            let before = store.rows.get(&benefit_num)?.clone();
+            let mut sent = benefit.clone();
+            sent.owner = match (before.plan_num, before.pat_plan_num) {
+                (_, Some(p)) => crate::opendental::Owner::PatPlan(p),
+                (Some(p), None) => crate::opendental::Owner::Plan(p),
+                (None, None) => sent.owner,
+            };
+            let mut row = fill(before, &sent, &store);
+            let mut resolved = row.clone();
+            let codes = (sent.code_num.is_some(), sent.proc_code.is_some());
+            if store.resolve_code(&mut resolved, codes.0, codes.1).is_ok() {
+                row = resolved;
+            }
+            row
+        };
+        self.edit(benefit_num, |r| *r = content)
+    }
+
     /// Deletes a row, and returns it.
     pub fn delete(&self, benefit: BenefitNum) -> Option<Benefit> {
         let mut store = lock(&self.office.store);

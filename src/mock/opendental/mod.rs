@@ -304,6 +304,9 @@ impl Handler for OpenDentalHandler {
             return lookup.unwrap_or_else(|(status, text)| explain(status, &text));
         }
         let num = key.map(BenefitNum::new);
+        // The moment the rows were read or written, under the store's lock: the request log's
+        // time for a benefits request, exact against the write log.
+        let at = std::time::Instant::now();
         let result = match (request.method.as_str(), num) {
             ("GET", None) => self.list(&store, request),
             ("GET", Some(n)) => store
@@ -323,7 +326,9 @@ impl Handler for OpenDentalHandler {
             },
             _ => Err((405, "Method not allowed.".to_owned())),
         };
-        result.unwrap_or_else(|(status, text)| explain(status, &text))
+        let mut answer = result.unwrap_or_else(|(status, text)| explain(status, &text));
+        answer.at = Some(at);
+        answer
     }
 
     fn fault_body(&self, status: u16) -> Vec<u8> {

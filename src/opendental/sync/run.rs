@@ -6,8 +6,9 @@
 //! **sent**, with the owner's lock checked first; the office's answer makes it **landed**,
 //! **failed** (it provably did not land) or **unknown** (it may have); an unknown create is
 //! **checked** by listing once the settle time has passed since its attempt ended, and ends
-//! landed, taken (a new row holds its slot: the create's, edited since), or not landed and
-//! planned again. Each write's end ([`End`]) goes into the ledger in that order, and the
+//! landed, taken (a new row holds its slot: the create's, edited since), unproven (a new row
+//! elsewhere, which may be the create's moved to another slot: it stays unknown), or not
+//! landed (no new row at all) and planned again. Each write's end ([`End`]) goes into the ledger in that order, and the
 //! report is the ledger.
 //!
 //! Nothing else is kept between writes: the listing apply started from never changes, and a
@@ -61,7 +62,10 @@ enum Checked {
     /// A new row holds the create's slot with other values: it is the create's until proven
     /// otherwise (edited during the settle time, or normalized), so nothing is sent again.
     Taken,
-    /// No new row holds the slot: the create never landed and never will.
+    /// A new row of the owner is elsewhere: it may be the create's, moved to another slot by
+    /// someone since, so nothing is sent again and the outcome stays unknown.
+    Unproven,
+    /// No new row at all: the create never landed and never will.
     NotLanded,
 }
 
@@ -296,7 +300,7 @@ impl<'a> Run<'a> {
                 }
                 Ok(Checked::NotLanded) => {}
                 // Nobody can say whether it landed: it stays unknown.
-                Err(_) => return End::Failed(error),
+                Ok(Checked::Unproven) | Err(_) => return End::Failed(error),
             }
         }
         unreachable!("the last attempt returns")
@@ -339,14 +343,14 @@ impl<'a> Run<'a> {
         tokio::time::sleep_until(settled(ended, self.options.settle)).await;
         let rows = self.list().await?;
         let year = self.plan.benefit_year;
-        let new_in_slot: Vec<&Benefit> = rows
+        let new: Vec<&Benefit> = rows
             .iter()
             .filter(|r| row_in(before, r.benefit_num).is_none())
-            .filter(|r| r.shape().same_slot(shape) || r.holds(shape, year))
             .collect();
-        let checked = match new_in_slot.iter().find(|r| r.holds(shape, year)) {
+        let checked = match new.iter().find(|r| r.holds(shape, year)) {
             Some(row) => Checked::Landed(row.benefit_num),
-            None if !new_in_slot.is_empty() => Checked::Taken,
+            None if new.iter().any(|r| r.shape().same_slot(shape)) => Checked::Taken,
+            None if !new.is_empty() => Checked::Unproven,
             None => Checked::NotLanded,
         };
         self.fresh = Some(rows);
