@@ -292,3 +292,34 @@ async fn an_unreachable_redis_spaces_locally_and_fails_nothing() {
     let closest = times.windows(2).map(|w| w[1] - w[0]).min().unwrap();
     assert!(closest + SCHEDULING >= 30 * MS, "{closest:?}");
 }
+
+/// The script's spacing after a 429 follows the one table of cases `Backoff::spacing_at` is
+/// tested on: one definition, two copies that agree (a 429 then 16 minutes idle, which once
+/// panicked the Rust copy, among them).
+#[tokio::test]
+async fn the_scripts_spacing_follows_the_one_table_of_cases() {
+    use benefits_sdk::throttle::SPACING_CASES;
+    let redis = RedisServer::start();
+    let throttle = RedisThrottle::new(&redis.url()).unwrap();
+    for (i, &(widened, elapsed, interval, expected)) in SPACING_CASES.iter().enumerate() {
+        let key = ThrottleKey::for_key(&format!("office-{i}"));
+        let hash = throttle.redis_key(&key);
+        let now = redis.now_ms();
+        for (field, value) in [("at", now), ("spacing", widened), ("since", now - elapsed)] {
+            redis.command(&["HSET", &hash, field, &value.to_string()]);
+        }
+        let interval = Duration::from_millis(interval);
+        // The first slot is now; the second is the spacing in force after it (less the few
+        // ms between the two calls, on Redis's clock).
+        assert_eq!(
+            throttle.reserve(&key, interval).await.unwrap(),
+            Duration::ZERO
+        );
+        let gap = throttle.reserve(&key, interval).await.unwrap();
+        let expected = Duration::from_millis(expected);
+        assert!(
+            gap <= expected && gap + 10 * MS >= expected,
+            "case {i}: {gap:?}, expected {expected:?}"
+        );
+    }
+}

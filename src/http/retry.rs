@@ -13,7 +13,10 @@ use reqwest::{Method, StatusCode};
 /// POST whose first attempt landed creates a duplicate benefit.
 ///
 /// The wait before retry *n* (from 0) is drawn uniformly from `0..=min(max_backoff,
-/// initial_backoff × 2ⁿ)` ("full jitter"), or is the server's `Retry-After` when it sent one.
+/// initial_backoff × 2ⁿ)` ("full jitter"), or is the server's `Retry-After` when it sent one,
+/// at most [`Backoff::MAX`](crate::throttle::Backoff::MAX) (60 s): the one bound on a server's
+/// wait, the same as the throttle's hold after a 429. A server asking for longer is asked
+/// again after a minute.
 /// No retry starts once the whole call would exceed [`RetryPolicy::max_elapsed`].
 ///
 /// Defaults: 4 attempts in all, 250 ms initial backoff, 10 s max backoff, 3 minutes in all.

@@ -111,13 +111,22 @@ impl Backoff {
     /// How long the widening takes to halve.
     pub const HALF_LIFE: Duration = Duration::from_secs(30);
 
-    /// The spacing in force at `now`: the widening, halved once per half-life since, and
-    /// never under `interval`.
+    /// The spacing in force at `now`, in whole milliseconds: the widening in milliseconds,
+    /// halved (floored) once per whole half-life since it was set, never under `interval`.
+    /// Past 16 half-lives nothing of a widening of at most a minute is left, however long the
+    /// key sat idle (an idle of hours or years is the interval, never an overflow).
+    ///
+    /// `benefits-sdk-redis` computes the same in its script on Redis's clock; both are tested
+    /// on one table of cases ([`SPACING_CASES`]).
     pub fn spacing_at(&self, now: Instant, interval: Duration) -> Duration {
-        let halvings = (now.saturating_duration_since(self.since).as_secs()
-            / Self::HALF_LIFE.as_secs())
-        .min(32) as u32;
-        (self.spacing / 2u32.pow(halvings)).max(interval)
+        let elapsed = now.saturating_duration_since(self.since).as_millis();
+        let halvings = elapsed / Self::HALF_LIFE.as_millis();
+        let widened = u64::try_from(self.spacing.as_millis()).unwrap_or(u64::MAX);
+        let halved = u32::try_from(halvings)
+            .ok()
+            .and_then(|h| widened.checked_shr(h))
+            .unwrap_or(0);
+        Duration::from_millis(halved).max(interval)
     }
 
     /// The widening after a 429 at `now`, from the backoff in force (if any).
@@ -145,6 +154,25 @@ impl Backoff {
         retry_after.unwrap_or(self.spacing).min(Self::MAX)
     }
 }
+
+/// The cases both copies of [`Backoff::spacing_at`] are tested on (this crate's, and the
+/// script of `benefits-sdk-redis`): `(widened ms, ms since the 429, interval ms, spacing ms)`.
+/// Each elapsed time sits inside a half-life, so a test on a live clock (a few ms late) reads
+/// the same case.
+#[doc(hidden)]
+pub const SPACING_CASES: &[(u64, u64, u64, u64)] = &[
+    (10_000, 1_000, 1_000, 10_000),
+    (10_000, 45_000, 1_000, 5_000),
+    (10_000, 75_000, 1_000, 2_500),
+    (10_000, 105_000, 1_000, 1_250),
+    (10_000, 135_000, 1_000, 1_000),
+    (60_000, 225_000, 100, 468),
+    (2_020, 45_000, 1_010, 1_010),
+    // A 429, then 16 minutes idle: 32 half-lives (this panicked once: 2^32 in a u32).
+    (60_000, 965_000, 1_000, 1_000),
+    (60_000, 3_615_000, 1_000, 1_000),
+    (60_000, 31_536_015_000, 5, 5),
+];
 
 /// The in-process throttle: each key's next free slot and backoff, in memory. Clients built
 /// on their own get one each; offices from
@@ -397,6 +425,47 @@ mod tests {
         tokio::time::advance(Duration::from_secs(120)).await;
         let b = Backoff::after_429(None, Instant::now(), SECOND, Some(Duration::from_secs(600)));
         assert_eq!(b.spacing, Backoff::MAX);
+    }
+
+    #[test]
+    fn the_spacing_follows_the_one_table_of_cases() {
+        let since = Instant::now();
+        let ms = Duration::from_millis;
+        for &(widened, elapsed, interval, expected) in SPACING_CASES {
+            let b = Backoff {
+                spacing: ms(widened),
+                since,
+            };
+            let at = since + ms(elapsed);
+            assert_eq!(
+                b.spacing_at(at, ms(interval)),
+                ms(expected),
+                "{widened} {elapsed}"
+            );
+        }
+        // On a half-life's edge: still whole until the 30th second is over.
+        let b = Backoff {
+            spacing: ms(10_000),
+            since,
+        };
+        assert_eq!(b.spacing_at(since + ms(29_999), ms(1)), ms(10_000));
+        assert_eq!(b.spacing_at(since + ms(30_000), ms(1)), ms(5_000));
+    }
+
+    /// A key that had a 429 and then sat idle 16 minutes (32 half-lives) sends its next
+    /// request, and every one after (this panicked: `2u32.pow(32)`).
+    #[tokio::test(start_paused = true)]
+    async fn a_key_idle_16_minutes_after_a_429_sends_again() {
+        let throttle = LocalThrottle::new();
+        let key = ThrottleKey::for_key("office");
+        throttle.penalize(&key, SECOND, None);
+        tokio::time::advance(Duration::from_secs(16 * 60)).await;
+        for _ in 0..3 {
+            throttle.acquire(&key, SECOND).await;
+            throttle.before_send(&key, SECOND).await;
+        }
+        let first = throttle.reserve(&key, SECOND);
+        assert_eq!(throttle.reserve(&key, SECOND) - first, SECOND);
     }
 
     #[tokio::test(start_paused = true)]

@@ -353,8 +353,11 @@ impl Transport {
         {
             return None;
         }
+        // One bound for a server's wait, here as in the throttle's hold: at most
+        // `Backoff::MAX`; a server asking for more is asked again after it.
         let delay = failure
             .retry_after
+            .map(|asked| asked.min(super::throttle::Backoff::MAX))
             .unwrap_or_else(|| self.retry.jittered_backoff(attempt - 1));
         // Saturating: a server's number meets the clock here.
         (started.elapsed().saturating_add(delay) <= self.retry.elapsed_budget()).then_some(delay)

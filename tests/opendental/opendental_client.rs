@@ -546,6 +546,32 @@ async fn retry_after_is_honoured() {
     assert_eq!(arrivals[1] - arrivals[0], Duration::from_secs(1));
 }
 
+/// One bound on a server's wait: a Retry-After of an hour is waited out for a minute
+/// (`Backoff::MAX`, as the throttle's hold), then the call asks again.
+#[tokio::test(start_paused = true)]
+async fn a_retry_after_is_waited_out_a_minute_at_most() {
+    let (url, arrivals) = recording_server(|n| match n {
+        0 => b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3600\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        _ => EMPTY_LIST,
+    })
+    .await;
+    let c = BenefitsClient::builder()
+        .keys(DEVELOPER_KEY, CUSTOMER_KEY)
+        .base_url(format!("{url}/api/v1"))
+        .retry_policy(fast_retries())
+        .build()
+        .unwrap();
+    c.list_page(PlanNum::new(12).into(), PageRequest::default())
+        .await
+        .unwrap();
+    let arrivals = arrivals.lock().unwrap();
+    assert_eq!(arrivals.len(), 2);
+    assert_eq!(
+        arrivals[1] - arrivals[0],
+        benefits_sdk::throttle::Backoff::MAX
+    );
+}
+
 #[tokio::test]
 async fn a_retry_after_beyond_the_time_budget_ends_the_call() {
     let server = MockServer::start().await;
