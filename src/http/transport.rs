@@ -153,7 +153,8 @@ macro_rules! transport_setters {
         /// go out. It bounds the connections the pool opens there: a fleet of 1,000 offices
         /// starting in the same millisecond opened 40–45 at the default (a connection can take a
         /// moment to return to the pool after its permit is free), against about 900 without
-        /// it. 0 is refused at `build`.
+        /// it. 0, and more than tokio's limit on a semaphore's permits (`usize::MAX >> 3`),
+        /// are refused at `build`.
         pub fn max_connections_per_host(mut self, connections: usize) -> Self {
             self.transport.max_connections_per_host = connections;
             self.transport.connection_bound = None;
@@ -218,6 +219,15 @@ impl TransportOptions {
             return Err(Error::config(
                 ConfigErrorKind::InvalidOption,
                 "max connections per host: must be above 0",
+            ));
+        }
+        if self.max_connections_per_host > tokio::sync::Semaphore::MAX_PERMITS {
+            return Err(Error::config(
+                ConfigErrorKind::InvalidOption,
+                format!(
+                    "max connections per host: at most {} (tokio's limit on permits)",
+                    tokio::sync::Semaphore::MAX_PERMITS
+                ),
             ));
         }
         let connections = self.connection_bound().for_url(base);

@@ -6,3 +6,4 @@ mod common;
 mod decoders;
 mod faults;
 mod input;
+mod numbers;

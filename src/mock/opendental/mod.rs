@@ -81,9 +81,10 @@ impl MockOpenDentalBuilder {
     }
 
     /// The most rows a page holds, whatever `Limit` asks (default 100, as Remote; 1000 for
-    /// Local API or API Service).
+    /// Local API or API Service). At least 2 (a smaller cap is taken as 2): the client's pages
+    /// overlap by one row, so its page size is at least 2, and it is given this cap.
     pub fn page_cap(mut self, rows: u32) -> Self {
-        self.page_cap = rows.max(1);
+        self.page_cap = rows.max(2);
         self
     }
 
