@@ -347,6 +347,28 @@ impl Throttle for RedisThrottle {
         })
     }
 
+    fn try_depart<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        interval: Duration,
+    ) -> BoxFuture<'a, Result<(), tokio::time::Instant>> {
+        Box::pin(async move {
+            match self.sent(key, interval).await {
+                Ok(wait) if wait.is_zero() => {
+                    self.came_back();
+                    // This process's own record, for an outage that starts now.
+                    let _ = self.local.depart(key, interval);
+                    Ok(())
+                }
+                Ok(wait) => Err(tokio::time::Instant::now() + wait),
+                Err(e) => {
+                    self.went_away(&e);
+                    self.local.depart(key, interval)
+                }
+            }
+        })
+    }
+
     fn rate_limited<'a>(
         &'a self,
         key: &'a ThrottleKey,

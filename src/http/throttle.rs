@@ -45,6 +45,25 @@ pub trait Throttle: Send + Sync {
         Box::pin(std::future::ready(()))
     }
 
+    /// The request is about to go out, and the crate holds one of the host's connection
+    /// permits: records it as sent now and answers `Ok` if `key`'s previous request went out at
+    /// least the spacing ago; otherwise records nothing and answers when it may (`Err`). The
+    /// crate then gives the permit back and waits without it, so one key's widened spacing
+    /// after a 429 never holds up another key's request on the same host.
+    ///
+    /// The default waits in [`Throttle::before_send`] and answers `Ok`: correct, but it waits
+    /// holding the permit. [`LocalThrottle`] and `benefits-sdk-redis` answer at once.
+    fn try_depart<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        interval: Duration,
+    ) -> BoxFuture<'a, Result<(), Instant>> {
+        Box::pin(async move {
+            self.before_send(key, interval).await;
+            Ok(())
+        })
+    }
+
     /// The server answered `key` with 429: widen its spacing (see [`Backoff`]) and keep its
     /// next request back for `retry_after` when the server gave one. Awaited before the retry
     /// acquires its slot.
@@ -286,6 +305,14 @@ impl Throttle for LocalThrottle {
         })
     }
 
+    fn try_depart<'a>(
+        &'a self,
+        key: &'a ThrottleKey,
+        interval: Duration,
+    ) -> BoxFuture<'a, Result<(), Instant>> {
+        Box::pin(std::future::ready(self.depart(key, interval)))
+    }
+
     fn rate_limited<'a>(
         &'a self,
         key: &'a ThrottleKey,
@@ -337,9 +364,10 @@ impl Pacing {
         self.throttle.acquire(&self.key, self.spacing()).await;
     }
 
-    /// Just before the request goes out ([`Throttle::before_send`]).
-    pub(crate) async fn before_send(&self) {
-        self.throttle.before_send(&self.key, self.spacing()).await;
+    /// Just before the request goes out, holding a connection permit
+    /// ([`Throttle::try_depart`]).
+    pub(crate) async fn try_depart(&self) -> Result<(), Instant> {
+        self.throttle.try_depart(&self.key, self.spacing()).await
     }
 
     pub(crate) async fn rate_limited(&self, retry_after: Option<Duration>) {

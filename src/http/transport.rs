@@ -1,5 +1,6 @@
 //! The sender both clients share: a call, its settings, and the retry loop around each
-//! attempt (slot → connection permit → departure → attempt → classify).
+//! attempt (slot → connection permit → departure, or the permit back and wait → attempt →
+//! classify).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -375,21 +376,31 @@ impl Transport {
 
     /// Waits until an attempt may go out: its throttle slot, then a free connection permit
     /// (held until its body is read), then the throttle's departure check, so the spacing
-    /// counts from when it really leaves.
+    /// counts from when it really leaves. A departure that must wait (a spacing widened by a
+    /// 429 since the slot was given) gives the permit back and waits without it: one key's
+    /// wait never holds up another key's request on the same host.
     async fn go_ahead(&self) -> tokio::sync::OwnedSemaphorePermit {
         if let Some(throttle) = &self.throttle {
             throttle.wait().await;
         }
-        let permit = self
-            .connections
-            .clone()
-            .acquire_owned()
-            .await
-            .expect("the connection bound is never closed");
-        if let Some(throttle) = &self.throttle {
-            throttle.before_send().await;
+        loop {
+            let permit = self
+                .connections
+                .clone()
+                .acquire_owned()
+                .await
+                .expect("the connection bound is never closed");
+            let Some(throttle) = &self.throttle else {
+                return permit;
+            };
+            match throttle.try_depart().await {
+                Ok(()) => return permit,
+                Err(at) => {
+                    drop(permit);
+                    tokio::time::sleep_until(at).await;
+                }
+            }
         }
-        permit
     }
 }
 

@@ -168,6 +168,48 @@ async fn a_request_waiting_to_retry_holds_no_connection() {
     assert_eq!(office.requests().len(), 3);
 }
 
+/// One office's spacing, widened by a 429, is waited out without a connection permit: another
+/// office on the same host with a bound of one connection goes at once.
+#[tokio::test(start_paused = true)]
+async fn one_offices_widened_spacing_holds_no_connection_from_another() {
+    let (url, arrivals) = crate::common::recording_server(|n| match n {
+        0 => b"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 0\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        _ => crate::common::EMPTY_LIST,
+    })
+    .await;
+    let a = BenefitsClient::builder()
+        .keys("developer", "office-a")
+        .base_url(format!("{url}/api/v1"))
+        .throttle(Duration::from_millis(500))
+        .max_connections_per_host(1)
+        .retry_policy(crate::common::fast_retries())
+        .build()
+        .unwrap();
+    let b = a.for_office("office-b").build().unwrap();
+    let start = tokio::time::Instant::now();
+    let first = tokio::spawn(async move { a.list_all(PlanNum::new(12).into()).await });
+    // A's 429 widened its spacing to twice its interval: its retry's slot comes at 510 ms,
+    // then its departure waits until about a second. B comes in between.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    b.list_all(PlanNum::new(13).into()).await.unwrap();
+    first.await.unwrap().unwrap();
+    let at: Vec<Duration> = arrivals
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|t| *t - start)
+        .collect();
+    assert_eq!(at.len(), 3, "{at:?}");
+    assert!(
+        at[1] < Duration::from_millis(700),
+        "B waited behind A's spacing: {at:?}"
+    );
+    assert!(
+        at[2] >= Duration::from_millis(1000),
+        "A kept its widened spacing: {at:?}"
+    );
+}
+
 #[test]
 fn a_bound_of_zero_connections_is_refused() {
     let error = BenefitsClient::builder()
