@@ -129,9 +129,11 @@ impl Error {
 
     /// True when a write (POST, PUT, DELETE) may have been applied although the call failed:
     /// the server answered 2xx but the reply could not be read (it did not decode, or it was
-    /// over the size limit), or it answered 5xx, or the connection failed after the request
-    /// was sent, or an earlier attempt of the call did one of these. Check (list, get) before
-    /// sending the write again: a second POST would create a duplicate.
+    /// over the size limit), or it answered 5xx (503 too: a proxy answers it after forwarding),
+    /// or the connection failed after the request was sent, or an earlier attempt of the call
+    /// did one of these, or apply stopped it because its lock was lost
+    /// ([`LockErrorKind::LostMidWrite`]). Check (list, get) before sending the write again: a
+    /// second POST would create a duplicate.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Error::Transport(e) => e.outcome_unknown,
