@@ -361,4 +361,3 @@ pub struct ClaimHistory {
     )]
     pub claim_adj_plan_paid_amount_family: Option<Decimal>,
 }
-

@@ -285,4 +285,3 @@ impl TryFrom<Box<RawValue>> for BenefitCheck {
         Self::decode("BenefitCheck (Deserialize)", body)
     }
 }
-
