@@ -12,7 +12,7 @@ pub enum Change {
     /// From a desired-benefits file.
     File(Changeset),
     /// From a carrier's 271.
-    Carrier(EligibilityChange),
+    Carrier(Box<EligibilityChange>),
 }
 
 impl Change {

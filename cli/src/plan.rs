@@ -99,12 +99,14 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
         let read = eligibility::read_file(client, path, &file.read).await?;
         let pat_plan = file.pat_plan.map(PatPlanNum::new);
         let change = client.diff_from_271(plan, pat_plan, &read, options).await;
-        return Ok(change::Change::Carrier(change.map_err(|e| match e {
-            benefits_sdk::Error::InvalidRequest(v) => {
-                Failure::Input(format!("{v}: give it with --pat-plan"))
-            }
-            e => Failure::Office(e),
-        })?));
+        return Ok(change::Change::Carrier(Box::new(change.map_err(
+            |e| match e {
+                benefits_sdk::Error::InvalidRequest(v) => {
+                    Failure::Input(format!("{v}: give it with --pat-plan"))
+                }
+                e => Failure::Office(e),
+            },
+        )?)));
     }
     let path = file.file.as_deref().unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
