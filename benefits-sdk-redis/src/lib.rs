@@ -29,6 +29,11 @@
 //!     .build()?;
 //! # Ok(()) }
 //! ```
+//!
+//! [`Throttle`]: benefits_sdk::throttle::Throttle
+//! [`Backoff`]: benefits_sdk::throttle::Backoff
+//! [`ThrottleKey`]: benefits_sdk::throttle::ThrottleKey
+//! [`LocalThrottle`]: benefits_sdk::throttle::LocalThrottle
 
 mod lock;
 mod throttle;

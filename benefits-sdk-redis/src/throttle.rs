@@ -14,6 +14,10 @@
 //! **Mixed intervals.** Two workers configured with different intervals for one key: each
 //! request is spaced from the one before by the larger of the two intervals.
 //!
+//! **Numbers.** An interval longer than a day is spaced as a day, as [`LocalThrottle`] spaces
+//! it: the script's times stay whole milliseconds Redis can store and expire (an interval of
+//! `Duration::MAX` once made every script fail, and the throttle space that key locally).
+//!
 //! **Redis's clock.** A step back (an NTP correction) is seen (`now < at`) and every stored
 //! time moves back with it, so no wait grows by the jump. A step forward looks like time
 //! passing: the key's next request may go at once, up to one interval early, once.
@@ -35,6 +39,11 @@ use redis::{Client, RedisError, Script};
 /// Read by every script: Redis's clock, the key's fields (moved back if the clock stepped
 /// back), the spacing in force, and `store()` to write them. ARGV[1] interval ms, ARGV[2]
 /// half-life ms.
+///
+/// The spacing in force is [`Backoff::spacing_at`]'s rule, in the same integer milliseconds:
+/// `min(⌊elapsed / half-life⌋, 32)` halvings of the widening, floored, never under the
+/// interval. Both copies are tested on one table of cases (`benefits_sdk::throttle::
+/// SPACING_CASES`, in `tests/redis_throttle.rs`).
 const PRELUDE: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -49,6 +58,7 @@ local gap = tonumber(h[7])
 local widened = tonumber(h[2])
 local spacing = interval
 if widened then
+  -- Backoff::spacing_at's rule: at most 32 halvings, floored, never under the interval.
   local halvings = math.min(math.floor((now - since) / half_life), 32)
   spacing = math.max(math.floor(widened / (2 ^ halvings)), interval)
   if spacing == interval then
@@ -201,7 +211,7 @@ impl RedisThrottle {
             self.redis.clone(),
             self.redis_key(key),
         );
-        let ms = millis(interval);
+        let ms = interval_ms(interval);
         let mut call = Box::pin(async move {
             script
                 .key(redis_key)
@@ -235,7 +245,7 @@ impl RedisThrottle {
         key: &ThrottleKey,
         interval: Duration,
     ) -> Result<Duration, RedisError> {
-        let ms = [millis(interval), millis(Backoff::HALF_LIFE)];
+        let ms = [interval_ms(interval), millis(Backoff::HALF_LIFE)];
         self.run(&self.sent, key, &ms)
             .await
             .map(Duration::from_millis)
@@ -255,7 +265,7 @@ impl RedisThrottle {
         // of u64::MAX seconds, holds the fleet for a minute.
         let retry = retry_after.map_or(u64::MAX, |r| millis(r.min(Backoff::MAX)));
         let args = [
-            millis(interval),
+            interval_ms(interval),
             millis(Backoff::HALF_LIFE),
             millis(Backoff::MAX),
             retry,
@@ -307,6 +317,14 @@ impl RedisThrottle {
 
 fn millis(d: Duration) -> u64 {
     d.as_millis().try_into().unwrap_or(u64::MAX)
+}
+
+/// The longest interval the scripts space by, as [`LocalThrottle`] (see the module notes).
+const MAX_INTERVAL: Duration = Duration::from_secs(86_400);
+
+/// An interval as the scripts take it: whole milliseconds, at most [`MAX_INTERVAL`].
+fn interval_ms(interval: Duration) -> u64 {
+    millis(interval.min(MAX_INTERVAL))
 }
 
 impl Throttle for RedisThrottle {

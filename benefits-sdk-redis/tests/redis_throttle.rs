@@ -7,6 +7,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use benefits_sdk::throttle::Backoff;
+
 use benefits_sdk::opendental::{BenefitsClient, PlanNum};
 use benefits_sdk::throttle::{Throttle, ThrottleKey};
 use benefits_sdk_redis::RedisThrottle;
@@ -305,7 +307,13 @@ async fn the_scripts_spacing_follows_the_one_table_of_cases() {
         let key = ThrottleKey::for_key(&format!("office-{i}"));
         let hash = throttle.redis_key(&key);
         let now = redis.now_ms();
-        for (field, value) in [("at", now), ("spacing", widened), ("since", now - elapsed)] {
+        // Signed: a case idle u64::MAX ms was "set" long before Redis's clock began.
+        let since = i128::from(now) - i128::from(elapsed);
+        for (field, value) in [
+            ("at", i128::from(now)),
+            ("spacing", i128::from(widened)),
+            ("since", since),
+        ] {
             redis.command(&["HSET", &hash, field, &value.to_string()]);
         }
         let interval = Duration::from_millis(interval);
@@ -322,4 +330,110 @@ async fn the_scripts_spacing_follows_the_one_table_of_cases() {
             "case {i}: {gap:?}, expected {expected:?}"
         );
     }
+}
+
+/// Keeps a current-thread runtime with a paused clock busy, so that the clock moves only when
+/// the test advances it: idle while waiting on Redis's socket, tokio would move it to the next
+/// timer at once (the response timeout), and every Redis call would time out.
+fn keep_clock_still() -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async {
+        loop {
+            tokio::task::yield_now().await;
+        }
+    })
+}
+
+/// Moves every time in `hash` back by `ms`, as if Redis's clock had run that long since they
+/// were written.
+fn age(redis: &RedisServer, hash: &str, ms: u64) {
+    for field in ["at", "next", "last", "sent", "since"] {
+        if let redis::Value::BulkString(value) = redis.command(&["HGET", hash, field]) {
+            let value: i128 = String::from_utf8(value).unwrap().parse().unwrap();
+            let aged = (value - i128::from(ms)).to_string();
+            redis.command(&["HSET", hash, field, &aged]);
+        }
+    }
+}
+
+/// A key that had a 429 and then sat idle 16 minutes (32 half-lives, on this process's clock
+/// and on Redis's) sends its next request at once, through Redis, and its spacing is the
+/// interval again. This panicked: the throttle keeps the rule locally too (`2u32.pow(32)`).
+#[tokio::test(start_paused = true)]
+async fn a_key_idle_16_minutes_after_a_429_sends_again() {
+    let redis = RedisServer::start();
+    let busy = keep_clock_still();
+    let throttle = RedisThrottle::new(&redis.url()).unwrap();
+    let key = ThrottleKey::for_key("office");
+    let second = Duration::from_secs(1);
+    throttle.acquire(&key, second).await;
+    assert_eq!(throttle.try_depart(&key, second).await, Ok(()));
+    throttle.rate_limited(&key, second, None).await;
+    let idle = Duration::from_secs(16 * 60);
+    age(&redis, &throttle.redis_key(&key), idle.as_millis() as u64);
+    tokio::time::advance(idle).await;
+    let start = tokio::time::Instant::now();
+    throttle.acquire(&key, second).await;
+    assert_eq!(throttle.try_depart(&key, second).await, Ok(()));
+    assert_eq!(start.elapsed(), Duration::ZERO);
+    assert!(!throttle.is_degraded(), "spaced by Redis, not locally");
+    // The next slot is the interval away (Redis's clock ran on a few ms), not the 2 s the 429
+    // set.
+    let wait = throttle.reserve(&key, second).await.unwrap();
+    assert!(wait <= second && wait + 10 * MS >= second, "{wait:?}");
+    busy.abort();
+}
+
+/// The departure check answers at once, recording nothing, while a key's widened spacing must
+/// still pass: the client then waits without holding a connection permit, and another office
+/// on the host goes meanwhile.
+#[tokio::test]
+async fn a_departure_that_must_wait_answers_at_once() {
+    let redis = RedisServer::start();
+    let throttle = RedisThrottle::new(&redis.url()).unwrap();
+    let key = ThrottleKey::for_key("office");
+    let interval = 200 * MS;
+    throttle.acquire(&key, interval).await;
+    assert_eq!(throttle.try_depart(&key, interval).await, Ok(()));
+    // A 429 with Retry-After: 0 widens the spacing to 400 ms and holds nothing back.
+    throttle
+        .rate_limited(&key, interval, Some(Duration::ZERO))
+        .await;
+    let asked = tokio::time::Instant::now();
+    let due = throttle.try_depart(&key, interval).await.unwrap_err();
+    assert!(asked.elapsed() < 100 * MS, "answered at once");
+    // Twice the interval after the first departure, give or take the calls' few ms.
+    let wait = due - asked;
+    assert!(wait.abs_diff(400 * MS) <= 20 * MS, "{wait:?}");
+    // Nothing was recorded: asked again when it is due, it goes.
+    tokio::time::sleep_until(due).await;
+    assert_eq!(throttle.try_depart(&key, interval).await, Ok(()));
+    assert!(!throttle.is_degraded());
+}
+
+/// Numbers at their extremes: an interval of `Duration::MAX` is spaced by Redis as a day (as
+/// the local throttle spaces it), a 429 asking for `Duration::MAX` holds the key
+/// [`Backoff::MAX`], and a response timeout of `Duration::MAX` answers; nothing panics or
+/// leaves Redis for local spacing.
+#[tokio::test]
+async fn extreme_intervals_and_timeouts_are_spaced_in_redis() {
+    let redis = RedisServer::start();
+    let throttle = RedisThrottle::with_response_timeout(&redis.url(), Duration::MAX).unwrap();
+    let key = ThrottleKey::for_key("office");
+    let day = Duration::from_secs(86_400);
+    throttle.acquire(&key, Duration::MAX).await;
+    assert_eq!(throttle.try_depart(&key, Duration::MAX).await, Ok(()));
+    let next = throttle.reserve(&key, Duration::MAX).await.unwrap();
+    assert!(next <= day && next + 10 * MS >= day, "{next:?}");
+    let held = ThrottleKey::for_key("held");
+    let spacing = throttle
+        .penalize(&held, Duration::MAX, Some(Duration::MAX))
+        .await
+        .unwrap();
+    assert_eq!(spacing, day);
+    let wait = throttle.reserve(&held, Duration::MAX).await.unwrap();
+    assert!(
+        wait <= Backoff::MAX && wait + 10 * MS >= Backoff::MAX,
+        "{wait:?}"
+    );
+    assert!(!throttle.is_degraded());
 }

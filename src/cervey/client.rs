@@ -187,6 +187,7 @@ impl BenefitCheckClient {
                 unauthorized_hint: Some(UNAUTHORIZED_HINT),
                 mode: None,
                 fall_back_on_connect: false,
+                single_attempt: false,
             })
             .await
     }

@@ -113,9 +113,15 @@ impl fmt::Debug for ThrottleKey {
 ///   at most [`Backoff::MAX`] (60 s);
 /// - it holds the key's next request back for its `Retry-After` (or the new spacing), also at
 ///   most [`Backoff::MAX`]: a server asking for an hour (or for `u64::MAX` seconds) holds the key
-///   for a minute, and its next request asks again ([`Backoff::hold`]);
+///   for a minute, and its next request asks again ([`Backoff::hold`]). The call that met the
+///   429 waits the same bound before its retry ([`RetryPolicy`](crate::RetryPolicy)): one bound
+///   on a server's wait, wherever it is waited out;
 /// - the widening halves every [`Backoff::HALF_LIFE`] (30 s) without another 429, back to the
-///   configured interval.
+///   configured interval. Precisely, in whole milliseconds ([`Backoff::spacing_at`]):
+///   `halvings = min(⌊elapsed / 30 000⌋, 32)` and
+///   `spacing = max(⌊widened / 2^halvings⌋, interval)`. The cap of 32 halvings changes nothing a
+///   widening of at most a minute could show (16 halvings leave nothing of it); it keeps the
+///   arithmetic in range however long the key sat idle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Backoff {
     /// The spacing the last 429 set.
@@ -130,22 +136,24 @@ impl Backoff {
     /// How long the widening takes to halve.
     pub const HALF_LIFE: Duration = Duration::from_secs(30);
 
+    /// Past this many half-lives the rule stops halving (see the type's documentation): the
+    /// Redis script of `benefits-sdk-redis` caps at the same count.
+    const MAX_HALVINGS: u32 = 32;
+
     /// The spacing in force at `now`, in whole milliseconds: the widening in milliseconds,
-    /// halved (floored) once per whole half-life since it was set, never under `interval`.
-    /// Past 16 half-lives nothing of a widening of at most a minute is left, however long the
-    /// key sat idle (an idle of hours or years is the interval, never an overflow).
+    /// halved (floored) once per whole half-life since it was set, at most 32 times, never
+    /// under `interval` (the rule in the type's documentation). An idle of 16 minutes, hours or
+    /// years after a 429 is the interval, never an overflow.
     ///
     /// `benefits-sdk-redis` computes the same in its script on Redis's clock; both are tested
     /// on one table of cases ([`SPACING_CASES`]).
     pub fn spacing_at(&self, now: Instant, interval: Duration) -> Duration {
         let elapsed = now.saturating_duration_since(self.since).as_millis();
-        let halvings = elapsed / Self::HALF_LIFE.as_millis();
+        let halvings = u32::try_from(elapsed / Self::HALF_LIFE.as_millis())
+            .map_or(Self::MAX_HALVINGS, |h| h.min(Self::MAX_HALVINGS));
         let widened = u64::try_from(self.spacing.as_millis()).unwrap_or(u64::MAX);
-        let halved = u32::try_from(halvings)
-            .ok()
-            .and_then(|h| widened.checked_shr(h))
-            .unwrap_or(0);
-        Duration::from_millis(halved).max(interval)
+        // A u64 shifted by at most 32: in range whatever the widening.
+        Duration::from_millis(widened >> halvings).max(interval)
     }
 
     /// The widening after a 429 at `now`, from the backoff in force (if any).
@@ -178,19 +186,33 @@ impl Backoff {
 /// script of `benefits-sdk-redis`): `(widened ms, ms since the 429, interval ms, spacing ms)`.
 /// Each elapsed time sits inside a half-life, so a test on a live clock (a few ms late) reads
 /// the same case.
+///
+/// The table lives here, `pub` but hidden, rather than in a data file copied into both crates:
+/// the Redis crate's tests depend on this crate anyway, so this const is the one copy, and a
+/// change of the rule made here and not in the script fails the Redis test.
 #[doc(hidden)]
 pub const SPACING_CASES: &[(u64, u64, u64, u64)] = &[
+    // Fresh, then once per half-life: 10 s → 5 → 2.5 → 1.25 → the interval.
     (10_000, 1_000, 1_000, 10_000),
     (10_000, 45_000, 1_000, 5_000),
     (10_000, 75_000, 1_000, 2_500),
     (10_000, 105_000, 1_000, 1_250),
     (10_000, 135_000, 1_000, 1_000),
+    // At Backoff::MAX: fresh, then floored (60 000 / 2^7 = 468.75).
+    (60_000, 1_000, 1_000, 60_000),
     (60_000, 225_000, 100, 468),
+    // Never under the interval, even one larger than the widening.
     (2_020, 45_000, 1_010, 1_010),
+    (2_000, 1_000, 5_000, 5_000),
     // A 429, then 16 minutes idle: 32 half-lives (this panicked once: 2^32 in a u32).
     (60_000, 965_000, 1_000, 1_000),
+    // An hour, a year, and u64::MAX ms idle.
     (60_000, 3_615_000, 1_000, 1_000),
     (60_000, 31_536_015_000, 5, 5),
+    (60_000, u64::MAX, 1_000, 1_000),
+    // The cap of 32 halvings, visible only on a widening of 2^40 ms (set by an interval that
+    // long): 40 half-lives halve it 32 times, to 256 ms, in both copies.
+    (1 << 40, 1_215_000, 1, 256),
 ];
 
 /// The in-process throttle: each key's next free slot and backoff, in memory. Clients built

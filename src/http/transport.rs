@@ -47,6 +47,9 @@ pub(crate) struct Call<'a> {
     /// Another mode can take the call: a connection that never opened is returned at once
     /// instead of retried.
     pub(crate) fall_back_on_connect: bool,
+    /// One attempt only, whatever the policy: the caller decides what to do next (apply's
+    /// creates re-list before sending again).
+    pub(crate) single_attempt: bool,
 }
 
 /// A success response.
@@ -357,7 +360,8 @@ impl Transport {
         let may_retry = self.retry.may_retry(&call.method) || failure.never_received;
         let other_mode_takes_it = call.fall_back_on_connect
             && matches!(&failure.error, Error::Transport(t) if t.kind == TransportErrorKind::Connect);
-        if !failure.retryable
+        if call.single_attempt
+            || !failure.retryable
             || !may_retry
             || other_mode_takes_it
             || attempt >= self.retry.attempts()

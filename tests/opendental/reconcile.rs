@@ -758,7 +758,10 @@ async fn fault_429s_are_waited_out_and_each_write_lands_once() {
             m("PUT", 200),
             m("GET", 200),
             m("POST", 429),
+            // A create refused is sent again only on a new listing.
+            m("GET", 200),
             m("POST", 429),
+            m("GET", 200),
             m("POST", 201)
         ]
     );

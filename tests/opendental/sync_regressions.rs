@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use benefits_sdk::mock::{Fault, MockOpenDental, OfficeWrite, WriteKind};
 use benefits_sdk::opendental::{
-    ApplyOptions, BenefitShape, BenefitsClient, ConflictKind, CovCatNum, CoverageLevel,
-    DiffOptions, InsPlan, NewBenefit, Owner, PlanNum, Scope, SkipReason, Terms,
+    ApplyOptions, BenefitShape, BenefitsClient, CovCatNum, CoverageLevel, DiffOptions, InsPlan,
+    NewBenefit, Owner, PlanNum, Scope, SkipReason, Terms,
 };
 use rust_decimal::Decimal;
 
@@ -167,8 +167,10 @@ async fn a_new_row_in_the_slot_after_an_unknown_outcome_is_never_sent_again() {
         .await
         .unwrap();
     staff.await.unwrap();
-    assert_eq!(report.conflicts.len(), 1, "{report}");
-    assert_eq!(report.conflicts[0].1, ConflictKind::SlotTaken);
+    // Sent, and maybe landed: failed with its outcome unknown, never a conflict (which says
+    // nothing was sent), never sent again.
+    assert_eq!(report.failed.len(), 1, "{report}");
+    assert!(report.failed[0].1.outcome_unknown());
     assert_eq!(api_inserts(&office.writes()), 1);
     assert_eq!(office.benefits().len(), 1);
 }
@@ -240,4 +242,111 @@ async fn a_changeset_from_another_office_is_refused_before_any_request() {
     // Its own office applies it.
     let report = client.apply(&stored).await.unwrap();
     assert_eq!(report.done.len(), 1);
+}
+
+/// A create refused with 429 is sent again only after a new listing: a row staff added to its
+/// slot during the Retry-After is seen, never twinned (the transport used to resend the POST on
+/// the listing made before the wait).
+#[tokio::test]
+async fn a_create_refused_with_429_is_judged_again_before_it_is_resent() {
+    let (office, client) = office().await;
+    office.inject_on(
+        "POST",
+        1,
+        Fault::RateLimited {
+            retry_after: Duration::from_secs(1),
+        },
+    );
+    let staff = {
+        let office = office.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            office
+                .office_user("staff")
+                .add(&NewBenefit::coinsurance(PLAN, CovCatNum::new(3), 80));
+        })
+    };
+    let (_, report) = client
+        .reconcile(
+            OWNER,
+            [coinsurance(3, 80)],
+            DiffOptions::new(),
+            ApplyOptions::new(),
+        )
+        .await
+        .unwrap();
+    staff.await.unwrap();
+    assert_eq!(report.skipped.len(), 1, "{report}");
+    assert_eq!(report.skipped[0].1, SkipReason::AlreadyDone);
+    assert_eq!(api_inserts(&office.writes()), 0);
+    assert_eq!(office.benefits().len(), 1);
+}
+
+/// A client whose policy retries POST (`retry_non_idempotent`) still sends each of apply's
+/// creates once per listing: a 502 after the office stored it is checked, not resent.
+#[tokio::test]
+async fn a_policy_that_retries_post_never_twins_an_applied_create() {
+    let (office, _) = office().await;
+    let client = office
+        .client_builder()
+        .retry_policy(
+            benefits_sdk::RetryPolicy::new()
+                .backoff(Duration::from_millis(1), Duration::from_millis(5))
+                .retry_non_idempotent(true),
+        )
+        .build()
+        .unwrap();
+    office.inject_on("POST", 1, Fault::StatusAfterWrite(502));
+    let apply = ApplyOptions::new().settle(Duration::from_millis(20));
+    reconcile(&client, &[coinsurance(3, 80)], apply).await;
+    assert_eq!(api_inserts(&office.writes()), 1);
+    assert_eq!(office.benefits().len(), 1);
+}
+
+/// A "# per benefit year" limit the office keeps in CalendarYear on a plan that renews in
+/// July (made before the plan's MonthRenew changed) is updated once, not called edited on
+/// every run.
+#[tokio::test]
+async fn a_calendar_year_limit_on_a_service_year_plan_converges() {
+    let office = Arc::new(MockOpenDental::start().await);
+    office.insert_plan(InsPlan::new(PLAN, 0));
+    let limit =
+        NewBenefit::per_benefit_year(PLAN, 2, benefits_sdk::opendental::BenefitYear::Calendar)
+            .code_group_num(benefits_sdk::opendental::CodeGroupNum::new(2));
+    office.seed(&limit);
+    office.insert_plan(InsPlan::new(PLAN, 7));
+    let client = office.client();
+    let desired = [benefits_sdk::opendental::BenefitShape::Frequency(
+        benefits_sdk::opendental::FrequencyLimit::new(
+            benefits_sdk::opendental::Frequency::PerBenefitYear(2, None),
+            Scope::CodeGroup(benefits_sdk::opendental::CodeGroupNum::new(2)),
+        ),
+    )];
+    for _ in 0..3 {
+        reconcile(&client, &desired, ApplyOptions::new()).await;
+    }
+    assert_eq!(api_writes(&office.writes()), 1);
+    assert_eq!(
+        office.benefits()[0].time_period,
+        benefits_sdk::opendental::TimePeriod::ServiceYear
+    );
+}
+
+/// Past 15 significant digits the office's double keeps no cents: the planner plans what it
+/// keeps, so an amount of 10,000,000,000,000.01 is written once.
+#[tokio::test]
+async fn an_amount_past_fifteen_digits_converges() {
+    let (office, client) = office().await;
+    let desired = [annual_max("10000000000000.01")];
+    for _ in 0..3 {
+        reconcile(&client, &desired, ApplyOptions::new()).await;
+    }
+    assert_eq!(api_writes(&office.writes()), 1);
+}
+
+/// A settle time past the bound is taken as the bound (`MAX_SETTLE`), never an overflow.
+#[test]
+fn a_settle_time_past_the_bound_is_the_bound() {
+    let options = ApplyOptions::new().settle(Duration::MAX);
+    assert_eq!(options.settle, benefits_sdk::opendental::MAX_SETTLE);
 }

@@ -4,6 +4,7 @@
 mod common;
 
 mod decoders;
+mod extremes;
 mod faults;
 mod input;
-mod numbers;
+mod rate_limits;

@@ -82,7 +82,10 @@ impl MockOpenDentalBuilder {
 
     /// The most rows a page holds, whatever `Limit` asks (default 100, as Remote; 1000 for
     /// Local API or API Service). At least 2 (a smaller cap is taken as 2): the client's pages
-    /// overlap by one row, so its page size is at least 2, and it is given this cap.
+    /// overlap by one row, so no listing can go on past a page of one row, and
+    /// [`BenefitsClientBuilder::page_size`] refuses sizes under 2. Any larger cap is kept;
+    /// [`MockOpenDental::client_builder`] asks for pages of at most 10,000 rows, the client's
+    /// largest.
     pub fn page_cap(mut self, rows: u32) -> Self {
         self.page_cap = rows.max(2);
         self
@@ -143,20 +146,22 @@ impl MockOpenDental {
         format!("{}/api/v1", self.server.uri())
     }
 
-    /// A client builder pointed at the fake, with its keys, its page cap as page size, no
-    /// throttle and millisecond retry backoffs.
+    /// A client builder pointed at the fake, with its keys, its page cap as page size (at most
+    /// 10,000, the client's largest), no throttle and millisecond retry backoffs.
     pub fn client_builder(&self) -> BenefitsClientBuilder {
         BenefitsClient::builder()
             .keys(self.developer_key.clone(), self.customer_key.clone())
             .base_url(self.base_url())
-            .page_size(self.page_cap)
+            // The client's largest page size: a fake serving more is still listed whole.
+            .page_size(self.page_cap.min(10_000))
             .retry_policy(fast_retries())
     }
 
     /// A client pointed at the fake (see [`MockOpenDental::client_builder`]).
     pub fn client(&self) -> BenefitsClient {
         // The builder's settings are all valid by construction: a loopback URL, keys of
-        // visible ASCII, a page size of at least 1.
+        // visible ASCII, a page size of 2 to 10,000 (`page_cap` and `client_builder` keep it
+        // there).
         self.client_builder()
             .build()
             .expect("a client of the fake always builds")

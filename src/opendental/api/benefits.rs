@@ -1,6 +1,7 @@
 //! The five Benefits endpoints: `GET /benefits/{BenefitNum}`, `GET /benefits` (a page, a
 //! stream, all), `POST`, `PUT` and `DELETE`.
 
+use bytes::Bytes;
 use futures_core::Stream;
 use futures_util::TryStreamExt;
 use reqwest::Method;
@@ -139,6 +140,22 @@ impl BenefitsClient {
     /// [`Error::InvalidRequest`] before sending; on a timeout or a 504 the error's
     /// [`Error::outcome_unknown`] is true and the row may exist: list before creating again.
     pub async fn create(&self, benefit: &NewBenefit) -> Result<Benefit, Error> {
+        let (url, body) = self.create_request(benefit)?;
+        self.call(Method::POST, "POST /benefits", url, Some(body))
+            .await
+    }
+
+    /// [`BenefitsClient::create`] in one attempt, whatever the retry policy: apply lists the
+    /// owner again before each send, so a retry never goes out on a listing older than its
+    /// wait, and a policy that retries POST never twins a row.
+    pub(crate) async fn create_once(&self, benefit: &NewBenefit) -> Result<Benefit, Error> {
+        let (url, body) = self.create_request(benefit)?;
+        self.call_once(Method::POST, "POST /benefits", url, Some(body))
+            .await
+    }
+
+    /// A create's URL and body, once it is valid and the office's version has what it sends.
+    fn create_request(&self, benefit: &NewBenefit) -> Result<(Url, Bytes), Error> {
         benefit.validate()?;
         self.gate(gates::CREATE)?;
         #[cfg(feature = "od-23-2")]
@@ -149,10 +166,7 @@ impl BenefitsClient {
         if benefit.treat_area.is_some() {
             self.gate(gates::TREAT_AREA)?;
         }
-        let body = to_json(benefit)?;
-        let url = self.endpoint("benefits")?;
-        self.call(Method::POST, "POST /benefits", url, Some(body))
-            .await
+        Ok((self.endpoint("benefits")?, to_json(benefit)?))
     }
 
     /// Updates a benefit: `PUT /benefits/{BenefitNum}` with only the fields the update sets;

@@ -21,7 +21,7 @@ use crate::http::throttle::{BoxFuture, ThrottleKey};
 use crate::opendental::model::request::Owner;
 
 /// How long a lock lives without renewal: a crashed holder's lock expires after it. Apply
-/// renews it every third of that while it runs.
+/// renews it every sixth of that while it runs.
 pub const APPLY_LOCK_TTL: Duration = Duration::from_secs(120);
 
 /// An error from a lock's store (Redis unreachable…), kept as the source of an
@@ -106,9 +106,9 @@ pub trait ApplyLock: Send + Sync {
     ) -> BoxFuture<'a, Result<(), LockStoreError>>;
 
     /// How long a lock lives without renewal (default [`APPLY_LOCK_TTL`], 120 s). Apply renews
-    /// it every third of that, and counts it lost when a renewal fails or takes longer than a
-    /// third: so a holder knows it lost the lock at least a third of the lifetime before anyone
-    /// else can take it.
+    /// it every sixth of that, and counts it lost when a renewal fails or takes longer than a
+    /// sixth: so a holder knows it lost the lock at least two thirds of the lifetime before
+    /// anyone else can take it, and stops its writes then.
     ///
     /// Keep two thirds of it longer than the office takes to store a request it received
     /// (Open Dental's 60 s limit): a lock left to expire after its holder stopped mid-write
@@ -268,16 +268,19 @@ impl Lease {
         self.on_lost.notify_waiters();
     }
 
-    /// Runs `work` while renewing the lock every third of its lifetime, then releases it. A
-    /// renewal that fails, says the lock is gone, or takes longer than a third of the lifetime
-    /// loses the lease: the holder knows before the lock can expire for anyone else.
+    /// Runs `work` while renewing the lock every sixth of its lifetime, then releases it. A
+    /// renewal that fails, says the lock is gone, or takes longer than a sixth of the lifetime
+    /// loses the lease: the holder knows at most a third of the lifetime after its last
+    /// renewal, so at least two thirds (80 s by default, more than the office's 60 s for a
+    /// request it received) before anyone else can take the lock. A lease lost is not
+    /// released: a write it stopped may still land, and the lock expires after that.
     pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
-        let third = self.ttl / 3;
+        let sixth = self.ttl / 6;
         let renew = async {
             loop {
-                tokio::time::sleep(third).await;
+                tokio::time::sleep(sixth).await;
                 let renewal = self.lock.renew(&self.key, &self.token, self.ttl);
-                let renewed = tokio::time::timeout(third, renewal).await;
+                let renewed = tokio::time::timeout(sixth, renewal).await;
                 if !matches!(renewed, Ok(Ok(true))) {
                     tracing::warn!(lock = %self.key, "apply lock lost: the writes left are skipped");
                     self.mark_lost();
@@ -292,6 +295,9 @@ impl Lease {
             // The lock is lost: the work sees it before its next write, and ends.
             futures_util::future::Either::Right(((), work)) => work.await,
         };
+        if self.lost() {
+            return result;
+        }
         if let Err(e) = self.lock.release(&self.key, &self.token).await {
             // It expires on its own within its lifetime.
             tracing::warn!(lock = %self.key, error = %e, "apply lock not released");
@@ -402,8 +408,8 @@ mod tests {
             let started = Instant::now();
             let write = lease.guard(std::future::pending::<Result<(), Error>>());
             let error = lease.hold(write).await.unwrap_err();
-            // Renewals are due every second; a hanging one is given one more.
-            let lost_after = Duration::from_secs(if hangs { 2 } else { 1 });
+            // Renewals are due every half second; a hanging one is given half a second more.
+            let lost_after = Duration::from_millis(if hangs { 1000 } else { 500 });
             assert_eq!(started.elapsed(), lost_after, "hangs: {hangs}");
             assert!(lease.lost());
             assert!(error.outcome_unknown());

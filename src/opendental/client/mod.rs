@@ -200,6 +200,19 @@ impl BenefitsClient {
         Ok(self.call_on(method, route, url, body, None).await?.0)
     }
 
+    /// [`BenefitsClient::call`] in one attempt, whatever the retry policy (a cascade may still
+    /// move on to its next mode when a connection cannot be opened: nothing was sent).
+    pub(crate) async fn call_once<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+    ) -> Result<T, Error> {
+        let (reply, _) = self.send_on(method, route, url, body, None, true).await?;
+        reply.decode(route, wire::expected_form)
+    }
+
     /// [`BenefitsClient::call`] on the mode `pin`, or on the mode in use with fallback; and the
     /// mode that answered.
     pub(crate) async fn call_on<T: DeserializeOwned>(
@@ -210,7 +223,7 @@ impl BenefitsClient {
         body: Option<Bytes>,
         pin: Option<ModeIndex>,
     ) -> Result<(T, ModeIndex), Error> {
-        let (reply, used) = self.send_on(method, route, url, body, pin).await?;
+        let (reply, used) = self.send_on(method, route, url, body, pin, false).await?;
         Ok((reply.decode(route, wire::expected_form)?, used))
     }
 
@@ -221,7 +234,7 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
     ) -> Result<Reply, Error> {
-        Ok(self.send_on(method, route, url, body, None).await?.0)
+        Ok(self.send_on(method, route, url, body, None, false).await?.0)
     }
 
     /// Sends on mode `pin`, or on the mode in use, moving on to the next mode of a cascade
@@ -233,6 +246,7 @@ impl BenefitsClient {
         url: Url,
         body: Option<Bytes>,
         pin: Option<ModeIndex>,
+        single_attempt: bool,
     ) -> Result<(Reply, ModeIndex), Error> {
         let mut index = pin.unwrap_or_else(|| self.current());
         loop {
@@ -250,6 +264,7 @@ impl BenefitsClient {
                     unauthorized_hint: Some(UNAUTHORIZED_HINT),
                     mode: Some(state.mode.name()),
                     fall_back_on_connect: can_fall_back,
+                    single_attempt,
                 })
                 .await;
             match reply {

@@ -69,10 +69,14 @@ pub(crate) fn stored_time_period(row: &Benefit, year: Option<BenefitYear>) -> Ti
     }
 }
 
-/// The amount Open Dental keeps for `amount`: to cents, half away from zero; `None` when
-/// that is -1, Open Dental's empty.
+/// The amount Open Dental keeps for `amount`: the 15 significant digits .NET Framework reads
+/// from the double it is sent, then cents, half away from zero; `None` when that is -1, Open
+/// Dental's empty.
 pub(crate) fn stored_amount(amount: Decimal) -> Option<Decimal> {
-    let cents = amount
+    let digits = rust_decimal::prelude::ToPrimitive::to_f64(&amount)
+        .and_then(|double| Decimal::from_scientific(&format!("{double:.14e}")).ok())
+        .unwrap_or(amount);
+    let cents = digits
         .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
         .normalize();
     (cents != Decimal::NEGATIVE_ONE).then_some(cents)
@@ -329,6 +333,8 @@ mod tests {
         assert_eq!(stored("-2.345"), cents("-2.35"));
         assert_eq!(stored("1500.00"), cents("1500"));
         assert_eq!(stored("1234567.1234567890123"), cents("1234567.12"));
+        // Past 15 significant digits the double keeps no cents.
+        assert_eq!(stored("10000000000000.01"), cents("10000000000000"));
         // A row listed at 1234.57 is what 1234.567 becomes: no update on every run.
         assert!(is_stored_form(
             &cents("1234.57"),

@@ -92,16 +92,13 @@ impl PlannedRow {
         }
     }
 
-    /// True when `row` is this row as it was planned: the same edit time, and still what the
-    /// planned shape is once stored ([`is_stored_form`], the one identity).
-    pub(crate) fn unchanged_in(
-        &self,
-        row: &Benefit,
-        owner: Owner,
-        year: Option<BenefitYear>,
-    ) -> bool {
-        row.sec_date_t_edit == self.sec_date_t_edit
-            && is_stored_form(&row.shape(), &self.shape, owner, year)
+    /// True when `row` is this row as it was planned: the same edit time and the same
+    /// meaning. Both sides are stored rows, so they are compared as they are (the one identity,
+    /// [`is_stored_form`], is for what a desired shape becomes once stored: applied to a row
+    /// stored long ago, it would move a "# per benefit year" limit the office keeps in
+    /// CalendarYear on a service-year plan, and call the row edited on every run).
+    pub(crate) fn unchanged_in(&self, row: &Benefit) -> bool {
+        row.sec_date_t_edit == self.sec_date_t_edit && row.shape() == self.shape
     }
 }
 

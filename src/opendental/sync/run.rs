@@ -4,11 +4,14 @@
 //! started from (no request when that settles it), then on a read made just before it is sent
 //! (a `GET` of the row for an update or a delete, a listing of the owner for a create); it is
 //! **sent**, with the owner's lock checked first; the office's answer makes it **landed**,
-//! **failed** (it provably did not land) or **unknown** (it may have); an unknown create is
-//! **checked** by listing once the settle time has passed since its attempt ended, and ends
-//! landed, taken (a new row holds its slot: the create's, edited since), unproven (a new row
-//! elsewhere, which may be the create's moved to another slot: it stays unknown), or not
-//! landed (no new row at all) and planned again. Each write's end ([`End`]) goes into the ledger in that order, and the
+//! **failed** (it provably did not land), **never received** (a 429 or a connection that
+//! never opened: sent again after its wait, on a new listing) or **unknown** (it may have); an
+//! unknown create is **checked** by listing once the settle time has passed since its attempt
+//! ended, and ends landed, taken or unproven (a new row in its slot with other values, or a new
+//! row elsewhere: either may be the create's, so it stays unknown and is never sent again), or
+//! not landed (no new row at all) and sent again on that listing. A create is sent in one
+//! attempt each time, whatever the client's retry policy, so every send follows a listing made
+//! just before it. Each write's end ([`End`]) goes into the ledger in that order, and the
 //! report is the ledger.
 //!
 //! Nothing else is kept between writes: the listing apply started from never changes, and a
@@ -19,9 +22,10 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::report::{
-    ApplyOptions, ApplyReport, ConflictKind, OnError, Progress, SkipReason, Write,
+    ApplyOptions, ApplyReport, ConflictKind, MAX_SETTLE, OnError, Progress, SkipReason, Write,
 };
 use crate::error::Error;
+use crate::http::throttle::Backoff;
 use crate::opendental::BenefitsClient;
 use crate::opendental::client::lock::Lease;
 use crate::opendental::meaning::shape::BenefitShape;
@@ -29,8 +33,9 @@ use crate::opendental::model::benefit::{Benefit, BenefitNum};
 use crate::opendental::model::request::BenefitFilter;
 use crate::opendental::sync::changeset::{Changeset, PlannedRow, PlannedUpdate};
 
-/// How many times apply sends a create whose earlier attempts provably did not land.
-const CREATE_ATTEMPTS: usize = 3;
+/// How many times apply sends a create whose earlier sends provably did not land (refused by a
+/// 429, never connected, or checked after an unknown outcome): each send after a fresh listing.
+const CREATE_SENDS: u32 = 4;
 
 /// How a write ended: what the report says of it.
 pub(super) enum End {
@@ -48,7 +53,9 @@ pub(super) enum End {
 enum Sent {
     /// The office answered that it stored it.
     Landed(BenefitNum),
-    /// It provably did not land: refused, or it never reached the office.
+    /// It never reached the office and may go again (a 429, a connection that never opened).
+    NeverReceived(Error),
+    /// It provably did not land: refused.
     Failed(Error),
     /// It may have landed; the attempt that may have ended at `ended` (its answer or its
     /// timeout), and the office stores nothing later than its own limit after that.
@@ -196,7 +203,7 @@ impl<'a> Run<'a> {
             Some(row) if row.holds(&planned.after, year) => {
                 Some(End::Skipped(SkipReason::AlreadyDone))
             }
-            Some(row) if !planned.row.unchanged_in(row, self.plan.owner, year) => {
+            Some(row) if !planned.row.unchanged_in(row) => {
                 Some(End::Conflict(ConflictKind::Edited))
             }
             Some(_) => None,
@@ -233,9 +240,7 @@ impl<'a> Run<'a> {
     fn judge_delete(&self, planned: &PlannedRow, row: Option<&Benefit>) -> Option<End> {
         match row {
             None => Some(End::Skipped(SkipReason::AlreadyDone)),
-            Some(row) if !planned.unchanged_in(row, self.plan.owner, self.plan.benefit_year) => {
-                Some(End::Conflict(ConflictKind::Edited))
-            }
+            Some(row) if !planned.unchanged_in(row) => Some(End::Conflict(ConflictKind::Edited)),
             Some(_) => None,
         }
     }
@@ -244,16 +249,12 @@ impl<'a> Run<'a> {
     /// /benefits/{BenefitNum}` where the office has it (25.3.7, `od-25-3`), else a listing of
     /// the owner. `None`: it is gone.
     async fn read(&mut self, num: BenefitNum) -> Result<Option<Benefit>, Error> {
+        // Any request, answered or not, ends the freshness of the listing before it.
+        self.fresh = None;
         #[cfg(feature = "od-25-3")]
         match self.client.get(num).await {
-            Ok(row) => {
-                self.fresh = None;
-                return Ok(Some(row));
-            }
-            Err(e) if e.is_not_found() => {
-                self.fresh = None;
-                return Ok(None);
-            }
+            Ok(row) => return Ok(Some(row)),
+            Err(e) if e.is_not_found() => return Ok(None),
             // An office older than 25.3.7, known or answering so: list instead.
             Err(Error::Unsupported(_)) => {}
             Err(e) if e.status().is_some_and(|s| s.as_u16() == 400) => {}
@@ -273,7 +274,9 @@ impl<'a> Run<'a> {
             return end;
         }
         let new = shape.to_new_benefit(self.plan.owner);
-        for attempt in 1..=CREATE_ATTEMPTS {
+        // The error of the last send, which provably did not land; `None` before the first.
+        let mut earlier: Option<Error> = None;
+        for send in 1..=CREATE_SENDS {
             let before = match self.fresh.take() {
                 Some(rows) => rows,
                 None => match self.list().await {
@@ -285,25 +288,29 @@ impl<'a> Run<'a> {
                 return end;
             }
             if let Some(why) = self.halted() {
-                return End::Skipped(why);
+                // A create already sent is never reported as not sent: it failed, and did not
+                // land.
+                return earlier.map_or(End::Skipped(why), End::Failed);
             }
             let (error, ended) = match self.send_create(&new).await {
                 Sent::Landed(num) => return End::Done(num),
+                Sent::NeverReceived(e) => {
+                    tokio::time::sleep(resend_wait(&e, send)).await;
+                    earlier = Some(e);
+                    continue;
+                }
                 Sent::Failed(e) => return End::Failed(e),
                 Sent::Unknown { error, ended } => (error, ended),
             };
             match self.check_create(shape, &before, ended).await {
                 Ok(Checked::Landed(num)) => return End::Done(num),
-                Ok(Checked::Taken) => return End::Conflict(ConflictKind::SlotTaken),
-                Ok(Checked::NotLanded) if attempt == CREATE_ATTEMPTS => {
-                    return End::Failed(error.known_not_landed());
-                }
-                Ok(Checked::NotLanded) => {}
-                // Nobody can say whether it landed: it stays unknown.
-                Ok(Checked::Unproven) | Err(_) => return End::Failed(error),
+                Ok(Checked::NotLanded) => earlier = Some(error.known_not_landed()),
+                // It may have landed (a new row that may be it, or no listing to tell): it
+                // stays unknown, and nothing is sent again.
+                Ok(Checked::Taken | Checked::Unproven) | Err(_) => return End::Failed(error),
             }
         }
-        unreachable!("the last attempt returns")
+        End::Failed(earlier.expect("every send that returns here failed"))
     }
 
     /// Why a create is not sent, judged on the owner's rows (`None`: send it): a row already
@@ -321,12 +328,13 @@ impl<'a> Run<'a> {
 
     async fn send_create(&mut self, new: &crate::opendental::NewBenefit) -> Sent {
         self.fresh = None;
-        match self.lease.guard(self.client.create(new)).await {
+        match self.lease.guard(self.client.create_once(new)).await {
             Ok(row) => Sent::Landed(row.benefit_num),
             Err(e) if e.outcome_unknown() => Sent::Unknown {
                 error: e,
                 ended: Instant::now(),
             },
+            Err(e) if e.is_retryable() => Sent::NeverReceived(e),
             Err(e) => Sent::Failed(e),
         }
     }
@@ -340,7 +348,7 @@ impl<'a> Run<'a> {
         before: &[Benefit],
         ended: Instant,
     ) -> Result<Checked, Error> {
-        tokio::time::sleep_until(settled(ended, self.options.settle)).await;
+        tokio::time::sleep_until(settled(ended, self.options.settle.min(MAX_SETTLE))).await;
         let rows = self.list().await?;
         let year = self.plan.benefit_year;
         let new: Vec<&Benefit> = rows
@@ -372,6 +380,19 @@ fn settled(ended: Instant, settle: Duration) -> Instant {
     ended
         .checked_add(settle)
         .unwrap_or_else(|| ended + Duration::from_secs(86_400 * 365))
+}
+
+/// How long to wait before sending again a create that never reached the office: the
+/// server's Retry-After (at most [`Backoff::MAX`], the one bound on a server's wait), else
+/// 250 ms doubled per send, at most 10 s. (The throttle has already widened the key's spacing
+/// after a 429; the listing before the next send waits for it.)
+fn resend_wait(error: &Error, send: u32) -> Duration {
+    let backoff = Duration::from_millis(250)
+        .saturating_mul(1 << send.min(6))
+        .min(Duration::from_secs(10));
+    error
+        .retry_after()
+        .map_or(backoff, |asked| asked.min(Backoff::MAX))
 }
 
 fn row_in(rows: &[Benefit], num: BenefitNum) -> Option<&Benefit> {
