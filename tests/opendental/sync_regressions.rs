@@ -276,8 +276,10 @@ async fn a_create_refused_with_429_is_judged_again_before_it_is_resent() {
         .await
         .unwrap();
     staff.await.unwrap();
-    assert_eq!(report.skipped.len(), 1, "{report}");
-    assert_eq!(report.skipped[0].1, SkipReason::AlreadyDone);
+    // Sent once and refused, so reported failed (never "not sent"), and known not to have
+    // landed; the row in the office is staff's.
+    assert_eq!(report.failed.len(), 1, "{report}");
+    assert!(!report.failed[0].1.outcome_unknown());
     assert_eq!(api_inserts(&office.writes()), 0);
     assert_eq!(office.benefits().len(), 1);
 }

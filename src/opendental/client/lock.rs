@@ -211,6 +211,10 @@ pub(crate) struct Lease {
     token: String,
     ttl: Duration,
     lost: AtomicBool,
+    /// Until when the lease holds for sure: a third of the lifetime after the start of the
+    /// last renewal that succeeded (or of the acquisition). Past it the lease counts as lost
+    /// even if the renewals could not run (a task not polled, a stalled runtime).
+    holds_until: std::sync::Mutex<Instant>,
     /// Woken when the lease is lost, to stop a write still being sent.
     on_lost: tokio::sync::Notify,
 }
@@ -221,6 +225,7 @@ impl Lease {
     pub(crate) async fn take(lock: Arc<dyn ApplyLock>, key: ApplyLockKey) -> Result<Self, Error> {
         let token = uuid::Uuid::new_v4().simple().to_string();
         let ttl = lock.ttl();
+        let asked = Instant::now();
         match lock.try_acquire(&key, &token, ttl).await {
             Ok(true) => Ok(Lease {
                 lock,
@@ -228,6 +233,7 @@ impl Lease {
                 token,
                 ttl,
                 lost: AtomicBool::new(false),
+                holds_until: std::sync::Mutex::new(asked + ttl / 3),
                 on_lost: tokio::sync::Notify::new(),
             }),
             Ok(false) => Err(lock_error(LockErrorKind::Held, &key, None)),
@@ -235,9 +241,17 @@ impl Lease {
         }
     }
 
-    /// True once a renewal failed: the lock may be someone else's now, so no write may follow.
+    /// True once a renewal failed, or once a third of the lifetime has passed since the last
+    /// renewal began: the lock may be someone else's soon, so no write may follow.
     pub(crate) fn lost(&self) -> bool {
-        self.lost.load(Ordering::SeqCst)
+        self.lost.load(Ordering::SeqCst) || Instant::now() >= self.holds_until()
+    }
+
+    fn holds_until(&self) -> Instant {
+        *self
+            .holds_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs one write's call, stopping it where it stands if the lease is lost meanwhile (it
@@ -248,9 +262,15 @@ impl Lease {
         call: impl Future<Output = Result<T, Error>>,
     ) -> Result<T, Error> {
         let lost = async {
-            let notified = self.on_lost.notified();
-            if !self.lost() {
-                notified.await;
+            loop {
+                let notified = self.on_lost.notified();
+                if self.lost() {
+                    return;
+                }
+                let deadline = tokio::time::sleep_until(self.holds_until());
+                // Woken by a failed renewal, or at the deadline (which a renewal may have moved).
+                futures_util::future::select(std::pin::pin!(notified), std::pin::pin!(deadline))
+                    .await;
             }
         };
         let call = std::pin::pin!(call);
@@ -277,8 +297,11 @@ impl Lease {
     pub(crate) async fn hold<T>(&self, work: impl Future<Output = T>) -> T {
         let sixth = self.ttl / 6;
         let renew = async {
+            let mut last = Instant::now();
             loop {
-                tokio::time::sleep(sixth).await;
+                tokio::time::sleep_until(last + sixth).await;
+                // The store extends the lock no earlier than this: the margin counts from here.
+                let started = Instant::now();
                 let renewal = self.lock.renew(&self.key, &self.token, self.ttl);
                 let renewed = tokio::time::timeout(sixth, renewal).await;
                 if !matches!(renewed, Ok(Ok(true))) {
@@ -286,6 +309,11 @@ impl Lease {
                     self.mark_lost();
                     return;
                 }
+                *self
+                    .holds_until
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = started + self.ttl / 3;
+                last = started;
             }
         };
         let work = std::pin::pin!(work);

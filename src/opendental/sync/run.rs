@@ -284,12 +284,12 @@ impl<'a> Run<'a> {
                     Err(e) => return End::Failed(e),
                 },
             };
+            // A create already sent is never reported as not sent: once sent, it ends landed,
+            // or failed (its error says whether it may have landed).
             if let Some(end) = self.judge_create(shape, &before) {
-                return end;
+                return earlier.map_or(end, End::Failed);
             }
             if let Some(why) = self.halted() {
-                // A create already sent is never reported as not sent: it failed, and did not
-                // land.
                 return earlier.map_or(End::Skipped(why), End::Failed);
             }
             let (error, ended) = match self.send_create(&new).await {
