@@ -56,6 +56,10 @@ pub struct RunSpec {
     pub deletes: bool,
     /// The run's future is dropped this long after it starts (a cancelled apply).
     pub cancel_after_ms: Option<u64>,
+    /// The run's client is a cascade whose first mode refuses every connection: each request
+    /// is refused, then sent to the office (a cascade's fallback, with no cool-down).
+    #[serde(default)]
+    pub refused: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -168,6 +172,7 @@ impl History {
                         start_ms: rng.u64(..60),
                         deletes: rng.bool(),
                         cancel_after_ms: (rng.u8(..12) == 0).then(|| rng.u64(1..40)),
+                        refused: rng.u8(..6) == 0,
                     })
                     .collect()
             })

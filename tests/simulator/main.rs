@@ -2,8 +2,9 @@
 //! plan (or a patient plan) under one apply lock, staff who edit, add and delete rows at any
 //! moment, Open Dental's own import adding rows without the lock, and faults on the workers'
 //! requests (429, 502/503/504 before and after the office stored the write, a write that
-//! lands late, an answer past the client's timeout, a 201 whose body breaks off, a cancelled
-//! apply, a lock whose renewals fail mid-apply). Each history is checked by the invariants in
+//! lands late, an answer past the client's timeout, a 201 whose body breaks off, connections
+//! refused (a cascade's first mode) before each request, a cancelled apply, a lock whose
+//! renewals fail mid-apply). Each history is checked by the invariants in
 //! `check.rs`, read from the office's own logs.
 //!
 //! - `cargo test --all-features --test simulator`: 2,000 histories (CI), then every kept

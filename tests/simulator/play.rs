@@ -7,8 +7,8 @@ use std::time::Duration;
 use benefits_sdk::Error;
 use benefits_sdk::mock::{LoggedRequest, MockOpenDental, OfficeWrite};
 use benefits_sdk::opendental::{
-    ApplyLock, ApplyLockKey, ApplyOptions, ApplyReport, BenefitsClient, Changeset, DiffOptions,
-    InsPlan, LocalApplyLock, LockStoreError, Owner,
+    ApplyLock, ApplyLockKey, ApplyOptions, ApplyReport, BenefitsClient, BenefitsClientBuilder,
+    Changeset, DiffOptions, Endpoint, InsPlan, LocalApplyLock, LockStoreError, Owner,
 };
 use benefits_sdk::throttle::BoxFuture;
 use tokio::time::Instant;
@@ -141,7 +141,11 @@ pub async fn play(history: &History) -> Played {
             for (r, spec) in specs.iter().enumerate() {
                 tokio::time::sleep_until(start + Duration::from_millis(spec.start_ms)).await;
                 let agent = format!("sim-w{w}-r{r}");
-                let client = worker(&office, &agent, &lock, &http, CLIENT_TIMEOUT);
+                let builder = worker(&office, &agent, &lock, &http, CLIENT_TIMEOUT);
+                let client = match spec.refused {
+                    true => refused_first(builder, &office),
+                    false => builder.build().expect("a client of the fake builds"),
+                };
                 let cancel = spec.cancel_after_ms.map(Duration::from_millis);
                 let outcome = run(&client, &history, spec.deletes, cancel).await;
                 let ended = Instant::now();
@@ -195,15 +199,29 @@ fn worker(
     lock: &Arc<dyn ApplyLock>,
     http: &reqwest::Client,
     timeout: Duration,
-) -> BenefitsClient {
+) -> BenefitsClientBuilder {
     office
         .client_builder()
         .http_client(http.clone())
         .user_agent(agent)
         .timeout(timeout)
         .apply_lock(lock.clone())
+}
+
+/// The same client as a cascade whose first mode refuses every connection (a port nothing
+/// listens on), falling back to the office on each request.
+fn refused_first(client: BenefitsClientBuilder, office: &MockOpenDental) -> BenefitsClient {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port");
+    client
+        .cascade([
+            Endpoint::BaseUrl(format!("http://{closed}/api/v1")),
+            Endpoint::BaseUrl(office.base_url()),
+        ])
+        .cascade_cooldown(Duration::ZERO)
         .build()
-        .expect("a client of the fake builds")
+        .expect("a cascade of the fake builds")
 }
 
 async fn run(
@@ -241,7 +259,9 @@ async fn final_run(
     history: &History,
     agent: &str,
 ) -> Run {
-    let client = worker(office, agent, lock, http, QUIET_TIMEOUT);
+    let client = worker(office, agent, lock, http, QUIET_TIMEOUT)
+        .build()
+        .expect("a client of the fake builds");
     let outcome = run(&client, history, false, None).await;
     Run {
         agent: agent.to_owned(),
