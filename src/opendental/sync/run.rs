@@ -7,7 +7,7 @@
 //! **failed** (it provably did not land), **never received** (a 429 or a connection that
 //! never opened: sent again after its wait, on a new listing) or **unknown** (it may have); an
 //! unknown create is **checked** by listing once the settle time has passed since its attempt
-//! ended, and ends landed, taken or unproven (a new row in its slot with other values, or a new
+//! ended, and ends landed, unproven (a new row in its slot with other values, or a new
 //! row elsewhere: either may be the create's, so it stays unknown and is never sent again), or
 //! not landed (no new row at all) and sent again on that listing. A create is sent in one
 //! attempt each time, whatever the client's retry policy, so every send follows a listing made
@@ -66,11 +66,9 @@ enum Sent {
 enum Checked {
     /// A new row is the create, as stored.
     Landed(BenefitNum),
-    /// A new row holds the create's slot with other values: it is the create's until proven
-    /// otherwise (edited during the settle time, or normalized), so nothing is sent again.
-    Taken,
-    /// A new row of the owner is elsewhere: it may be the create's, moved to another slot by
-    /// someone since, so nothing is sent again and the outcome stays unknown.
+    /// A new row of the owner that is not the create as stored, in its slot or elsewhere: it
+    /// may be the create's, edited or moved by someone since, so nothing is sent again and the
+    /// outcome stays unknown.
     Unproven,
     /// No new row at all: the create never landed and never will.
     NotLanded,
@@ -307,7 +305,7 @@ impl<'a> Run<'a> {
                 Ok(Checked::NotLanded) => earlier = Some(error.known_not_landed()),
                 // It may have landed (a new row that may be it, or no listing to tell): it
                 // stays unknown, and nothing is sent again.
-                Ok(Checked::Taken | Checked::Unproven) | Err(_) => return End::Failed(error),
+                Ok(Checked::Unproven) | Err(_) => return End::Failed(error),
             }
         }
         End::Failed(earlier.expect("every send that returns here failed"))
@@ -357,7 +355,6 @@ impl<'a> Run<'a> {
             .collect();
         let checked = match new.iter().find(|r| r.holds(shape, year)) {
             Some(row) => Checked::Landed(row.benefit_num),
-            None if new.iter().any(|r| r.shape().same_slot(shape)) => Checked::Taken,
             None if !new.is_empty() => Checked::Unproven,
             None => Checked::NotLanded,
         };
