@@ -23,7 +23,14 @@ pub enum Start {
 
 /// Runs `offices` offices listing `rows` rows each (pages of 10) and prints the throughput
 /// against the throttle-bound ideal, the heap kept per office, the connections opened and the
-/// gaps between one key's arrivals at the server. Asserts no gap under the interval.
+/// gaps between one key's arrivals at the server. Asserts no gap more than `slack` under the
+/// interval.
+///
+/// The measured runs give no slack. The smoke run in CI gives 5 % of the interval: there the
+/// harness's one-thread server shares two busy cores with the build, and on a burst it accepts
+/// ten new connections before it reads their first requests. That delay is the harness's, not
+/// the throttle's (which spaces departures, see `Throttle::try_depart`), and no client can take
+/// it back; the smoke run checks that the spacing holds, not the machine's scheduling.
 pub fn run(
     base: &str,
     data: &Data,
@@ -31,6 +38,7 @@ pub fn run(
     offices: usize,
     rows: usize,
     start: Start,
+    slack: Duration,
 ) {
     let interval = Duration::from_secs(1);
     let runtime = multi_thread();
@@ -85,6 +93,7 @@ pub fn run(
         start,
         connections,
         client_bytes,
+        slack,
     );
 }
 
@@ -96,6 +105,7 @@ fn report(
     start: Start,
     connections: usize,
     client_bytes: usize,
+    slack: Duration,
 ) {
     // The requests as the server counted them (pages overlap by one row, so 250 rows in pages
     // of 10 take 28).
@@ -140,5 +150,9 @@ fn report(
         mean_gap.as_secs_f64() * 1e3,
         gaps.len()
     );
-    assert_eq!(under, 0, "arrivals of one key closer than the interval");
+    let too_close = gaps.iter().filter(|g| **g + slack < interval).count();
+    assert_eq!(
+        too_close, 0,
+        "arrivals of one key closer than the interval less {slack:?}"
+    );
 }
