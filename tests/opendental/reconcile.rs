@@ -657,7 +657,7 @@ fn m(method: &str, status: u16) -> (String, u16) {
 }
 
 #[tokio::test]
-async fn fault_503_on_put_is_retried_and_lands_once() {
+async fn fault_503_on_put_is_read_again_after_the_settle_time_then_sent_once_more() {
     let requests = fault_run(Fault::Status(503), "PUT", None).await;
     assert_eq!(
         methods(&requests),
@@ -665,6 +665,8 @@ async fn fault_503_on_put_is_retried_and_lands_once() {
             m("GET", 200),
             m("GET", 200),
             m("PUT", 503),
+            // It may have landed: read once the settle time has passed; the row is as it was.
+            m("GET", 200),
             m("PUT", 200),
             m("GET", 200),
             m("PUT", 200),
@@ -753,12 +755,13 @@ async fn fault_429s_are_waited_out_and_each_write_lands_once() {
             m("GET", 200),
             m("GET", 200),
             m("PUT", 429),
+            // Every write refused is sent again only on a new read.
+            m("GET", 200),
             m("PUT", 200),
             m("GET", 200),
             m("PUT", 200),
             m("GET", 200),
             m("POST", 429),
-            // A create refused is sent again only on a new listing.
             m("GET", 200),
             m("POST", 429),
             m("GET", 200),

@@ -352,3 +352,134 @@ fn a_settle_time_past_the_bound_is_the_bound() {
     let options = ApplyOptions::new().settle(Duration::MAX);
     assert_eq!(options.settle, benefits_sdk::opendental::MAX_SETTLE);
 }
+
+/// Updates and deletes go in one attempt each, like creates. A PUT refused with 429 used to be
+/// sent again by the transport after its Retry-After, over an edit staff made meanwhile; now it
+/// is read again first, and the edit is kept.
+#[tokio::test]
+async fn an_edit_made_while_a_refused_put_waits_is_never_overwritten() {
+    let (office, client) = office().await;
+    let row = office.seed(&NewBenefit::coinsurance(PLAN, CovCatNum::new(1), 50));
+    office.inject_on(
+        "PUT",
+        1,
+        Fault::RateLimited {
+            retry_after: Duration::from_secs(1),
+        },
+    );
+    let staff = staff_edit_after(&office, row.benefit_num, Duration::from_millis(300), 70);
+    let (_, report) = client
+        .reconcile(
+            OWNER,
+            [coinsurance(1, 100)],
+            DiffOptions::new(),
+            ApplyOptions::new(),
+        )
+        .await
+        .unwrap();
+    staff.await.unwrap();
+    // Sent once and refused: failed, known not to have landed; staff's 70 % stays.
+    assert_eq!(report.failed.len(), 1, "{report}");
+    assert!(!report.failed[0].1.outcome_unknown());
+    assert_eq!(api_writes(&office.writes()), 0);
+    assert_eq!(office.benefits()[0].percent, Some(70));
+    assert_eq!(
+        requests(&office),
+        [
+            "GET /api/v1/insplans/12",
+            "GET /api/v1/benefits",
+            "GET /api/v1/benefits/1",
+            "PUT /api/v1/benefits/1",
+            "GET /api/v1/benefits/1"
+        ]
+    );
+}
+
+/// A PUT that may have landed (a 503, which a proxy may send after forwarding) is read again
+/// once the settle time has passed, never sent again blind: a row staff edited meanwhile is
+/// kept and the update stays unknown.
+#[tokio::test]
+async fn a_put_that_may_have_landed_is_never_sent_over_an_edit_made_while_it_settles() {
+    let (office, client) = office().await;
+    let row = office.seed(&NewBenefit::coinsurance(PLAN, CovCatNum::new(1), 50));
+    office.inject_on("PUT", 1, Fault::Status(503));
+    let staff = staff_edit_after(&office, row.benefit_num, Duration::from_millis(100), 70);
+    let apply = ApplyOptions::new().settle(Duration::from_millis(400));
+    let (_, report) = client
+        .reconcile(OWNER, [coinsurance(1, 100)], DiffOptions::new(), apply)
+        .await
+        .unwrap();
+    staff.await.unwrap();
+    assert_eq!(report.failed.len(), 1, "{report}");
+    assert!(report.failed[0].1.outcome_unknown());
+    assert_eq!(api_writes(&office.writes()), 0);
+    assert_eq!(office.benefits()[0].percent, Some(70));
+    assert_eq!(
+        requests(&office),
+        [
+            "GET /api/v1/insplans/12",
+            "GET /api/v1/benefits",
+            "GET /api/v1/benefits/1",
+            "PUT /api/v1/benefits/1",
+            "GET /api/v1/benefits/1"
+        ]
+    );
+}
+
+/// A DELETE answered 503 after the office deleted the row is found gone on the read after the
+/// settle time: done, sent once.
+#[tokio::test]
+async fn a_delete_answered_503_after_it_landed_is_done_and_sent_once() {
+    let (office, client) = office().await;
+    let row = office.seed(&NewBenefit::coinsurance(PLAN, CovCatNum::new(1), 50));
+    office.inject_on("DELETE", 1, Fault::StatusAfterWrite(503));
+    let apply = ApplyOptions::new().settle(Duration::from_millis(50));
+    let options = DiffOptions::new().deletes(true);
+    let (_, report) = client.reconcile(OWNER, [], options, apply).await.unwrap();
+    assert!(report.is_complete(), "{report}");
+    assert_eq!(report.done.len(), 1);
+    assert_eq!(report.done[0].1, row.benefit_num);
+    assert_eq!(api_writes(&office.writes()), 1);
+    assert!(office.benefits().is_empty());
+    assert_eq!(
+        requests(&office),
+        [
+            "GET /api/v1/benefits",
+            "GET /api/v1/benefits/1",
+            "DELETE /api/v1/benefits/1",
+            "GET /api/v1/benefits/1"
+        ]
+    );
+}
+
+/// Staff set `benefit`'s percent after `wait`.
+fn staff_edit_after(
+    office: &Arc<MockOpenDental>,
+    benefit: benefits_sdk::opendental::BenefitNum,
+    wait: Duration,
+    percent: u8,
+) -> tokio::task::JoinHandle<()> {
+    let office = office.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(wait).await;
+        office
+            .office_user("staff")
+            .edit(benefit, |r| r.percent = Some(percent))
+            .expect("the row is there");
+    })
+}
+
+/// Each request as `METHOD path`, the query left out.
+fn requests(office: &MockOpenDental) -> Vec<String> {
+    office
+        .requests()
+        .into_iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.method,
+                r.path.split('?').next().unwrap_or_default()
+            )
+        })
+        .collect()
+}

@@ -181,6 +181,30 @@ impl BenefitsClient {
         benefit: BenefitNum,
         update: &BenefitUpdate,
     ) -> Result<Benefit, Error> {
+        let (url, body) = self.update_request(benefit, update)?;
+        self.call(Method::PUT, "PUT /benefits/{BenefitNum}", url, Some(body))
+            .await
+    }
+
+    /// [`BenefitsClient::update`] in one attempt, whatever the retry policy: apply reads the
+    /// row again before each send, so a send never goes out on a read older than its wait,
+    /// and a retry never overwrites an edit made while it waited.
+    pub(crate) async fn update_once(
+        &self,
+        benefit: BenefitNum,
+        update: &BenefitUpdate,
+    ) -> Result<Benefit, Error> {
+        let (url, body) = self.update_request(benefit, update)?;
+        self.call_once(Method::PUT, "PUT /benefits/{BenefitNum}", url, Some(body))
+            .await
+    }
+
+    /// An update's URL and body, once it is valid and the office's version has what it sets.
+    fn update_request(
+        &self,
+        benefit: BenefitNum,
+        update: &BenefitUpdate,
+    ) -> Result<(Url, Bytes), Error> {
         update.validate()?;
         self.gate(gates::UPDATE)?;
         #[cfg(feature = "od-25-3")]
@@ -192,10 +216,7 @@ impl BenefitsClient {
                 self.gate(gates::TREAT_AREA)?;
             }
         }
-        let url = self.row_url(benefit)?;
-        let body = to_json(update)?;
-        self.call(Method::PUT, "PUT /benefits/{BenefitNum}", url, Some(body))
-            .await
+        Ok((self.row_url(benefit)?, to_json(update)?))
     }
 
     /// Deletes a benefit: `DELETE /benefits/{BenefitNum}`. A retry that finds the row gone
@@ -207,6 +228,16 @@ impl BenefitsClient {
         self.gate(gates::DELETE)?;
         let url = self.row_url(benefit)?;
         self.send(Method::DELETE, "DELETE /benefits/{BenefitNum}", url, None)
+            .await
+            .map(drop)
+    }
+
+    /// [`BenefitsClient::delete`] in one attempt, whatever the retry policy (see
+    /// [`BenefitsClient::update_once`]).
+    pub(crate) async fn delete_once(&self, benefit: BenefitNum) -> Result<(), Error> {
+        self.gate(gates::DELETE)?;
+        let url = self.row_url(benefit)?;
+        self.send_once(Method::DELETE, "DELETE /benefits/{BenefitNum}", url, None)
             .await
             .map(drop)
     }

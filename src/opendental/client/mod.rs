@@ -237,6 +237,18 @@ impl BenefitsClient {
         Ok(self.send_on(method, route, url, body, None, false).await?.0)
     }
 
+    /// [`BenefitsClient::send`] in one attempt, whatever the retry policy (see
+    /// [`BenefitsClient::call_once`]).
+    pub(crate) async fn send_once(
+        &self,
+        method: Method,
+        route: &'static str,
+        url: Url,
+        body: Option<Bytes>,
+    ) -> Result<Reply, Error> {
+        Ok(self.send_on(method, route, url, body, None, true).await?.0)
+    }
+
     /// Sends on mode `pin`, or on the mode in use, moving on to the next mode of a cascade
     /// when a connection cannot be opened (nothing was sent, so even a POST may go again).
     async fn send_on(

@@ -132,20 +132,24 @@ impl BenefitsClient {
         self.apply_with(plan, ApplyOptions::new()).await
     }
 
-    /// Applies a plan under the client's throttle and retry policy: updates, then creates,
-    /// then deletes.
+    /// Applies a plan under the client's throttle: updates, then creates, then deletes, each
+    /// write in one attempt whatever the client's retry policy (the reads are retried).
     ///
     /// - It lists the owner's rows once first. A row edited since the plan was made (its
     ///   `SecDateTEdit` moved, or it means something else) is a conflict, not overwritten; a
     ///   write the office already shows is skipped, so applying a plan twice writes once.
-    /// - A create whose outcome is unknown (a timeout, a 5xx, an unreadable 201) is checked by
-    ///   listing before any new attempt, and the listing waits until the settle time
-    ///   ([`ApplyOptions::settle`], default [`DEFAULT_SETTLE`](crate::opendental::DEFAULT_SETTLE): Open Dental's 60 s request
-    ///   limit plus 5 s) has passed since the create was sent, whatever the client's timeout.
-    ///   If the row is there it counts as done; if not, it never will be, and the create is
-    ///   sent again (at most 3 attempts); if the listing fails, the create is reported failed
-    ///   with its outcome unknown. At most one row per planned create, under any fault that
-    ///   respects the office's own limit.
+    /// - Each write is judged again on a read made just before it goes (`GET` of the row, or a
+    ///   listing of the owner for a create). One refused by a 429, or whose connection never
+    ///   opened, is read again after its wait and sent again if still due (at most 4 sends).
+    /// - A write whose outcome is unknown (a timeout, a 5xx, an unreadable 201) is checked by a
+    ///   read that waits until the settle time ([`ApplyOptions::settle`], default
+    ///   [`DEFAULT_SETTLE`](crate::opendental::DEFAULT_SETTLE): Open Dental's 60 s request
+    ///   limit plus 5 s) has passed since its attempt ended, whatever the client's timeout. If
+    ///   the office holds it, it is done; if the office is provably as before (no new row for a
+    ///   create, the row untouched for an update or a delete), it never landed and is sent
+    ///   again; anything else (someone's change, a failed read) leaves it failed with its
+    ///   outcome unknown, never sent again. At most one row per planned create, and no edit
+    ///   written over, under any fault that respects the office's own limit.
     /// - Each write is reported in an [`ApplyReport`]: done, skipped, conflicts, failed, with
     ///   the error of each failure.
     ///

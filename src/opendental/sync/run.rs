@@ -3,16 +3,21 @@
 //! A write moves through named stages. It is **planned**; it is judged on the rows apply
 //! started from (no request when that settles it), then on a read made just before it is sent
 //! (a `GET` of the row for an update or a delete, a listing of the owner for a create); it is
-//! **sent**, with the owner's lock checked first; the office's answer makes it **landed**,
-//! **failed** (it provably did not land), **never received** (a 429 or a connection that
-//! never opened: sent again after its wait, on a new listing) or **unknown** (it may have); an
-//! unknown create is **checked** by listing once the settle time has passed since its attempt
-//! ended, and ends landed, unproven (a new row in its slot with other values, or a new
-//! row elsewhere: either may be the create's, so it stays unknown and is never sent again), or
-//! not landed (no new row at all) and sent again on that listing. A create is sent in one
-//! attempt each time, whatever the client's retry policy, so every send follows a listing made
-//! just before it. Each write's end ([`End`]) goes into the ledger in that order, and the
-//! report is the ledger.
+//! **sent** in one attempt, whatever the client's retry policy, with the owner's lock checked
+//! first; the office's answer makes it **landed**, **failed** (it provably did not land),
+//! **never received** (a 429 or a connection that never opened: read again after its wait,
+//! and sent again if still due) or **unknown** (it may have). An unknown write is **checked**
+//! by reading again once the settle time has passed since its attempt ended:
+//! - an update or a delete ends landed (the row holds the update, or is gone), unproven (the
+//!   row was changed by someone: it stays unknown and is never sent over their change), or
+//!   not landed (the row is exactly as read before the send) and goes again on that read;
+//! - a create ends landed (a new row is it, as stored), unproven (a new row in its slot with
+//!   other values, or a new row elsewhere: either may be the create's, so it stays unknown and
+//!   is never sent again), or not landed (no new row at all) and goes again on that listing.
+//!
+//! So every send follows a read made just before it, and nothing is sent again until the
+//! earlier send provably did not land. Each write's end ([`End`]) goes into the ledger in
+//! that order, and the report is the ledger.
 //!
 //! Nothing else is kept between writes: the listing apply started from never changes, and a
 //! listing is reused only by the create that comes right after it with no request between.
@@ -30,12 +35,12 @@ use crate::opendental::BenefitsClient;
 use crate::opendental::client::lock::Lease;
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{Benefit, BenefitNum};
-use crate::opendental::model::request::BenefitFilter;
+use crate::opendental::model::request::{BenefitFilter, BenefitYear};
 use crate::opendental::sync::changeset::{Changeset, PlannedRow, PlannedUpdate};
 
-/// How many times apply sends a create whose earlier sends provably did not land (refused by a
-/// 429, never connected, or checked after an unknown outcome): each send after a fresh listing.
-const CREATE_SENDS: u32 = 4;
+/// How many times apply sends a write whose earlier sends provably did not land (refused by a
+/// 429, never connected, or checked after an unknown outcome): each send after a fresh read.
+const SENDS: u32 = 4;
 
 /// How a write ended: what the report says of it.
 pub(super) enum End {
@@ -60,6 +65,78 @@ enum Sent {
     /// It may have landed; the attempt that may have ended at `ended` (its answer or its
     /// timeout), and the office stores nothing later than its own limit after that.
     Unknown { error: Error, ended: Instant },
+}
+
+impl From<Result<BenefitNum, Error>> for Sent {
+    /// What an attempt's answer says of the write: the one place a write's error is sorted.
+    fn from(sent: Result<BenefitNum, Error>) -> Self {
+        match sent {
+            Ok(num) => Sent::Landed(num),
+            Err(e) if e.outcome_unknown() => Sent::Unknown {
+                error: e,
+                ended: Instant::now(),
+            },
+            Err(e) if e.is_retryable() => Sent::NeverReceived(e),
+            Err(e) => Sent::Failed(e),
+        }
+    }
+}
+
+/// A planned write to a row that exists: an update or a delete.
+enum RowWrite<'p> {
+    Update(&'p PlannedUpdate),
+    Delete(&'p PlannedRow),
+}
+
+impl RowWrite<'_> {
+    fn num(&self) -> BenefitNum {
+        match self {
+            RowWrite::Update(u) => u.row.benefit_num,
+            RowWrite::Delete(r) => r.benefit_num,
+        }
+    }
+
+    fn is_delete(&self) -> bool {
+        matches!(self, RowWrite::Delete(_))
+    }
+
+    /// The row as planned, before the write.
+    fn planned(&self) -> &PlannedRow {
+        match self {
+            RowWrite::Update(u) => &u.row,
+            RowWrite::Delete(r) => r,
+        }
+    }
+
+    /// Why the write is not sent, judged on the row as known (`None`: send it).
+    fn judge(&self, row: Option<&Benefit>, year: Option<BenefitYear>) -> Option<End> {
+        let row = match (self, row) {
+            (RowWrite::Update(_), None) => return Some(End::Conflict(ConflictKind::Deleted)),
+            (RowWrite::Delete(_), None) => return Some(End::Skipped(SkipReason::AlreadyDone)),
+            (_, Some(row)) => row,
+        };
+        if self.landed_in(Some(row), year) {
+            Some(End::Skipped(SkipReason::AlreadyDone))
+        } else if !self.untouched_in(Some(row)) {
+            Some(End::Conflict(ConflictKind::Edited))
+        } else {
+            None
+        }
+    }
+
+    /// Whether the office holds what the write makes: the update's values, or no row.
+    fn landed_in(&self, row: Option<&Benefit>, year: Option<BenefitYear>) -> bool {
+        match (self, row) {
+            (RowWrite::Update(u), Some(row)) => row.holds(&u.after, year),
+            (RowWrite::Update(_), None) => false,
+            (RowWrite::Delete(_), row) => row.is_none(),
+        }
+    }
+
+    /// Whether the row is still as planned: nobody, the write included, has changed it.
+    fn untouched_in(&self, row: Option<&Benefit>) -> bool {
+        row.is_some_and(|row| self.planned().unchanged_in(row))
+    }
 }
 
 /// What the check after an unknown create found.
@@ -168,79 +245,92 @@ impl<'a> Run<'a> {
     // ---- updates and deletes: judged on the listing, then on the row read again ----
 
     async fn update(&mut self, planned: &PlannedUpdate) -> End {
-        let num = planned.row.benefit_num;
-        if let Some(end) = self.halted().map(End::Skipped) {
-            return end;
-        }
-        if let Some(end) = self.judge_update(planned, row_in(&self.listed, num)) {
-            return end;
-        }
-        let fresh = match self.read(num).await {
-            Ok(row) => row,
-            Err(e) => return End::Failed(e),
-        };
-        if let Some(end) = self.judge_update(planned, fresh.as_ref()) {
-            return end;
-        }
-        if let Some(why) = self.halted() {
-            return End::Skipped(why);
-        }
-        self.fresh = None;
-        let update = planned.update(self.plan.owner);
-        match self.lease.guard(self.client.update(num, &update)).await {
-            Ok(_) => End::Done(num),
-            Err(e) => End::Failed(e),
-        }
-    }
-
-    /// Why an update is not sent, judged on the row as known (`None`: send it).
-    fn judge_update(&self, planned: &PlannedUpdate, row: Option<&Benefit>) -> Option<End> {
-        let year = self.plan.benefit_year;
-        match row {
-            None => Some(End::Conflict(ConflictKind::Deleted)),
-            Some(row) if row.holds(&planned.after, year) => {
-                Some(End::Skipped(SkipReason::AlreadyDone))
-            }
-            Some(row) if !planned.row.unchanged_in(row) => {
-                Some(End::Conflict(ConflictKind::Edited))
-            }
-            Some(_) => None,
-        }
+        self.write_row(RowWrite::Update(planned)).await
     }
 
     async fn delete(&mut self, planned: &PlannedRow) -> End {
-        let num = planned.benefit_num;
+        self.write_row(RowWrite::Delete(planned)).await
+    }
+
+    /// An update or a delete: judged on the listing, then on the row read just before each
+    /// send; sent in one attempt; a send that may have landed is checked by reading the row
+    /// once the settle time has passed, and sent again only when the row is provably as it was
+    /// (untouched by anyone, the write included).
+    async fn write_row(&mut self, write: RowWrite<'_>) -> End {
+        let year = self.plan.benefit_year;
         if let Some(end) = self.halted().map(End::Skipped) {
             return end;
         }
-        if let Some(end) = self.judge_delete(planned, row_in(&self.listed, num)) {
+        if let Some(end) = write.judge(row_in(&self.listed, write.num()), year) {
             return end;
         }
-        let fresh = match self.read(num).await {
-            Ok(row) => row,
-            Err(e) => return End::Failed(e),
-        };
-        if let Some(end) = self.judge_delete(planned, fresh.as_ref()) {
-            return end;
+        // The error of the last send, which provably did not land; `None` before the first.
+        let mut earlier: Option<Error> = None;
+        // A read of the row that no request has followed yet.
+        let mut known: Option<Option<Benefit>> = None;
+        for send in 1..=SENDS {
+            let row = match known.take() {
+                Some(row) => row,
+                None => match self.read(write.num()).await {
+                    Ok(row) => row,
+                    Err(e) => return End::Failed(e),
+                },
+            };
+            // A write already sent is never reported as not sent (see `create`).
+            if let Some(end) = write.judge(row.as_ref(), year) {
+                return earlier.map_or(end, End::Failed);
+            }
+            if let Some(why) = self.halted() {
+                return earlier.map_or(End::Skipped(why), End::Failed);
+            }
+            let (error, ended) = match self.send_row(&write).await {
+                Sent::Landed(num) => return End::Done(num),
+                Sent::NeverReceived(e) => {
+                    tokio::time::sleep(resend_wait(&e, send)).await;
+                    earlier = Some(e);
+                    continue;
+                }
+                // Gone before the delete reached it: someone deleted it (after a send that
+                // provably did not land, the row is gone all the same).
+                Sent::Failed(e) if write.is_delete() && e.is_not_found() => {
+                    return earlier.map_or(End::Skipped(SkipReason::AlreadyDone), |_| {
+                        End::Done(write.num())
+                    });
+                }
+                Sent::Failed(e) => return End::Failed(e),
+                Sent::Unknown { error, ended } => (error, ended),
+            };
+            tokio::time::sleep_until(settled(ended, self.options.settle.min(MAX_SETTLE))).await;
+            let after = match self.read(write.num()).await {
+                Ok(row) => row,
+                Err(_) => return End::Failed(error),
+            };
+            if write.landed_in(after.as_ref(), year) {
+                return End::Done(write.num());
+            }
+            // Changed by someone since the read before the send: the write may have landed
+            // and been changed since, or not; either way it is never sent over their change.
+            if !write.untouched_in(after.as_ref()) {
+                return End::Failed(error);
+            }
+            earlier = Some(error.known_not_landed());
+            known = Some(after);
         }
-        if let Some(why) = self.halted() {
-            return End::Skipped(why);
-        }
-        self.fresh = None;
-        match self.lease.guard(self.client.delete(num)).await {
-            Ok(()) => End::Done(num),
-            Err(e) if e.is_not_found() => End::Skipped(SkipReason::AlreadyDone),
-            Err(e) => End::Failed(e),
-        }
+        End::Failed(earlier.expect("every send that returns here failed"))
     }
-
-    /// Why a delete is not sent, judged on the row as known (`None`: send it).
-    fn judge_delete(&self, planned: &PlannedRow, row: Option<&Benefit>) -> Option<End> {
-        match row {
-            None => Some(End::Skipped(SkipReason::AlreadyDone)),
-            Some(row) if !planned.unchanged_in(row) => Some(End::Conflict(ConflictKind::Edited)),
-            Some(_) => None,
-        }
+    /// Sends an update or a delete in one attempt, the owner's lock checked first.
+    async fn send_row(&mut self, write: &RowWrite<'_>) -> Sent {
+        self.fresh = None;
+        let num = write.num();
+        let sent = match write {
+            RowWrite::Update(planned) => {
+                let update = planned.update(self.plan.owner);
+                let sent = self.lease.guard(self.client.update_once(num, &update));
+                sent.await.map(drop)
+            }
+            RowWrite::Delete(_) => self.lease.guard(self.client.delete_once(num)).await,
+        };
+        Sent::from(sent.map(|()| num))
     }
 
     /// The row as the office holds it now, read just before it is written: `GET
@@ -274,7 +364,7 @@ impl<'a> Run<'a> {
         let new = shape.to_new_benefit(self.plan.owner);
         // The error of the last send, which provably did not land; `None` before the first.
         let mut earlier: Option<Error> = None;
-        for send in 1..=CREATE_SENDS {
+        for send in 1..=SENDS {
             let before = match self.fresh.take() {
                 Some(rows) => rows,
                 None => match self.list().await {
@@ -326,15 +416,8 @@ impl<'a> Run<'a> {
 
     async fn send_create(&mut self, new: &crate::opendental::NewBenefit) -> Sent {
         self.fresh = None;
-        match self.lease.guard(self.client.create_once(new)).await {
-            Ok(row) => Sent::Landed(row.benefit_num),
-            Err(e) if e.outcome_unknown() => Sent::Unknown {
-                error: e,
-                ended: Instant::now(),
-            },
-            Err(e) if e.is_retryable() => Sent::NeverReceived(e),
-            Err(e) => Sent::Failed(e),
-        }
+        let sent = self.lease.guard(self.client.create_once(new)).await;
+        Sent::from(sent.map(|row| row.benefit_num))
     }
 
     /// Whether a create whose outcome is unknown landed: once the settle time has passed
