@@ -208,3 +208,86 @@ mod properties {
         }
     }
 }
+
+/// A dependent's 271 speaks for that patient: it never plans deletes of the rows every
+/// subscriber of the plan shares, even asked to delete (the plan's 12 rows used to go).
+#[tokio::test]
+async fn a_dependents_271_never_deletes_the_plans_shared_rows() {
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    // The plan holds the subscriber's benefits.
+    let subscriber =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_01, ReadOptions::new())
+            .unwrap();
+    let change = client
+        .diff_from_271(PLAN, None, &subscriber, DiffOptions::new())
+        .await
+        .unwrap();
+    client.apply(&change.plan).await.unwrap();
+    let shared = office.benefits().len();
+    assert!(shared > 10, "{shared}");
+    let dependent = benefits_sdk::opendental::eligibility::read_271(
+        &lookups,
+        FILE_03,
+        ReadOptions::new().dependent(true),
+    )
+    .unwrap();
+    assert!(dependent.dependent);
+    let deletes = DiffOptions::new().deletes(true);
+    let change = client
+        .diff_from_271(PLAN, Some(PatPlanNum::new(7)), &dependent, deletes)
+        .await
+        .unwrap();
+    assert!(change.plan.deletes.is_empty(), "{:?}", change.plan.deletes);
+    // Kept, every one the dependent's 271 does not speak to (one is its family deductible).
+    assert_eq!(change.plan.kept.len(), shared - 1);
+    // A subscriber's 271 still deletes when asked.
+    let other =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_02, ReadOptions::new())
+            .unwrap();
+    let change = client
+        .diff_from_271(PLAN, None, &other, deletes)
+        .await
+        .unwrap();
+    assert!(!change.plan.deletes.is_empty());
+}
+
+/// The 271's group number, coverage status and policy dates are checked against the plan,
+/// by Open Dental's rules, and said.
+#[tokio::test]
+async fn a_271_for_another_group_is_found_out() {
+    use benefits_sdk::opendental::eligibility::PlanFinding;
+    let office = MockOpenDental::start().await;
+    let mut plan = InsPlan::new(PLAN, 0);
+    plan.group_num = "GRP99999".into();
+    office.insert_plan(plan);
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let read =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_01, ReadOptions::new())
+            .unwrap();
+    assert_eq!(read.plan.group_number.as_deref(), Some("GRP20417"));
+    assert_eq!(read.plan.starts, NaiveDate::from_ymd_opt(2025, 1, 1));
+    let change = client
+        .diff_from_271(PLAN, None, &read, DiffOptions::new())
+        .await
+        .unwrap();
+    let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    let findings = change.findings(today);
+    assert_eq!(
+        findings,
+        [PlanFinding::GroupMismatch {
+            plan: "GRP99999".into(),
+            carrier: "GRP20417".into()
+        }]
+    );
+    assert!(findings[0].blocks());
+    // Before the policy starts, that is said too.
+    let before = NaiveDate::from_ymd_opt(2024, 12, 31).unwrap();
+    assert_eq!(change.findings(before).len(), 2);
+    // Stored and read back, the change still knows.
+    let stored: benefits_sdk::opendental::EligibilityChange =
+        serde_json::from_str(&serde_json::to_string(&change).unwrap()).unwrap();
+    assert_eq!(stored.findings(today), findings);
+}

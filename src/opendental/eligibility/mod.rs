@@ -35,13 +35,16 @@
 //! (`after_first_transaction`); who owns a row (§8: on a dependent request every row but a
 //! Family one is a patient-plan override).
 //!
-//! Nothing from the NM1, REF, N3/N4 or DMG segments (member data) reaches the result, its
-//! `Debug`, an error or a trace: the result holds the EB segments only.
+//! Nothing from the NM1, N3/N4 or DMG segments, or any REF but the plan's group number
+//! (`REF*6P`), reaches the result, its `Debug`, an error or a trace: the result holds the EB
+//! segments and what the message says of the plan ([`CarrierPlan`]: group number, coverage
+//! status, policy dates), never of the member.
 
 mod build;
 mod codes;
 mod items;
 mod lookups;
+mod plan;
 mod rules;
 
 use std::fmt;
@@ -49,6 +52,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use lookups::EligibilityLookups;
+pub use plan::{CarrierPlan, PlanFinding};
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
@@ -315,6 +319,14 @@ pub struct Eligibility {
     pub rows: Vec<EligibilityRow>,
     /// The EB segments left out, in order.
     pub dropped: Vec<DroppedSegment>,
+    /// What the 271 says of the plan itself: group number, coverage status, policy dates
+    /// (check it against the office's plan with [`CarrierPlan::findings`]).
+    #[serde(default)]
+    pub plan: CarrierPlan,
+    /// The 271 was read for a dependent ([`ReadOptions::dependent`]): its rows that are not
+    /// marked Family are that patient's, and it says nothing of the plan's other rows.
+    #[serde(default)]
+    pub dependent: bool,
 }
 
 impl Eligibility {
@@ -375,5 +387,11 @@ pub fn read_271(
     let segments = x12::segments(&text, delimiters);
     items::check(&segments).map_err(whole)?;
     let items = items::items(&segments);
-    Ok(build::rows(office, &items, delimiters, options))
+    let read = items.iter().filter(|i| !i.after_first_transaction);
+    let plan = CarrierPlan::read(&segments, read.map(|i| i.eb.element(1)));
+    Ok(Eligibility {
+        plan,
+        dependent: options.dependent,
+        ..build::rows(office, &items, delimiters, options)
+    })
 }

@@ -3,12 +3,15 @@
 
 use std::fmt;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::changeset::{Changeset, DiffOptions};
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
-use crate::opendental::eligibility::{DroppedSegment, Eligibility, OwnerKind};
+use crate::opendental::eligibility::{
+    CarrierPlan, DroppedSegment, Eligibility, OwnerKind, PlanFinding,
+};
 use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
 use crate::opendental::model::request::Owner;
@@ -25,12 +28,26 @@ pub struct EligibilityChange {
     pub pat_plan: Option<Changeset>,
     /// The EB segments the 271 left out, each with its reason.
     pub dropped: Vec<DroppedSegment>,
+    /// What the 271 says of the plan itself (group number, coverage status, policy dates).
+    #[serde(default)]
+    pub carrier: CarrierPlan,
+    /// The plan's `GroupNum` when the change was planned, to check the 271 against.
+    #[serde(default)]
+    pub plan_group_number: String,
 }
 
 impl EligibilityChange {
     /// The changesets to apply: the plan's, then the patient plan's.
     pub fn changesets(&self) -> impl Iterator<Item = &Changeset> {
         std::iter::once(&self.plan).chain(self.pat_plan.as_ref())
+    }
+
+    /// What stands between the 271 and the plan, as of `as_of` (the day the benefits are
+    /// for): a group number that is not the plan's, coverage the carrier says is inactive, a
+    /// policy not yet started or ended ([`CarrierPlan::findings`]). Check it before applying:
+    /// a finding that [`blocks`](PlanFinding::blocks) means the 271 may be another plan's.
+    pub fn findings(&self, as_of: NaiveDate) -> Vec<PlanFinding> {
+        self.carrier.findings(&self.plan_group_number, as_of)
     }
 
     /// True when no changeset writes anything or holds an ambiguity.
@@ -83,8 +100,15 @@ impl BenefitsClient {
     /// import also skips a patient-plan row whose key equals a plan-level row's; reconcile
     /// writes the override the 271 gives, whatever the plan holds.
     ///
-    /// Requests: one cached `GET /insplans/{PlanNum}` for the benefit year, and the list pages
-    /// of each owner.
+    /// A dependent's 271 ([`Eligibility::dependent`]) speaks for that patient only: it never
+    /// plans deletes of the plan's rows, which every subscriber of the plan shares, whatever
+    /// `options` says (the patient plan's overrides follow `options`).
+    ///
+    /// The change carries what the 271 says of the plan and the plan's group number: check
+    /// [`EligibilityChange::findings`] before applying.
+    ///
+    /// Requests: one cached `GET /insplans/{PlanNum}` for the benefit year and group number,
+    /// and the list pages of each owner.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the 271 gives patient-plan overrides and no `pat_plan`
@@ -105,10 +129,13 @@ impl BenefitsClient {
             )
             .into_result()?;
         }
-        let year = self.ins_plan(plan).await?.benefit_year();
+        let ins_plan = self.ins_plan(plan).await?;
+        let year = ins_plan.benefit_year();
         let plan_rows = read.shapes(OwnerKind::Plan);
+        // A dependent's 271 says nothing of the rows the plan's other members share.
+        let plan_options = options.deletes(options.deletes && !read.dependent);
         let plan = self
-            .diff_in_year(Owner::Plan(plan), year, plan_rows, options)
+            .diff_in_year(Owner::Plan(plan), year, plan_rows, plan_options)
             .await?;
         let pat_plan = match pat_plan {
             Some(p) if !overrides.is_empty() => Some(
@@ -121,6 +148,8 @@ impl BenefitsClient {
             plan,
             pat_plan,
             dropped: read.dropped.clone(),
+            carrier: read.plan.clone(),
+            plan_group_number: ins_plan.group_num.clone(),
         })
     }
 }

@@ -1,0 +1,269 @@
+//! What a 271 says of the plan itself, beside its benefits, and whether that is the office's
+//! plan: the group number, coverage status and policy dates, checked as Open Dental's batch
+//! verification checks them (`InsVerifies.ValidateGroupNumber`, `ValidatePlanDates`;
+//! `X271.GetGroupNum`, `X271.GetListDtpSubscriber`), and said where Open Dental is silent.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::x12::Segment;
+
+/// What a 271 says of the plan it answers for (never of the member).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CarrierPlan {
+    /// The group number: the first `REF*6P` anywhere in the message (`X271.GetGroupNum`),
+    /// trimmed; `None` when there is none or it is blank.
+    pub group_number: Option<String>,
+    /// The carrier says coverage is inactive: an EB01 of `6` among the EB segments read.
+    pub inactive: bool,
+    /// When the policy starts: the last `DTP*539` before the first EB, else the last
+    /// `DTP*346` (Open Dental's order), read as `X12Parse.ToDate` reads DTP03 (its first eight
+    /// digits; a year before 1880 is no date).
+    pub starts: Option<NaiveDate>,
+    /// When it ends: the last `DTP*540`, else `DTP*347`, read alike.
+    pub ends: Option<NaiveDate>,
+}
+
+impl CarrierPlan {
+    /// Reads the plan facts of a message's segments: `eb01s` are the EB01s of the EB segments
+    /// the benefit reading takes.
+    pub(crate) fn read<'m>(
+        segments: &[Segment<'m>],
+        eb01s: impl IntoIterator<Item = &'m str>,
+    ) -> Self {
+        let group_number = segments
+            .iter()
+            .find(|s| s.id() == "REF" && s.element(1) == "6P")
+            .map(|s| s.element(2).trim().to_owned())
+            .filter(|g| !g.is_empty());
+        // Open Dental reads only the 2100C dates: the DTPs before the first EB.
+        let dates: Vec<(&str, Option<NaiveDate>)> = segments
+            .iter()
+            .take_while(|s| s.id() != "EB")
+            .filter(|s| s.id() == "DTP")
+            .map(|s| (s.element(1), to_date(s.element(3))))
+            .collect();
+        let last = |qualifier: &str| {
+            dates
+                .iter()
+                .rev()
+                .find(|(q, _)| *q == qualifier)
+                .map(|(_, d)| *d)
+        };
+        // Policy dates win when either is sent; plan dates stand in only when neither is.
+        let policy = last("539").is_some() || last("540").is_some();
+        let (starts, ends) = match policy {
+            true => (last("539").flatten(), last("540").flatten()),
+            false => (last("346").flatten(), last("347").flatten()),
+        };
+        CarrierPlan {
+            group_number,
+            inactive: eb01s.into_iter().any(|eb01| eb01 == "6"),
+            starts,
+            ends,
+        }
+    }
+
+    /// What stands between this 271 and the office's plan, as of `as_of` (the day the
+    /// benefits are for, usually today): `plan_group_number` is the plan's `GroupNum`. An
+    /// empty list means it is the plan, by every check there is.
+    ///
+    /// ```
+    /// use benefits_sdk::opendental::eligibility::{CarrierPlan, PlanFinding};
+    /// use chrono::NaiveDate;
+    ///
+    /// let mut carrier = CarrierPlan::default();
+    /// carrier.group_number = Some("XK55012-01".into());
+    /// let today = NaiveDate::from_ymd_opt(2026, 12, 6).unwrap();
+    /// assert!(carrier.findings("XK55012", today).is_empty()); // a prefix of 3 or more
+    /// assert_eq!(
+    ///     carrier.findings("GRP4471", today),
+    ///     [PlanFinding::GroupMismatch { plan: "GRP4471".into(), carrier: "XK55012-01".into() }]
+    /// );
+    /// ```
+    pub fn findings(&self, plan_group_number: &str, as_of: NaiveDate) -> Vec<PlanFinding> {
+        let mut findings = Vec::new();
+        let plan = plan_group_number.trim();
+        let carrier = self.group_number.as_deref().unwrap_or("");
+        // ValidateGroupNumber: the plan's must have 3 characters or more; a carrier's under
+        // 3 is taken as no answer (Open Dental passes it; it is said here all the same); else
+        // the carrier's must start or end with the plan's.
+        if plan.chars().count() < 3 {
+            findings.push(PlanFinding::PlanGroupUnknown);
+        } else if carrier.chars().count() < 3 {
+            findings.push(PlanFinding::CarrierGroupMissing);
+        } else if !carrier.starts_with(plan) && !carrier.ends_with(plan) {
+            findings.push(PlanFinding::GroupMismatch {
+                plan: plan.to_owned(),
+                carrier: carrier.to_owned(),
+            });
+        }
+        if self.inactive {
+            findings.push(PlanFinding::CoverageInactive);
+        }
+        // ValidatePlanDates: a start after the day, or an end before it.
+        match (self.starts, self.ends) {
+            (Some(starts), _) if as_of < starts => findings.push(PlanFinding::NotStarted(starts)),
+            (_, Some(ends)) if as_of > ends => findings.push(PlanFinding::Ended(ends)),
+            _ => {}
+        }
+        findings
+    }
+}
+
+/// One reason a 271 may not be the office's plan, or not in force.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PlanFinding {
+    /// The 271's group number neither starts nor ends with the plan's (Open Dental's rule: a
+    /// prefix or suffix match of the plan's whole group number, 3 characters or more).
+    GroupMismatch {
+        /// The plan's `GroupNum`.
+        plan: String,
+        /// The 271's `REF*6P`.
+        carrier: String,
+    },
+    /// The plan has no group number of 3 characters or more, so nothing can tell whether the
+    /// 271 is its own.
+    PlanGroupUnknown,
+    /// The 271 sends no group number of 3 characters or more. Open Dental takes the plan's as
+    /// right; it does not block.
+    CarrierGroupMissing,
+    /// The carrier says coverage is inactive (EB01 6).
+    CoverageInactive,
+    /// The policy starts after the day the benefits are for.
+    NotStarted(NaiveDate),
+    /// The policy ended before the day the benefits are for.
+    Ended(NaiveDate),
+}
+
+impl PlanFinding {
+    /// Whether writing the 271's benefits to the plan should wait for a person's explicit
+    /// yes: every finding but [`PlanFinding::CarrierGroupMissing`].
+    pub fn blocks(&self) -> bool {
+        !matches!(self, PlanFinding::CarrierGroupMissing)
+    }
+}
+
+impl fmt::Display for PlanFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PlanFinding::GroupMismatch { plan, carrier } => write!(
+                f,
+                "the 271's group number {carrier} is not the plan's {plan} (neither starts nor \
+                 ends with it)"
+            ),
+            PlanFinding::PlanGroupUnknown => f.write_str(
+                "the plan has no group number of 3 characters or more to check the 271 against",
+            ),
+            PlanFinding::CarrierGroupMissing => {
+                f.write_str("the 271 sends no group number; the plan's is taken as right")
+            }
+            PlanFinding::CoverageInactive => f.write_str("the carrier says coverage is inactive"),
+            PlanFinding::NotStarted(d) => write!(f, "the policy does not start until {d}"),
+            PlanFinding::Ended(d) => write!(f, "the policy ended {d}"),
+        }
+    }
+}
+
+/// A DTP03 as `X12Parse.ToDate` reads it: its first eight characters as CCYYMMDD (so a range
+/// reads as its start); a year before 1880, or anything unreadable, is no date.
+fn to_date(element: &str) -> Option<NaiveDate> {
+    let digits = element.get(..8)?;
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let date = NaiveDate::parse_from_str(digits, "%Y%m%d").ok()?;
+    (chrono::Datelike::year(&date) >= 1880).then_some(date)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x12;
+
+    fn read(body: &str) -> CarrierPlan {
+        let text = format!(
+            "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+             *251104*0932*^*00501*000004711*0*P*:~{body}"
+        );
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
+        let eb01s: Vec<&str> = segments
+            .iter()
+            .filter(|s| s.id() == "EB")
+            .map(|s| s.element(1))
+            .collect();
+        CarrierPlan::read(&segments, eb01s)
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn the_first_ref_6p_anywhere_is_the_group_number() {
+        let plan = read("ST*271~REF*18*P1~REF*6P* G-100 ~EB*1~REF*6P*OTHER~SE~");
+        assert_eq!(plan.group_number.as_deref(), Some("G-100"));
+        assert_eq!(read("ST*271~REF*6P*~EB*1~SE~").group_number, None);
+    }
+
+    #[test]
+    fn policy_dates_win_and_the_last_of_each_before_the_first_eb_counts() {
+        let plan = read(
+            "ST*271~DTP*346*D8*20240101~DTP*539*D8*20250101~DTP*539*D8*20250201~\
+             EB*1~DTP*540*D8*20200101~SE~",
+        );
+        assert_eq!((plan.starts, plan.ends), (Some(day(2025, 2, 1)), None));
+        let plan = read("ST*271~DTP*346*RD8*20240101-20241231~DTP*347*D8*18001231~EB*6~SE~");
+        assert_eq!((plan.starts, plan.ends), (Some(day(2024, 1, 1)), None));
+        assert!(plan.inactive);
+    }
+
+    #[test]
+    fn findings_follow_open_dentals_checks() {
+        let mut carrier = CarrierPlan {
+            group_number: Some("00XK55".into()),
+            ..CarrierPlan::default()
+        };
+        let today = day(2026, 12, 6);
+        // A suffix match.
+        assert!(carrier.findings("XK55", today).is_empty());
+        assert_eq!(
+            carrier.findings("XK", today),
+            [PlanFinding::PlanGroupUnknown]
+        );
+        assert_eq!(
+            carrier.findings(" ", today),
+            [PlanFinding::PlanGroupUnknown]
+        );
+        carrier.group_number = Some("XK".into());
+        assert_eq!(
+            carrier.findings("XK55", today),
+            [PlanFinding::CarrierGroupMissing]
+        );
+        assert!(!PlanFinding::CarrierGroupMissing.blocks());
+        carrier.group_number = Some("XK55".into());
+        carrier.inactive = true;
+        carrier.starts = Some(day(2027, 1, 1));
+        assert_eq!(
+            carrier.findings("XK55", today),
+            [
+                PlanFinding::CoverageInactive,
+                PlanFinding::NotStarted(day(2027, 1, 1))
+            ]
+        );
+        carrier.inactive = false;
+        carrier.starts = Some(day(2026, 1, 1));
+        carrier.ends = Some(day(2026, 12, 5));
+        assert_eq!(
+            carrier.findings("XK55", today),
+            [PlanFinding::Ended(day(2026, 12, 5))]
+        );
+        carrier.ends = Some(today);
+        assert!(carrier.findings("XK55", today).is_empty());
+    }
+}
