@@ -7,13 +7,16 @@
 //! first; the office's answer makes it **landed**, **failed** (it provably did not land),
 //! **never received** (a 429 or a connection that never opened: read again after its wait,
 //! and sent again if still due) or **unknown** (it may have). An unknown write is **checked**
-//! by reading again once the settle time has passed since its attempt ended:
-//! - an update or a delete ends landed (the row holds the update, or is gone), unproven (the
-//!   row was changed by someone: it stays unknown and is never sent over their change), or
-//!   not landed (the row is exactly as read before the send) and goes again on that read;
+//! by reading again once the settle time has passed since its attempt ended, when it has
+//! landed or never will:
 //! - a create ends landed (a new row is it, as stored), unproven (a new row in its slot with
 //!   other values, or a new row elsewhere: either may be the create's, so it stays unknown and
-//!   is never sent again), or not landed (no new row at all) and goes again on that listing.
+//!   is never sent again), or not landed (no new row at all) and goes again on that listing;
+//! - a delete ends landed (the row is gone), or not landed (the row is there: a BenefitNum
+//!   never comes back), and goes again on that read if nobody changed the row;
+//! - an update ends landed (the row holds it), or stays unknown and is never sent again:
+//!   `SecDateTEdit` keeps whole seconds, so an edit that undid it in the second it landed
+//!   leaves the row looking untouched. The next reconcile plans it again on a new listing.
 //!
 //! So every send follows a read made just before it, and nothing is sent again until the
 //! earlier send provably did not land. Each write's end ([`End`]) goes into the ledger in
@@ -253,9 +256,14 @@ impl<'a> Run<'a> {
     }
 
     /// An update or a delete: judged on the listing, then on the row read just before each
-    /// send; sent in one attempt; a send that may have landed is checked by reading the row
-    /// once the settle time has passed, and sent again only when the row is provably as it was
-    /// (untouched by anyone, the write included).
+    /// send; sent in one attempt. One that never reached the office goes again after its wait
+    /// and a new read. One that may have landed is checked by reading the row once the settle
+    /// time has passed: it is done if the office holds it; a delete whose row is still there
+    /// provably did not land (a BenefitNum never comes back) and goes again if the row is
+    /// untouched; an update whose values are not there is never sent again. `SecDateTEdit`
+    /// keeps whole seconds, so a row that looks untouched may hold an edit that undid the
+    /// update in the second it landed: only the next reconcile, planned on a new listing,
+    /// writes it again.
     async fn write_row(&mut self, write: RowWrite<'_>) -> End {
         let year = self.plan.benefit_year;
         if let Some(end) = self.halted().map(End::Skipped) {
@@ -276,28 +284,25 @@ impl<'a> Run<'a> {
                     Err(e) => return End::Failed(e),
                 },
             };
-            // A write already sent is never reported as not sent (see `create`).
             if let Some(end) = write.judge(row.as_ref(), year) {
-                return earlier.map_or(end, End::Failed);
+                return after_sends(end, earlier, write.num());
             }
             if let Some(why) = self.halted() {
                 return earlier.map_or(End::Skipped(why), End::Failed);
             }
             let (error, ended) = match self.send_row(&write).await {
                 Sent::Landed(num) => return End::Done(num),
-                Sent::NeverReceived(e) => {
+                Sent::NeverReceived(e) if send < SENDS => {
                     tokio::time::sleep(resend_wait(&e, send)).await;
                     earlier = Some(e);
                     continue;
                 }
-                // Gone before the delete reached it: someone deleted it (after a send that
-                // provably did not land, the row is gone all the same).
+                // Gone before the delete reached it: the row is not in the office, which is
+                // what the delete is for.
                 Sent::Failed(e) if write.is_delete() && e.is_not_found() => {
-                    return earlier.map_or(End::Skipped(SkipReason::AlreadyDone), |_| {
-                        End::Done(write.num())
-                    });
+                    return End::Done(write.num());
                 }
-                Sent::Failed(e) => return End::Failed(e),
+                Sent::NeverReceived(e) | Sent::Failed(e) => return End::Failed(e),
                 Sent::Unknown { error, ended } => (error, ended),
             };
             tokio::time::sleep_until(settled(ended, self.options.settle.min(MAX_SETTLE))).await;
@@ -308,16 +313,20 @@ impl<'a> Run<'a> {
             if write.landed_in(after.as_ref(), year) {
                 return End::Done(write.num());
             }
-            // Changed by someone since the read before the send: the write may have landed
-            // and been changed since, or not; either way it is never sent over their change.
-            if !write.untouched_in(after.as_ref()) {
-                return End::Failed(error);
+            match write {
+                // Still there after the settle time: the delete never landed and never will.
+                RowWrite::Delete(_) if write.untouched_in(after.as_ref()) => {
+                    earlier = Some(error.known_not_landed());
+                    known = Some(after);
+                }
+                RowWrite::Delete(_) => return End::Failed(error.known_not_landed()),
+                // It may have landed and been undone within its second: never sent again.
+                RowWrite::Update(_) => return End::Failed(error),
             }
-            earlier = Some(error.known_not_landed());
-            known = Some(after);
         }
         End::Failed(earlier.expect("every send that returns here failed"))
     }
+
     /// Sends an update or a delete in one attempt, the owner's lock checked first.
     async fn send_row(&mut self, write: &RowWrite<'_>) -> Sent {
         self.fresh = None;
@@ -382,12 +391,12 @@ impl<'a> Run<'a> {
             }
             let (error, ended) = match self.send_create(&new).await {
                 Sent::Landed(num) => return End::Done(num),
-                Sent::NeverReceived(e) => {
+                Sent::NeverReceived(e) if send < SENDS => {
                     tokio::time::sleep(resend_wait(&e, send)).await;
                     earlier = Some(e);
                     continue;
                 }
-                Sent::Failed(e) => return End::Failed(e),
+                Sent::NeverReceived(e) | Sent::Failed(e) => return End::Failed(e),
                 Sent::Unknown { error, ended } => (error, ended),
             };
             match self.check_create(shape, &before, ended).await {
@@ -462,7 +471,18 @@ fn settled(ended: Instant, settle: Duration) -> Instant {
         .unwrap_or_else(|| ended + Duration::from_secs(86_400 * 365))
 }
 
-/// How long to wait before sending again a create that never reached the office: the
+/// How a write judged not to be sent ends: as judged when nothing was sent yet; once a send
+/// provably did not land, done if the office holds it all the same (someone else wrote it),
+/// else failed with that send's error (a sent write is never reported as not sent).
+fn after_sends(judged: End, earlier: Option<Error>, num: BenefitNum) -> End {
+    match (earlier, judged) {
+        (None, judged) => judged,
+        (Some(_), End::Skipped(SkipReason::AlreadyDone)) => End::Done(num),
+        (Some(e), _) => End::Failed(e),
+    }
+}
+
+/// How long to wait before sending again a write that never reached the office: the
 /// server's Retry-After (at most [`Backoff::MAX`], the one bound on a server's wait), else
 /// 250 ms doubled per send, at most 10 s. (The throttle has already widened the key's spacing
 /// after a 429; the listing before the next send waits for it.)
