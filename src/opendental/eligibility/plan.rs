@@ -11,11 +11,16 @@ use serde::{Deserialize, Serialize};
 use crate::x12::Segment;
 
 /// What a 271 says of the plan it answers for (never of the member).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// The group number identifies the member's employer group, so it is kept out of `Debug` and
+/// out of serialization: only the check against the plan's ([`CarrierPlan::group_finding`])
+/// leaves this value.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct CarrierPlan {
     /// The group number: the first `REF*6P` anywhere in the message (`X271.GetGroupNum`),
-    /// trimmed; `None` when there is none or it is blank.
+    /// trimmed; `None` when there is none or it is blank. Never serialized.
+    #[serde(skip)]
     pub group_number: Option<String>,
     /// The carrier says coverage is inactive: an EB01 of `6` among the EB segments read.
     pub inactive: bool,
@@ -81,26 +86,40 @@ impl CarrierPlan {
     /// assert!(carrier.findings("XK55012", today).is_empty()); // a prefix of 3 or more
     /// assert_eq!(
     ///     carrier.findings("GRP4471", today),
-    ///     [PlanFinding::GroupMismatch { plan: "GRP4471".into(), carrier: "XK55012-01".into() }]
+    ///     [PlanFinding::GroupMismatch { plan: "GRP4471".into() }]
     /// );
     /// ```
     pub fn findings(&self, plan_group_number: &str, as_of: NaiveDate) -> Vec<PlanFinding> {
-        let mut findings = Vec::new();
+        let mut findings: Vec<PlanFinding> =
+            self.group_finding(plan_group_number).into_iter().collect();
+        findings.extend(self.standing(as_of));
+        findings
+    }
+
+    /// The group number checked against the plan's `GroupNum` by Open Dental's rule
+    /// (`ValidateGroupNumber`): the plan's must have 3 characters or more; the 271's, under
+    /// 3, is no answer (Open Dental passes it; it is said here all the same); else the 271's
+    /// must start or end with the plan's. `None`: it matches.
+    pub fn group_finding(&self, plan_group_number: &str) -> Option<PlanFinding> {
         let plan = plan_group_number.trim();
         let carrier = self.group_number.as_deref().unwrap_or("");
-        // ValidateGroupNumber: the plan's must have 3 characters or more; a carrier's under
-        // 3 is taken as no answer (Open Dental passes it; it is said here all the same); else
-        // the carrier's must start or end with the plan's.
         if plan.chars().count() < 3 {
-            findings.push(PlanFinding::PlanGroupUnknown);
+            Some(PlanFinding::PlanGroupUnknown)
         } else if carrier.chars().count() < 3 {
-            findings.push(PlanFinding::CarrierGroupMissing);
+            Some(PlanFinding::CarrierGroupMissing)
         } else if !carrier.starts_with(plan) && !carrier.ends_with(plan) {
-            findings.push(PlanFinding::GroupMismatch {
+            Some(PlanFinding::GroupMismatch {
                 plan: plan.to_owned(),
-                carrier: carrier.to_owned(),
-            });
+            })
+        } else {
+            None
         }
+    }
+
+    /// Whether the plan is in force on `as_of` by what the 271 says: coverage inactive, a
+    /// policy not yet started or ended (Open Dental's `ValidatePlanDates`).
+    pub fn standing(&self, as_of: NaiveDate) -> Vec<PlanFinding> {
+        let mut findings = Vec::new();
         if self.inactive {
             findings.push(PlanFinding::CoverageInactive);
         }
@@ -120,12 +139,11 @@ impl CarrierPlan {
 #[non_exhaustive]
 pub enum PlanFinding {
     /// The 271's group number neither starts nor ends with the plan's (Open Dental's rule: a
-    /// prefix or suffix match of the plan's whole group number, 3 characters or more).
+    /// prefix or suffix match of the plan's whole group number, 3 characters or more). The
+    /// 271's own is not repeated here: read it in the 271.
     GroupMismatch {
         /// The plan's `GroupNum`.
         plan: String,
-        /// The 271's `REF*6P`.
-        carrier: String,
     },
     /// The plan has no group number of 3 characters or more, so nothing can tell whether the
     /// 271 is its own.
@@ -152,10 +170,10 @@ impl PlanFinding {
 impl fmt::Display for PlanFinding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PlanFinding::GroupMismatch { plan, carrier } => write!(
+            PlanFinding::GroupMismatch { plan } => write!(
                 f,
-                "the 271's group number {carrier} is not the plan's {plan} (neither starts nor \
-                 ends with it)"
+                "the 271's group number is not the plan's {plan} (it neither starts nor ends \
+                 with it)"
             ),
             PlanFinding::PlanGroupUnknown => f.write_str(
                 "the plan has no group number of 3 characters or more to check the 271 against",
@@ -167,6 +185,21 @@ impl fmt::Display for PlanFinding {
             PlanFinding::NotStarted(d) => write!(f, "the policy does not start until {d}"),
             PlanFinding::Ended(d) => write!(f, "the policy ended {d}"),
         }
+    }
+}
+
+impl fmt::Debug for CarrierPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let group = self
+            .group_number
+            .as_ref()
+            .map(|g| format!("[{} chars]", g.len()));
+        f.debug_struct("CarrierPlan")
+            .field("group_number", &group)
+            .field("inactive", &self.inactive)
+            .field("starts", &self.starts)
+            .field("ends", &self.ends)
+            .finish()
     }
 }
 
@@ -229,6 +262,8 @@ mod tests {
             group_number: Some("00XK55".into()),
             ..CarrierPlan::default()
         };
+        assert!(!format!("{carrier:?}").contains("XK55"));
+        assert!(!serde_json::to_string(&carrier).unwrap().contains("XK55"));
         let today = day(2026, 12, 6);
         // A suffix match.
         assert!(carrier.findings("XK55", today).is_empty());

@@ -28,12 +28,14 @@ pub struct EligibilityChange {
     pub pat_plan: Option<Changeset>,
     /// The EB segments the 271 left out, each with its reason.
     pub dropped: Vec<DroppedSegment>,
-    /// What the 271 says of the plan itself (group number, coverage status, policy dates).
+    /// What the 271 says of the plan itself: coverage status and policy dates (its group
+    /// number is never kept here: see `group`).
     #[serde(default)]
     pub carrier: CarrierPlan,
-    /// The plan's `GroupNum` when the change was planned, to check the 271 against.
+    /// The 271's group number checked against the plan's `GroupNum` when the change was
+    /// planned ([`CarrierPlan::group_finding`]); `None`: it matches.
     #[serde(default)]
-    pub plan_group_number: String,
+    pub group: Option<PlanFinding>,
 }
 
 impl EligibilityChange {
@@ -47,7 +49,9 @@ impl EligibilityChange {
     /// policy not yet started or ended ([`CarrierPlan::findings`]). Check it before applying:
     /// a finding that [`blocks`](PlanFinding::blocks) means the 271 may be another plan's.
     pub fn findings(&self, as_of: NaiveDate) -> Vec<PlanFinding> {
-        self.carrier.findings(&self.plan_group_number, as_of)
+        let mut findings: Vec<PlanFinding> = self.group.iter().cloned().collect();
+        findings.extend(self.carrier.standing(as_of));
+        findings
     }
 
     /// True when no changeset writes anything or holds an ambiguity.
@@ -148,8 +152,11 @@ impl BenefitsClient {
             plan,
             pat_plan,
             dropped: read.dropped.clone(),
-            carrier: read.plan.clone(),
-            plan_group_number: ins_plan.group_num.clone(),
+            group: read.plan.group_finding(&ins_plan.group_num),
+            carrier: CarrierPlan {
+                group_number: None,
+                ..read.plan.clone()
+            },
         })
     }
 }
