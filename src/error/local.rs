@@ -131,8 +131,9 @@ pub enum LockErrorKind {
     /// The lock's store failed (unreachable, refused): whether someone holds it is not known,
     /// so nothing was written.
     Store,
-    /// The lock could not be renewed while a write was being sent (waiting out a 429, or
-    /// retrying): the write was stopped where it stood, and may have landed
+    /// The lock could not be renewed while a write was being sent (waiting for its throttle
+    /// slot, a connection or the answer): the write was stopped where it stood, and may have
+    /// landed
     /// ([`Error::outcome_unknown`](crate::Error::outcome_unknown) is true). Another worker may
     /// hold the lock now; its run lists what this one wrote.
     LostMidWrite,

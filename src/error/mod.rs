@@ -114,9 +114,10 @@ impl Error {
     }
 
     /// True when sending the same request again later may succeed: transport errors other than
-    /// TLS and certificate failures, 429, 502, 503 and 504. The client already retried as its
-    /// [`RetryPolicy`] allows; a write whose [`Error::outcome_unknown`] is true must be checked
-    /// before it is sent again.
+    /// TLS and certificate failures, 429, 502, 503 and 504. A call the client made retried as
+    /// its [`RetryPolicy`] allows (apply's writes go in one attempt each, see
+    /// [`BenefitsClient::apply_with`](crate::opendental::BenefitsClient::apply_with)); a write
+    /// whose [`Error::outcome_unknown`] is true must be checked before it is sent again.
     ///
     /// [`RetryPolicy`]: crate::RetryPolicy
     pub fn is_retryable(&self) -> bool {

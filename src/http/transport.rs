@@ -48,7 +48,7 @@ pub(crate) struct Call<'a> {
     /// instead of retried.
     pub(crate) fall_back_on_connect: bool,
     /// One attempt only, whatever the policy: the caller decides what to do next (apply's
-    /// creates re-list before sending again).
+    /// writes read again before sending again).
     pub(crate) single_attempt: bool,
 }
 

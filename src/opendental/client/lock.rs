@@ -255,7 +255,7 @@ impl Lease {
     }
 
     /// Runs one write's call, stopping it where it stands if the lease is lost meanwhile (it
-    /// may be waiting out a 429 or a retry's backoff, to send again without the lock): then
+    /// may be waiting for its throttle slot or a connection, to send without the lock): then
     /// the error is [`LockErrorKind::LostMidWrite`], whose outcome is unknown.
     pub(crate) async fn guard<T>(
         &self,

@@ -145,11 +145,12 @@ impl BenefitsClient {
     ///   read that waits until the settle time ([`ApplyOptions::settle`], default
     ///   [`DEFAULT_SETTLE`](crate::opendental::DEFAULT_SETTLE): Open Dental's 60 s request
     ///   limit plus 5 s) has passed since its attempt ended, whatever the client's timeout. If
-    ///   the office holds it, it is done; if the office is provably as before (no new row for a
-    ///   create, the row untouched for an update or a delete), it never landed and is sent
-    ///   again; anything else (someone's change, a failed read) leaves it failed with its
-    ///   outcome unknown, never sent again. At most one row per planned create, and no edit
-    ///   written over, under any fault that respects the office's own limit.
+    ///   the office holds it, it is done. A create with no new row at all, or a delete whose
+    ///   row is still there untouched, never landed and is sent again. Anything else (an update
+    ///   whose values are not there, someone's change, a failed read) leaves it failed with its
+    ///   outcome unknown, never sent again by this apply. At most one row per planned create,
+    ///   and no edit written over outside the window between a write's read and its landing,
+    ///   under any fault that respects the office's own limit.
     /// - Each write is reported in an [`ApplyReport`]: done, skipped, conflicts, failed, with
     ///   the error of each failure.
     ///

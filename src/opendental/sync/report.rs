@@ -39,9 +39,10 @@ pub struct Progress {
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
 /// How long apply waits, from the end of the attempt that may have landed (its answer or its
-/// timeout), before it lists to see whether a create with an unknown outcome landed: Open Dental's own 60 s limit on a request
-/// (`opendental-notes.md`, API modes), plus 5 s. A create the office has not stored by then
-/// never will be, so sending it again cannot make a second row.
+/// timeout), before it reads again to see whether a write with an unknown outcome landed:
+/// Open Dental's own 60 s limit on a request (`opendental-notes.md`, API modes), plus 5 s. A
+/// write the office has not stored by then never will be, so sending it again cannot make a
+/// second row or land late over someone's edit.
 pub const DEFAULT_SETTLE: Duration = Duration::from_secs(65);
 
 /// The longest settle time apply waits ([`ApplyOptions::settle`]): ten minutes, far past any
@@ -94,10 +95,10 @@ impl ApplyOptions {
         self
     }
 
-    /// How long after the attempt of a create whose outcome is unknown (a timeout, a gateway
-    /// 5xx, an unreadable 201) ended apply waits before listing to see whether it landed.
-    /// Shorter than the office's own 60 s request limit, a create that lands late can be sent
-    /// twice; the default, [`DEFAULT_SETTLE`], outlasts it. At most [`MAX_SETTLE`] (a larger
+    /// How long after the attempt of a write whose outcome is unknown (a timeout, a gateway
+    /// 5xx, an unreadable answer) ended apply waits before reading again to see whether it
+    /// landed. Shorter than the office's own 60 s request limit, a create that lands late can
+    /// be sent twice, and a delete sent again; the default, [`DEFAULT_SETTLE`], outlasts it. At most [`MAX_SETTLE`] (a larger
     /// value is taken as it).
     pub fn settle(mut self, settle: Duration) -> Self {
         self.settle = settle.min(MAX_SETTLE);
