@@ -172,9 +172,16 @@ pub enum PlanCommand {
         /// Apply without asking.
         #[arg(long)]
         yes: bool,
-        /// Go on after a failed write instead of stopping.
+        /// Go on after a failed write instead of stopping (a 271's plan and patient plan
+        /// alike: without it, a failed write on the plan leaves the patient plan unwritten).
         #[arg(long)]
         keep_going: bool,
+        /// Write a 271's benefits even when it may not be this plan's: its group number is
+        /// not the plan's (or either is unknown), the carrier says coverage is inactive, or
+        /// the policy is not in force today. Without it, apply shows why and writes nothing
+        /// (exit 3).
+        #[arg(long)]
+        accept_mismatch: bool,
     },
 }
 

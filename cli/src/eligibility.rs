@@ -48,9 +48,9 @@ pub struct ReadFlags {
     /// The request was for a dependent, not the subscriber.
     #[arg(long)]
     dependent: bool,
-    /// The rule set: Open Dental's own import (od), or the SDK's (faithful).
-    #[arg(long, value_enum, default_value_t = Rules::Faithful)]
-    rules: Rules,
+    /// The rule set: Open Dental's own import (od), or the SDK's (faithful, the default).
+    #[arg(long, value_enum)]
+    rules: Option<Rules>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,9 +71,19 @@ impl ReadFlags {
             .coinsurance_inverted(self.coinsurance_inverted)
             .dependent(self.dependent)
             .rules(match self.rules {
-                Rules::Od => RuleSet::OpenDental,
-                Rules::Faithful => RuleSet::Faithful,
+                Some(Rules::Od) => RuleSet::OpenDental,
+                Some(Rules::Faithful) | None => RuleSet::Faithful,
             })
+    }
+
+    /// Whether any flag was given (they only mean something for a 271).
+    pub fn any(&self) -> bool {
+        self.out_of_network || self.coinsurance_inverted || self.dependent || self.rules.is_some()
+    }
+
+    /// The 271 was asked for a dependent.
+    pub fn dependent(&self) -> bool {
+        self.dependent
     }
 }
 

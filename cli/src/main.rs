@@ -169,7 +169,10 @@ pub(crate) async fn open_dental(
     if global.demo {
         let office = MockOpenDental::start().await;
         let plan = PlanNum::new(DEMO_PLAN);
-        office.insert_plan(InsPlan::new(plan, 0));
+        let mut demo_plan = InsPlan::new(plan, 0);
+        // The group of the subscriber's 271 (271-01); the others are other groups' answers.
+        demo_plan.group_num = "GRP20417".to_owned();
+        office.insert_plan(demo_plan);
         // An empty plan renewing in July, to copy into.
         office.insert_plan(InsPlan::new(PlanNum::new(DEMO_PLAN + 1), 7));
         for benefit in demo::plan_benefits(plan) {
@@ -259,13 +262,13 @@ async fn cervey(
 }
 
 /// Asks on a terminal; refuses to write when there is none to ask on.
-pub(crate) fn confirm(writes: usize, plan: u64) -> Result<bool, Failure> {
+pub(crate) fn confirm(question: &str) -> Result<bool, Failure> {
     if !std::io::stdin().is_terminal() {
         return Err(Failure::Input(
             "not writing without --yes: there is no terminal to confirm on".to_owned(),
         ));
     }
-    eprint!("Write {writes} change(s) to plan {plan}? [y/N] ");
+    eprint!("{question} [y/N] ");
     let mut answer = String::new();
     std::io::stdin()
         .read_line(&mut answer)

@@ -62,6 +62,7 @@ pub async fn run(
                 dry_run,
                 json,
                 across: to_office.is_some(),
+                office: to_office.clone().unwrap_or_else(|| office_name(global)),
             };
             copy(client, &target, PlanNum::new(from), PlanNum::new(to), how).await
         }
@@ -78,16 +79,28 @@ pub async fn run(
             file,
             yes,
             keep_going,
+            accept_mismatch,
         } => {
             let change = diff(client, &file).await?;
             let flags = change::ApplyFlags {
                 yes,
                 keep_going,
                 json: file.json,
-                plan: file.plan,
+                accept_mismatch,
+                office: office_name(global),
             };
             change::apply(client, &change, &flags).await
         }
+    }
+}
+
+/// The office the command writes, as the person knows it: the config file's name, else
+/// what the keys are.
+fn office_name(global: &Global) -> String {
+    match (&global.office, global.demo) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "demo".to_owned(),
+        (None, false) => "of the keys given".to_owned(),
     }
 }
 
@@ -96,6 +109,13 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
     let options = DiffOptions::new().deletes(file.deletes);
     let plan = PlanNum::new(file.plan);
     if let Some(path) = &file.from_271 {
+        if file.pat_plan.is_some() && !file.read.dependent() {
+            return Err(Failure::Input(
+                "--pat-plan takes a dependent's overrides from a 271: add --dependent (a \
+                 subscriber's 271 gives the plan's rows only)"
+                    .to_owned(),
+            ));
+        }
         let read = eligibility::read_file(client, path, &file.read).await?;
         let pat_plan = file.pat_plan.map(PatPlanNum::new);
         let change = client.diff_from_271(plan, pat_plan, &read, options).await;
@@ -107,6 +127,13 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
                 e => Failure::Office(e),
             },
         )?)));
+    }
+    if file.read.any() {
+        return Err(Failure::Input(
+            "--out-of-network, --coinsurance-inverted, --dependent and --rules read a 271: \
+             they need --from-271, not a desired-benefits file"
+                .to_owned(),
+        ));
     }
     let path = file.file.as_deref().unwrap_or_default();
     let text = std::fs::read_to_string(path).map_err(|e| Failure::Input(format!("{path}: {e}")))?;
@@ -187,6 +214,8 @@ struct CopyFlags {
     json: bool,
     /// To another office: keys (`#7`) of the source office mean nothing there.
     across: bool,
+    /// The office written, as the person knows it.
+    office: String,
 }
 
 /// `plan copy`: the source plan's rows, named as the source office names them, resolved in
@@ -251,7 +280,8 @@ async fn copy(
             yes: how.yes,
             keep_going: false,
             json: how.json,
-            plan: to.get(),
+            accept_mismatch: false,
+            office: how.office.clone(),
         };
         change::apply(target, &change, &flags).await?;
     }

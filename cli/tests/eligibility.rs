@@ -128,6 +128,7 @@ async fn diff_then_apply_from_a_271_then_nothing_is_left_to_write() {
     let file = fixture("271-03-dependent.edi");
     let flags = ["--from-271", &file, "--dependent", "--pat-plan", "7"];
     let diff = [&["plan", "diff", "12"][..], &flags[..]].concat();
+    // The dependent's 271 is another group's: the diff says so.
     let out = run_blocking(args(&diff), office_env(&office)).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -137,12 +138,18 @@ async fn diff_then_apply_from_a_271_then_nothing_is_left_to_write() {
         text.contains("18 2110C other_patient_loop: EB*C*FAM*35"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "The 271 and the plan (check): the 271's group number is not the plan's GRP20417"
+        ),
+        "{text}"
+    );
     let before = office.requests().len();
 
     let apply = [
         &["plan", "apply", "12"][..],
         &flags[..],
-        &["--yes", "--json"][..],
+        &["--yes", "--json", "--accept-mismatch"][..],
     ]
     .concat();
     let out = run_blocking(args(&apply), office_env(&office)).await;
@@ -198,4 +205,140 @@ fn a_dependents_271_without_its_patient_plan_is_exit_2() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A 271 that may not be the plan's (another group) is shown and not written without
+/// --accept-mismatch: exit 3, nothing sent but reads.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_271_of_another_group_is_refused_without_accept_mismatch() {
+    let office = demo_office().await;
+    let file = fixture("271-02-network-split.edi");
+    let out = run_blocking(
+        args(&["plan", "apply", "12", "--from-271", &file, "--yes"]),
+        office_env(&office),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("group number is not the plan's GRP20417"),
+        "{err}"
+    );
+    assert!(err.contains("--accept-mismatch"), "{err}");
+    // The 271's own group number is never printed.
+    assert!(!err.contains("GRP30588") && !stdout(&out).contains("GRP30588"));
+    assert!(office.requests().iter().all(|r| r.method == "GET"));
+    // Its own group's 271 goes through.
+    let file = fixture("271-01-subscriber-ppo.edi");
+    let out = run_blocking(
+        args(&["plan", "apply", "12", "--from-271", &file, "--yes"]),
+        office_env(&office),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// Flags that would be silently ignored are refused: --pat-plan without --dependent on a 271,
+/// and the 271's read flags with a desired-benefits file.
+#[test]
+fn flags_a_command_would_ignore_are_refused() {
+    let file = fixture("271-01-subscriber-ppo.edi");
+    let out = benefits(
+        &[
+            "--demo",
+            "plan",
+            "diff",
+            "12",
+            "--from-271",
+            &file,
+            "--pat-plan",
+            "7",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("add --dependent"), "{}", stderr(&out));
+    let desired = write_file(
+        "flags.toml",
+        "[[benefits]]\ncoinsurance = \"Restorative\"\npercent = 80\n",
+    );
+    for flag in ["--dependent", "--out-of-network", "--coinsurance-inverted"] {
+        let out = benefits(&["--demo", "plan", "diff", "12", &desired, flag], &[]);
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(stderr(&out).contains("need --from-271"), "{}", stderr(&out));
+    }
+    let out = benefits(
+        &["--demo", "plan", "diff", "12", &desired, "--rules", "od"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// A dependent's 271 with --deletes plans no delete of the plan's shared rows.
+#[test]
+fn a_dependents_271_with_deletes_keeps_the_plans_rows() {
+    let file = fixture("271-03-dependent.edi");
+    let out = benefits(
+        &[
+            "--demo",
+            "plan",
+            "diff",
+            "12",
+            "--from-271",
+            &file,
+            "--dependent",
+            "--pat-plan",
+            "7",
+            "--deletes",
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["plan"]["deletes"].as_array().unwrap().len(),
+        0,
+        "{json}"
+    );
+    assert!(!json["plan"]["kept"].as_array().unwrap().is_empty());
+}
+
+/// Stop on failure holds across a 271's changesets: a failed write on the plan leaves the
+/// patient plan unwritten, and the plan's report is kept and printed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_write_on_the_plan_stops_before_the_patient_plan() {
+    let office = demo_office().await;
+    office.inject_on("POST", 1, benefits_sdk::mock::Fault::Status(400));
+    let file = fixture("271-03-dependent.edi");
+    let apply = args(&[
+        "plan",
+        "apply",
+        "12",
+        "--from-271",
+        &file,
+        "--dependent",
+        "--pat-plan",
+        "7",
+        "--yes",
+        "--json",
+        "--accept-mismatch",
+    ]);
+    let out = run_blocking(apply, office_env(&office)).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reports = json["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 1, "{json}");
+    assert_eq!(reports[0]["failed"].as_array().unwrap().len(), 1);
+    assert!(
+        stderr(&out).contains("patient plan 7: not applied"),
+        "{}",
+        stderr(&out)
+    );
+    let overrides = office
+        .benefits()
+        .into_iter()
+        .filter(|b| b.pat_plan_num == Some(PatPlanNum::new(7)))
+        .count();
+    assert_eq!(overrides, 0);
 }

@@ -69,7 +69,9 @@ pub fn args(list: &[&str]) -> Vec<String> {
 
 pub async fn demo_office() -> MockOpenDental {
     let office = MockOpenDental::start().await;
-    office.insert_plan(InsPlan::new(PlanNum::new(12), 0));
+    let mut plan = InsPlan::new(PlanNum::new(12), 0);
+    plan.group_num = "GRP20417".to_owned();
+    office.insert_plan(plan);
     for b in demo::plan_benefits(PlanNum::new(12)) {
         office.seed(&b);
     }
