@@ -2,8 +2,8 @@
 //! benefits, from the command line. Built on `benefits-sdk`'s public API.
 //!
 //! Exit codes: 0 done; 1 the office or the network failed (doctor: a check failed); 2 bad input
-//! (a flag, a file, a name); 3 an apply left conflicts or ambiguities, or a copy left rows out;
-//! 4 an apply had failed writes.
+//! (a flag, a file, a name); 3 an apply left conflicts or ambiguities, a copy left rows out, or
+//! a 271 that may not be the plan's was not written; 4 an apply had failed writes.
 
 #[macro_use]
 mod output;
