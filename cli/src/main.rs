@@ -50,7 +50,9 @@ const DEMO_MEMBER: u64 = 1_234_567;
 
 fn main() -> ExitCode {
     let cli = Cli::command().color(output::color_choice());
-    let cli = match Cli::from_arg_matches_mut(&mut cli.get_matches()) {
+    let mut matches = cli.get_matches();
+    let json = wants_json(&matches);
+    let cli = match Cli::from_arg_matches_mut(&mut matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
@@ -73,9 +75,18 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Input(message)) if json => {
+            json_error("input", &message);
+            ExitCode::from(2)
+        }
         Err(Failure::Input(message)) => {
             eprintln!("benefits: {message}");
             ExitCode::from(2)
+        }
+        Err(Failure::Office(e)) if json => {
+            // The server's explanation stays out, as in text.
+            json_error(error_kind(&e), &e.to_string());
+            ExitCode::from(1)
         }
         Err(Failure::Office(e)) => {
             eprintln!("benefits: {e}");
@@ -88,6 +99,40 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
         Err(Failure::Exit(code)) => ExitCode::from(code),
+    }
+}
+
+/// Whether the command asked for JSON (`--json` on the subcommand that runs): then its
+/// errors are JSON on stderr too.
+fn wants_json(matches: &clap::ArgMatches) -> bool {
+    let mut deepest = matches;
+    while let Some((_, sub)) = deepest.subcommand() {
+        deepest = sub;
+    }
+    matches!(deepest.try_get_one::<bool>("json"), Ok(Some(true)))
+}
+
+/// An error as scripts read it, on stderr: `{"error": {"kind", "message"}}`.
+fn json_error(kind: &str, message: &str) {
+    let error = serde_json::json!({ "error": { "kind": kind, "message": message } });
+    eprintln!("{error}");
+}
+
+/// The kind of an office's or the network's error, for a script: the error's variant.
+fn error_kind(e: &benefits_sdk::Error) -> &'static str {
+    use benefits_sdk::Error;
+    match e {
+        Error::InvalidRequest(_) => "invalid_request",
+        Error::Api(_) => "api",
+        Error::Transport(_) => "transport",
+        Error::Decode(_) => "decode",
+        Error::Paging(_) => "paging",
+        Error::Config(_) => "config",
+        Error::Unsupported(_) => "unsupported",
+        Error::Lookup(_) => "lookup",
+        Error::ApplyLock(_) => "apply_lock",
+        Error::Eligibility(_) => "eligibility",
+        _ => "other",
     }
 }
 

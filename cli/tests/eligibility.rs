@@ -342,3 +342,30 @@ async fn a_failed_write_on_the_plan_stops_before_the_patient_plan() {
         .count();
     assert_eq!(overrides, 0);
 }
+
+/// With --json, an error is JSON on stderr, for scripts: its kind and message.
+#[test]
+fn json_errors_are_json_on_stderr() {
+    let out = benefits(
+        &["--demo", "eligibility", "read", "/no/such/271", "--json"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let error: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "input");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("/no/such/271")
+    );
+    let out = benefits(&["--demo", "plan", "export", "99999", "--json"], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_str(stderr(&out).trim()).unwrap();
+    assert_eq!(error["error"]["kind"], "api", "{error}");
+    // The server's explanation stays out, as in text.
+    assert!(!stderr(&out).contains("InsPlan not found"));
+    // Without --json, text.
+    let out = benefits(&["--demo", "eligibility", "read", "/no/such/271"], &[]);
+    assert!(stderr(&out).starts_with("benefits: "), "{}", stderr(&out));
+}
