@@ -191,11 +191,21 @@ pub struct PlanFile {
     /// The plan (PlanNum).
     pub plan: u64,
     /// The desired benefits: TOML (or JSON, by extension); see desired-benefits.example.toml.
-    #[arg(required_unless_present = "from_271", conflicts_with = "from_271")]
+    #[arg(
+        required_unless_present_any = ["from_271", "from_stored"],
+        conflicts_with_all = ["from_271", "from_stored"]
+    )]
     pub file: Option<String>,
     /// Take the desired benefits from a carrier's 271 instead; what it leaves out is listed.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "from_stored")]
     pub from_271: Option<String>,
+    /// Take them from the newest 271 the office stored for --patient and this plan (a
+    /// dependent's when its answer has a dependent loop, as if --dependent were given).
+    #[arg(long, requires = "patient")]
+    pub from_stored: bool,
+    /// The patient (PatNum) whose stored 271 --from-stored reads.
+    #[arg(long, requires = "from_stored")]
+    pub patient: Option<u64>,
     #[command(flatten)]
     pub read: eligibility::ReadFlags,
     /// A patient plan (PatPlanNum) of the plan: with a file, its overrides are brought in step

@@ -2,7 +2,9 @@
 //! a 271 read with the office's own lookups, shown in the office's words with every segment
 //! left out.
 
-use benefits_sdk::opendental::eligibility::{Eligibility, Network, ReadOptions, RuleSet, read_271};
+use benefits_sdk::opendental::eligibility::{
+    BenefitLoop, Eligibility, Network, ReadOptions, RuleSet, read_271,
+};
 use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
 use benefits_sdk::{EligibilityErrorKind, Error};
 use clap::{Args, Subcommand, ValueEnum};
@@ -80,11 +82,6 @@ impl ReadFlags {
     pub fn any(&self) -> bool {
         self.out_of_network || self.coinsurance_inverted || self.dependent || self.rules.is_some()
     }
-
-    /// The 271 was asked for a dependent.
-    pub fn dependent(&self) -> bool {
-        self.dependent
-    }
 }
 
 /// A 271 file read with the office's lookups. A file that is not a 271 is the user's input
@@ -95,11 +92,62 @@ pub async fn read_file(
     flags: &ReadFlags,
 ) -> Result<Eligibility, Failure> {
     let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    read_bytes(client, file, &bytes, flags.options()).await
+}
+
+/// The newest 271 the office stored for `patient` and `plan`, read with the office's lookups.
+/// Read as a dependent's when the flags say so, or when its answer has a dependent loop
+/// (2110D: the 270 asked about a dependent), which is said on stderr.
+pub async fn read_stored(
+    client: &BenefitsClient,
+    patient: PatNum,
+    plan: PlanNum,
+    flags: &ReadFlags,
+) -> Result<Eligibility, Failure> {
+    let newest = client
+        .stored_271s(patient, Some(plan))
+        .await?
+        .into_iter()
+        .next();
+    let Some(text) = newest.and_then(|e| e.etrans_message_text_num) else {
+        return Err(Failure::Input(format!(
+            "the office stored no 271 for patient {patient} and plan {plan} (benefits \
+             eligibility stored --patient {patient} lists what it has)"
+        )));
+    };
+    let text = client.etrans_message_text(text).await?;
+    let label = format!("the stored 271 of patient {patient}");
+    let read = read_bytes(
+        client,
+        &label,
+        text.message_text.as_bytes(),
+        flags.options(),
+    )
+    .await?;
+    let dependent_loop = read.rows.iter().map(|r| r.loop_id);
+    let dependent_loop = dependent_loop
+        .chain(read.dropped.iter().map(|d| d.loop_id))
+        .any(|l| l == BenefitLoop::Dependent);
+    if read.dependent || !dependent_loop {
+        return Ok(read);
+    }
+    eprintln!("benefits: the stored 271 answers for a dependent (2110D): read as --dependent");
+    let options = flags.options().dependent(true);
+    read_bytes(client, &label, text.message_text.as_bytes(), options).await
+}
+
+/// A 271's bytes read with the office's lookups (see [`read_file`]).
+async fn read_bytes(
+    client: &BenefitsClient,
+    label: &str,
+    bytes: &[u8],
+    options: ReadOptions,
+) -> Result<Eligibility, Failure> {
     let lookups = client.eligibility_lookups().await?;
-    read_271(&lookups, &bytes, flags.options()).map_err(|e| match &e {
+    read_271(&lookups, bytes, options).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),
-            _ => Failure::Input(format!("{file}: {whole}")),
+            _ => Failure::Input(format!("{label}: {whole}")),
         },
         _ => Failure::Office(e),
     })

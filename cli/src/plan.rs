@@ -1,7 +1,7 @@
 //! `benefits plan`: show, export, diff, apply and copy a plan's benefits.
 
 use benefits_sdk::opendental::{
-    BenefitFilter, BenefitYear, BenefitsClient, DiffOptions, Owner, PatPlanNum, PlanNum,
+    BenefitFilter, BenefitYear, BenefitsClient, DiffOptions, Owner, PatNum, PatPlanNum, PlanNum,
     PlanSummary,
 };
 
@@ -108,15 +108,21 @@ fn office_name(global: &Global) -> String {
 pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Change, Failure> {
     let options = DiffOptions::new().deletes(file.deletes);
     let plan = PlanNum::new(file.plan);
-    if let Some(path) = &file.from_271 {
-        if file.pat_plan.is_some() && !file.read.dependent() {
+    let read = match (&file.from_271, file.patient) {
+        (Some(path), _) => Some(eligibility::read_file(client, path, &file.read).await?),
+        (None, Some(patient)) if file.from_stored => {
+            Some(eligibility::read_stored(client, PatNum::new(patient), plan, &file.read).await?)
+        }
+        _ => None,
+    };
+    if let Some(read) = read {
+        if file.pat_plan.is_some() && !read.dependent {
             return Err(Failure::Input(
                 "--pat-plan takes a dependent's overrides from a 271: add --dependent (a \
                  subscriber's 271 gives the plan's rows only)"
                     .to_owned(),
             ));
         }
-        let read = eligibility::read_file(client, path, &file.read).await?;
         let pat_plan = file.pat_plan.map(PatPlanNum::new);
         let change = client.diff_from_271(plan, pat_plan, &read, options).await;
         return Ok(change::Change::Carrier(Box::new(change.map_err(

@@ -369,3 +369,68 @@ fn json_errors_are_json_on_stderr() {
     let out = benefits(&["--demo", "eligibility", "read", "/no/such/271"], &[]);
     assert!(stderr(&out).starts_with("benefits: "), "{}", stderr(&out));
 }
+
+/// `plan diff --from-stored --patient N` reads the newest 271 the office stored for that
+/// patient and plan; a dependent's answer (its 2110D loop) is read as --dependent.
+#[test]
+fn from_stored_reads_the_patients_newest_271() {
+    // Demo patient 1001 has 271-01 (the subscriber's), 1003 has 271-03 (a dependent's).
+    let out = benefits(
+        &[
+            "--demo",
+            "plan",
+            "diff",
+            "12",
+            "--from-stored",
+            "--patient",
+            "1001",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Left out of the 271: 8 segments"),
+        "{}",
+        stdout(&out)
+    );
+    let out = benefits(
+        &[
+            "--demo",
+            "plan",
+            "diff",
+            "12",
+            "--from-stored",
+            "--patient",
+            "1003",
+            "--pat-plan",
+            "7",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("read as --dependent"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("other_patient_loop"),
+        "{}",
+        stdout(&out)
+    );
+    // A patient with none is told where to look.
+    let out = benefits(
+        &[
+            "--demo",
+            "plan",
+            "diff",
+            "12",
+            "--from-stored",
+            "--patient",
+            "7",
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("stored no 271"), "{}", stderr(&out));
+}
