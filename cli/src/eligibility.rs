@@ -143,7 +143,7 @@ async fn read_bytes(
     bytes: &[u8],
     options: ReadOptions,
 ) -> Result<Eligibility, Failure> {
-    let lookups = client.eligibility_lookups().await?;
+    let lookups = client.eligibility_lookups_for(bytes).await?;
     read_271(&lookups, bytes, options).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),

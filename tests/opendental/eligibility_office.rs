@@ -293,3 +293,31 @@ async fn a_271_for_another_group_is_found_out() {
         serde_json::from_str(&serde_json::to_string(&change).unwrap()).unwrap();
     assert_eq!(stored.findings(today), findings);
 }
+
+/// A 271 that names no procedure code reads no procedure codes: the office's code table is
+/// not paged through.
+#[tokio::test]
+async fn a_271_without_codes_pages_no_procedure_codes() {
+    let office = office().await;
+    let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+               *251104*0932*^*00501*000004711*0*P*:~";
+    let message = format!(
+        "{isa}GS*HB*A*B*20251104*0932*1*X*005010X279A1~ST*271*0001~HL*1**20*1~HL*2*1*21*1~\
+         HL*3*2*22*0~EB*A*IND*23*PR****0.2~SE*6*0001~GE*1*1~IEA*1*000004711~"
+    );
+    office.insert_stored_271(PATIENT, PLAN, at(4), message);
+    let client = office.client();
+    let stored = client
+        .stored_271(PATIENT, Some(PLAN), ReadOptions::new())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.read.rows.len(), 1, "{:?}", stored.read);
+    assert!(
+        !calls(&office.requests())
+            .iter()
+            .any(|c| c.contains("procedurecodes")),
+        "{:?}",
+        calls(&office.requests())
+    );
+}

@@ -5,7 +5,9 @@
 
 use crate::error::Error;
 use crate::opendental::BenefitsClient;
-use crate::opendental::eligibility::{EligibilityLookups, ReadOptions, Stored271, read_271};
+use crate::opendental::eligibility::{
+    EligibilityLookups, ReadOptions, Stored271, names_procedure_codes, read_271,
+};
 use crate::opendental::model::benefit::PlanNum;
 use crate::opendental::model::etrans::{Etrans, EtransType, PatNum};
 
@@ -48,9 +50,27 @@ impl BenefitsClient {
         EligibilityLookups::new(&cats, codes.iter())
     }
 
+    /// The office's lookups for reading `message`: its coverage categories, and its procedure
+    /// codes only when the message names one ([`names_procedure_codes`]): a 271 that names no
+    /// code costs no paging through the office's code table. Open Dental 23.3.8.
+    ///
+    /// # Errors
+    /// As [`BenefitsClient::eligibility_lookups`].
+    #[cfg_attr(docsrs, doc(cfg(feature = "od-23-3")))]
+    pub async fn eligibility_lookups_for(
+        &self,
+        message: impl AsRef<[u8]>,
+    ) -> Result<EligibilityLookups, Error> {
+        if names_procedure_codes(message) {
+            return self.eligibility_lookups().await;
+        }
+        EligibilityLookups::new(&self.cov_cats().await?, [])
+    }
+
     /// The newest 271 the office stored for a patient (and plan, if given), read by
     /// [`read_271`] with the office's lookups; `None` when it has none. Requests: the patient's
-    /// stored transactions, the 271's text, and the two lookups unless cached. Open Dental
+    /// stored transactions, the 271's text, and the lookups unless cached (the procedure codes
+    /// only when the 271 names one, see [`BenefitsClient::eligibility_lookups_for`]). Open Dental
     /// 23.3.8 (stored transactions need 23.2.11), permission Read All.
     ///
     /// Whether the request was for a dependent is `options.dependent`: the patient is a
@@ -73,8 +93,9 @@ impl BenefitsClient {
             return Ok(None);
         };
         let text = self.etrans_message_text(text).await?;
-        let lookups = self.eligibility_lookups().await?;
-        let read = read_271(&lookups, text.message_text.as_bytes(), options)?;
+        let message = text.message_text.as_bytes();
+        let lookups = self.eligibility_lookups_for(message).await?;
+        let read = read_271(&lookups, message, options)?;
         Ok(Some(Stored271 { etrans, read }))
     }
 }

@@ -395,3 +395,25 @@ pub fn read_271(
         ..build::rows(office, &items, delimiters, options)
     })
 }
+
+/// Whether a 271 names any procedure code (a non-empty EB13), so that reading it needs the
+/// office's procedure codes. A message that cannot be read as X12 answers `true`: reading it
+/// will say why.
+///
+/// ```
+/// use benefits_sdk::opendental::eligibility::names_procedure_codes;
+///
+/// let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+///            *251104*0932*^*00501*000004711*0*P*:~";
+/// assert!(!names_procedure_codes(format!("{isa}GS*HB~ST*271~EB*1**35~SE~")));
+/// assert!(names_procedure_codes(format!("{isa}GS*HB~ST*271~EB*F*IND***********AD:D0330~SE~")));
+/// ```
+pub fn names_procedure_codes(message: impl AsRef<[u8]>) -> bool {
+    let text = x12::prepare(message.as_ref(), LineBreaks::Terminate);
+    let Ok(delimiters) = x12::delimiters(&text) else {
+        return true;
+    };
+    x12::segments(&text, delimiters)
+        .iter()
+        .any(|s| s.id() == "EB" && !s.element(13).is_empty())
+}
