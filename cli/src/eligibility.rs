@@ -3,7 +3,8 @@
 //! left out.
 
 use benefits_sdk::opendental::eligibility::{
-    BenefitLoop, Eligibility, Network, ReadOptions, RuleSet, read_271,
+    BenefitLoop, Eligibility, EligibilityLookups, Network, ReadOptions, RuleSet,
+    names_procedure_codes, read_271,
 };
 use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
 use benefits_sdk::{EligibilityErrorKind, Error};
@@ -53,6 +54,9 @@ pub struct ReadFlags {
     /// The rule set: Open Dental's own import (od), or the SDK's (faithful, the default).
     #[arg(long, value_enum)]
     rules: Option<Rules>,
+    /// Read the office's procedure codes again, not the copy kept on disk for a day.
+    #[arg(long)]
+    refresh: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,7 +96,7 @@ pub async fn read_file(
     flags: &ReadFlags,
 ) -> Result<Eligibility, Failure> {
     let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
-    read_bytes(client, file, &bytes, flags.options()).await
+    read_bytes(client, file, &bytes, flags.options(), flags.refresh).await
 }
 
 /// The newest 271 the office stored for `patient` and `plan`, read with the office's lookups.
@@ -117,13 +121,8 @@ pub async fn read_stored(
     };
     let text = client.etrans_message_text(text).await?;
     let label = format!("the stored 271 of patient {patient}");
-    let read = read_bytes(
-        client,
-        &label,
-        text.message_text.as_bytes(),
-        flags.options(),
-    )
-    .await?;
+    let message = text.message_text.as_bytes();
+    let read = read_bytes(client, &label, message, flags.options(), flags.refresh).await?;
     let dependent_loop = read.rows.iter().map(|r| r.loop_id);
     let dependent_loop = dependent_loop
         .chain(read.dropped.iter().map(|d| d.loop_id))
@@ -133,7 +132,7 @@ pub async fn read_stored(
     }
     eprintln!("benefits: the stored 271 answers for a dependent (2110D): read as --dependent");
     let options = flags.options().dependent(true);
-    read_bytes(client, &label, text.message_text.as_bytes(), options).await
+    read_bytes(client, &label, message, options, false).await
 }
 
 /// A 271's bytes read with the office's lookups (see [`read_file`]).
@@ -142,8 +141,15 @@ async fn read_bytes(
     label: &str,
     bytes: &[u8],
     options: ReadOptions,
+    refresh: bool,
 ) -> Result<Eligibility, Failure> {
-    let lookups = client.eligibility_lookups_for(bytes).await?;
+    let cats = client.cov_cats().await?;
+    // The codes only when the 271 names one, from the kept copy when there is a fresh one.
+    let codes = match names_procedure_codes(bytes) {
+        true => crate::codes::procedure_codes(client, refresh).await?,
+        false => Vec::new(),
+    };
+    let lookups = EligibilityLookups::new(&cats, codes.iter())?;
     read_271(&lookups, bytes, options).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),

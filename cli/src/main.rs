@@ -9,6 +9,7 @@
 mod output;
 mod args;
 mod change;
+mod codes;
 mod custom;
 mod desired;
 mod doctor;

@@ -434,3 +434,37 @@ fn from_stored_reads_the_patients_newest_271() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("stored no 271"), "{}", stderr(&out));
 }
+
+/// The office's procedure codes are kept on disk: a second read of a 271 that names codes
+/// pages through no code table; --refresh reads it again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_read_uses_the_kept_procedure_codes() {
+    let office = demo_office().await;
+    let cache = std::env::temp_dir().join(format!("benefits-codes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&cache);
+    let mut env = office_env(&office);
+    env.push(("BENEFITS_CACHE_DIR", cache.display().to_string()));
+    let file = fixture("271-01-subscriber-ppo.edi");
+    let code_pages = |office: &benefits_sdk::mock::MockOpenDental| {
+        office
+            .requests()
+            .iter()
+            .filter(|r| r.path.contains("procedurecodes"))
+            .count()
+    };
+    let read = args(&["eligibility", "read", &file]);
+    let out = run_blocking(read.clone(), env.clone()).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first = stdout(&out);
+    assert!(code_pages(&office) > 0);
+    let kept: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+    assert_eq!(kept.len(), 1);
+    office.reset_log();
+    let out = run_blocking(read, env.clone()).await;
+    assert_eq!(stdout(&out), first, "the same read");
+    assert_eq!(code_pages(&office), 0);
+    let out = run_blocking(args(&["eligibility", "read", &file, "--refresh"]), env).await;
+    assert_eq!(out.status.code(), Some(0));
+    assert!(code_pages(&office) > 0);
+    let _ = std::fs::remove_dir_all(&cache);
+}

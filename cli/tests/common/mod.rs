@@ -9,6 +9,8 @@ use benefits_sdk::opendental::{InsPlan, PlanNum};
 
 pub const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/desired-benefits.example.toml");
 
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
     for var in [
@@ -25,6 +27,13 @@ pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
     ] {
         command.env_remove(var);
     }
+    // A cache of its own per run, unless the test gives one.
+    let cache = std::env::temp_dir().join(format!(
+        "benefits-cli-test-cache-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    command.env("BENEFITS_CACHE_DIR", &cache);
     command.args(args).envs(env.iter().copied());
     command.output().expect("the binary runs")
 }

@@ -142,8 +142,12 @@ impl BenefitsClient {
         self.mode_at(self.current()).page_size
     }
 
-    /// This office, as a changeset records it: its customer key's hash.
-    pub(crate) fn office_id(&self) -> crate::opendental::OfficeId {
+    /// This client's office, as a changeset records it ([`Changeset::office`]): its customer
+    /// key's hash, never the key. Two clients of one office have the same; it names the
+    /// office in what you keep of it (a cache, a log) without the key.
+    ///
+    /// [`Changeset::office`]: crate::opendental::Changeset::office
+    pub fn office_id(&self) -> crate::opendental::OfficeId {
         crate::opendental::OfficeId::of(self.inner.office)
     }
 
