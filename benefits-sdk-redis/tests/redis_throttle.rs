@@ -95,7 +95,7 @@ async fn a_429_widens_the_spacing_in_redis_for_every_process() {
 async fn four_clients_with_their_own_pools_never_come_closer_than_the_interval() {
     let redis = RedisServer::start();
     let (url, arrivals) = recording_server().await;
-    let interval = 100 * MS;
+    let interval = 200 * MS;
     let sent = Arc::new(AtomicUsize::new(0));
     let tasks: Vec<_> = (0..4)
         .map(|_| {
@@ -121,9 +121,12 @@ async fn four_clients_with_their_own_pools_never_come_closer_than_the_interval()
     // What the throttle guarantees: departures, by Redis's clock, at least the interval (and
     // its 1 ms guard) apart, however late a worker's task woke. Between a departure and its
     // arrival lie the client's connection task, the socket and this server's own task, each
-    // scheduled on a machine that may be busy: SCHEDULING allows for that, no more.
+    // scheduled on a machine that may be busy; and each worker's first request opens its
+    // own pool's connection after it departs (16 ms once, on a loaded machine). Three times
+    // SCHEDULING allows for that, under a sixth of the interval: no spacing at all, or one
+    // shared by two workers, is still caught.
     assert!(
-        closest + SCHEDULING >= interval,
+        closest + 3 * SCHEDULING >= interval,
         "two requests of one key arrived {closest:?} apart"
     );
 }
