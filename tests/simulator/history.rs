@@ -46,6 +46,11 @@ pub struct History {
     pub faults: Vec<(String, FaultSpec)>,
     /// From this many ms, the lock's renewals fail (the store lost it).
     pub lock_fails_at_ms: Option<u64>,
+    /// The most rows a page of the office holds (at least 2), when not the default 100: every
+    /// listing of a few rows is then several pages, with staff writing between them. Each
+    /// client asks for pages of this size unless its run says less.
+    #[serde(default)]
+    pub page_cap: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,6 +65,15 @@ pub struct RunSpec {
     /// is refused, then sent to the office (a cascade's fallback, with no cool-down).
     #[serde(default)]
     pub refused: bool,
+    /// The client's throttle interval, in ms (none when unset): a 429 then widens its spacing.
+    #[serde(default)]
+    pub throttle_ms: Option<u64>,
+    /// `OnError::Continue`: the writes after a failed one still go (else `OnError::Stop`).
+    #[serde(default)]
+    pub continue_on_error: bool,
+    /// The client's page size, when smaller than the office's page cap (at least 2).
+    #[serde(default)]
+    pub page_size: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -82,7 +96,10 @@ pub enum ActionKind {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum FaultSpec {
+    /// 429 with `Retry-After: 0`.
     RateLimited,
+    /// 429 with `Retry-After` of this many seconds (whole seconds, as HTTP has them).
+    RateLimitedFor(u64),
     Status(u16),
     AfterWrite(u16),
     MalformedAfterWrite,
@@ -102,6 +119,9 @@ impl FaultSpec {
         match *self {
             FaultSpec::RateLimited => Fault::RateLimited {
                 retry_after: Duration::ZERO,
+            },
+            FaultSpec::RateLimitedFor(secs) => Fault::RateLimited {
+                retry_after: Duration::from_secs(secs),
             },
             FaultSpec::Status(s) => Fault::Status(s),
             FaultSpec::AfterWrite(s) => Fault::StatusAfterWrite(s),
@@ -173,10 +193,17 @@ impl History {
                         deletes: rng.bool(),
                         cancel_after_ms: (rng.u8(..12) == 0).then(|| rng.u64(1..40)),
                         refused: rng.u8(..6) == 0,
+                        throttle_ms: (rng.u8(..4) == 0).then(|| rng.u64(1..=3)),
+                        continue_on_error: rng.u8(..3) == 0,
+                        page_size: (rng.u8(..4) == 0).then(|| rng.u32(2..=4)),
                     })
                     .collect()
             })
-            .collect();
+            .collect::<Vec<Vec<RunSpec>>>();
+        // A Retry-After of a second widens a throttled client's spacing to a second for the
+        // rest of its run (the widening halves every 30 s): a run of a few dozen requests
+        // would outlast [`CALL_BOUND`]. Such 429s go only to histories with no throttle.
+        let slow_429s = workers.iter().flatten().all(|r| r.throttle_ms.is_none());
         let actions = (0..rng.usize(..=4))
             .map(|_| Action {
                 at_ms: rng.u64(..120),
@@ -200,7 +227,7 @@ impl History {
         let faults = (0..rng.usize(..=4))
             .map(|_| {
                 let method = ["GET", "POST", "POST", "PUT", "DELETE"][rng.usize(..5)];
-                (method.to_owned(), draw_fault(&mut rng))
+                (method.to_owned(), draw_fault(&mut rng, slow_429s))
             })
             .collect();
         History {
@@ -213,14 +240,19 @@ impl History {
             actions,
             faults,
             lock_fails_at_ms: (rng.u8(..15) == 0).then(|| rng.u64(..80)),
+            page_cap: (rng.u8(..4) == 0).then(|| rng.u32(2..=5)),
         }
     }
 }
 
-fn draw_fault(rng: &mut fastrand::Rng) -> FaultSpec {
+/// One fault: a 429 (one in ten of them with `Retry-After: 1` when `slow_429s`, the smallest
+/// wait HTTP can ask for, and a real second of the history), a gateway's status before or
+/// after the office stored the write, a broken 201, a write that lands late, a slow answer.
+fn draw_fault(rng: &mut fastrand::Rng, slow_429s: bool) -> FaultSpec {
     let gateway = [502, 503, 504][rng.usize(..3)];
     let lands = LANDS_WITHIN.as_millis() as u64;
     match rng.u8(..7) {
+        0 if slow_429s && rng.u8(..10) == 0 => FaultSpec::RateLimitedFor(1),
         0 => FaultSpec::RateLimited,
         1 => FaultSpec::Status(gateway),
         2 => FaultSpec::AfterWrite(gateway),
@@ -238,9 +270,11 @@ fn draw_fault(rng: &mut fastrand::Rng) -> FaultSpec {
 }
 
 /// Every kind of shape a desired set or an office row is drawn from: the standard shapes on
-/// categories, code groups and codes (by text and by key), amounts whole, with three decimals
-/// and -1 (Open Dental's empty), both benefit years left to the plan, and custom rows. Few
-/// enough per slot that draws collide.
+/// categories, code groups and codes (by text and by key), amounts whole, with three decimals,
+/// -1 (Open Dental's empty) and from 1e13 to 1e15 with two or three decimals (past the 15
+/// significant digits the office keeps of a double), both benefit years left to the plan, and
+/// custom rows. Few enough per slot that draws collide. New shapes go at the end: kept
+/// regression cases name shapes by index.
 pub fn pool(owner: Owner) -> Vec<BenefitShape> {
     let general = |level| Terms::new(Scope::General).level(level);
     let mut pool = vec![
@@ -309,6 +343,27 @@ pub fn pool(owner: Owner) -> Vec<BenefitShape> {
             code_group: CodeGroupNum::new(5),
         });
     }
+    // Amounts of 1e13 and more, in the slots of the smaller ones above: the office keeps 15
+    // significant digits of the double, then cents (12345678901234.567 is stored as
+    // 12345678901234.6, 999999999999999.99 as 1e15).
+    pool.extend([
+        BenefitShape::Maximum {
+            amount: "12345678901234.567".parse().unwrap(),
+            terms: general(CoverageLevel::Individual),
+        },
+        BenefitShape::Maximum {
+            amount: "987654321098765.43".parse().unwrap(),
+            terms: general(CoverageLevel::Family),
+        },
+        BenefitShape::Deductible {
+            amount: "10000000000000.005".parse().unwrap(),
+            terms: general(CoverageLevel::Individual),
+        },
+        BenefitShape::Deductible {
+            amount: "999999999999999.99".parse().unwrap(),
+            terms: general(CoverageLevel::Individual).period(Period::Lifetime),
+        },
+    ]);
     pool.into_iter()
         .map(|shape| match shape {
             BenefitShape::Custom(mut new) => {

@@ -4,15 +4,17 @@
 //! requests (429, 502/503/504 before and after the office stored the write, a write that
 //! lands late, an answer past the client's timeout, a 201 whose body breaks off, connections
 //! refused (a cascade's first mode) before each request, a cancelled apply, a lock whose
-//! renewals fail mid-apply). Each history is checked by the invariants in
-//! `check.rs`, read from the office's own logs.
+//! renewals fail mid-apply). Some runs' clients are throttled (a 429 then widens their
+//! spacing), go on after a failed write (`OnError::Continue`) or list in small pages; some
+//! offices serve pages of a few rows; some 429s ask for a second's wait. Each history is
+//! checked by the invariants in `check.rs`, read from the office's own logs.
 //!
 //! - `cargo test --all-features --test simulator`: 2,000 histories (CI), then every kept
 //!   regression case in `regressions/` five times each.
 //! - `SIM_HISTORIES=1000000 cargo test --release --all-features --test simulator -- --nocapture`:
 //!   a soak. `SIM_FIRST_SEED=n` starts elsewhere; `SIM_SEED=n` plays one seed.
 //! - A failing seed is shrunk to a small history (fewer faults, actions, runs, rows), printed
-//!   as JSON and written to `target/simulator-failures/`: keep it in `regressions/`.
+//!   as JSON and written to `target/tmp/simulator-failures/`: keep it in `regressions/`.
 #![cfg(all(feature = "test-util", feature = "od-25-3"))]
 
 mod check;
@@ -21,7 +23,7 @@ mod play;
 
 use std::sync::Arc;
 
-use history::History;
+use history::{FaultSpec, History};
 
 /// Histories in flight at once: each spends most of its time waiting on timers.
 const IN_FLIGHT: usize = 16;
@@ -99,7 +101,8 @@ async fn fails(history: &History, tries: usize) -> Option<Vec<String>> {
 }
 
 /// The smaller histories one step from `h`: one fault, action, run, worker, desired or
-/// initial row fewer, or no lock failure.
+/// initial row fewer; no lock failure, no page cap; a run without its throttle, its page
+/// size or `OnError::Continue`; a 429's `Retry-After` of 0.
 fn smaller(h: &History) -> Vec<History> {
     let mut out = Vec::new();
     let mut without = |f: &dyn Fn(&mut History) -> bool| {
@@ -145,6 +148,23 @@ fn smaller(h: &History) -> Vec<History> {
         });
     }
     without(&|s| s.lock_fails_at_ms.take().is_some());
+    without(&|s| s.page_cap.take().is_some());
+    for w in 0..h.workers.len() {
+        for r in 0..h.workers[w].len() {
+            without(&|s| s.workers[w][r].throttle_ms.take().is_some());
+            without(&|s| s.workers[w][r].page_size.take().is_some());
+            without(&|s| std::mem::take(&mut s.workers[w][r].continue_on_error));
+        }
+    }
+    for i in 0..h.faults.len() {
+        without(&|s| {
+            let slow = matches!(s.faults[i].1, FaultSpec::RateLimitedFor(_));
+            if slow {
+                s.faults[i].1 = FaultSpec::RateLimited;
+            }
+            slow
+        });
+    }
     out
 }
 

@@ -8,7 +8,7 @@ use benefits_sdk::Error;
 use benefits_sdk::mock::{LoggedRequest, MockOpenDental, OfficeWrite};
 use benefits_sdk::opendental::{
     ApplyLock, ApplyLockKey, ApplyOptions, ApplyReport, BenefitsClient, BenefitsClientBuilder,
-    Changeset, DiffOptions, Endpoint, InsPlan, LocalApplyLock, LockStoreError, Owner,
+    Changeset, DiffOptions, Endpoint, InsPlan, LocalApplyLock, LockStoreError, OnError, Owner,
 };
 use benefits_sdk::throttle::BoxFuture;
 use tokio::time::Instant;
@@ -114,7 +114,11 @@ impl ApplyLock for StoreLock {
 }
 
 pub async fn play(history: &History) -> Played {
-    let office = Arc::new(MockOpenDental::start().await);
+    let office = match history.page_cap {
+        Some(cap) => MockOpenDental::builder().page_cap(cap).start().await,
+        None => MockOpenDental::start().await,
+    };
+    let office = Arc::new(office);
     office.insert_plan(InsPlan::new(PLAN, history.month_renew));
     office.link_pat_plan(PAT_PLAN, PLAN);
     let setup = office.office_user("setup");
@@ -141,13 +145,26 @@ pub async fn play(history: &History) -> Played {
             for (r, spec) in specs.iter().enumerate() {
                 tokio::time::sleep_until(start + Duration::from_millis(spec.start_ms)).await;
                 let agent = format!("sim-w{w}-r{r}");
-                let builder = worker(&office, &agent, &lock, &http, CLIENT_TIMEOUT);
+                let mut builder = worker(&office, &agent, &lock, &http, CLIENT_TIMEOUT);
+                if let Some(ms) = spec.throttle_ms {
+                    builder = builder.throttle(Duration::from_millis(ms));
+                }
+                if let Some(rows) = spec.page_size {
+                    // Never above the office's cap: a page shorter than asked, of a size no
+                    // Open Dental mode caps at, ends a listing (a client set to ask for more
+                    // than its office serves is misconfigured, not tested here).
+                    builder = builder.page_size(rows.min(history.page_cap.unwrap_or(100)));
+                }
                 let client = match spec.refused {
                     true => refused_first(builder, &office),
                     false => builder.build().expect("a client of the fake builds"),
                 };
                 let cancel = spec.cancel_after_ms.map(Duration::from_millis);
-                let outcome = run(&client, &history, spec.deletes, cancel).await;
+                let on_error = match spec.continue_on_error {
+                    true => OnError::Continue,
+                    false => OnError::Stop,
+                };
+                let outcome = run(&client, &history, spec.deletes, on_error, cancel).await;
                 let ended = Instant::now();
                 runs.lock().unwrap().push(Run {
                     agent,
@@ -228,11 +245,12 @@ async fn run(
     client: &BenefitsClient,
     history: &History,
     deletes: bool,
+    on_error: OnError,
     cancel: Option<Duration>,
 ) -> Outcome {
     let desired = history.desired_shapes();
     let options = DiffOptions::new().deletes(deletes);
-    let apply = ApplyOptions::new().settle(SETTLE);
+    let apply = ApplyOptions::new().settle(SETTLE).on_error(on_error);
     let reconcile = async {
         match history.owner() {
             Owner::PatPlan(_) => {
@@ -262,7 +280,7 @@ async fn final_run(
     let client = worker(office, agent, lock, http, QUIET_TIMEOUT)
         .build()
         .expect("a client of the fake builds");
-    let outcome = run(&client, history, false, None).await;
+    let outcome = run(&client, history, false, OnError::Stop, None).await;
     Run {
         agent: agent.to_owned(),
         outcome,
