@@ -42,6 +42,7 @@ mod build;
 mod codes;
 mod items;
 mod lookups;
+mod reasons;
 mod rules;
 
 use std::fmt;
@@ -49,13 +50,14 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use lookups::EligibilityLookups;
+pub use reasons::{DropReason, Finding, FindingKind};
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
 use crate::opendental::model::etrans::Etrans;
 use crate::opendental::model::request::Owner;
-use crate::x12::{self, LineBreaks};
+use crate::x12::{self, LineBreaks, Padding};
 
 /// Which rules read the 271. See the [module docs](self) for every difference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -181,116 +183,6 @@ pub struct EligibilityRow {
     pub shape: BenefitShape,
 }
 
-/// Why an EB segment gave no row. The names are those of the spec (`x12-271-notes.md` §10),
-/// in snake case on the wire and in `Display`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum DropReason {
-    /// EB01 is listed but not imported (a benefit description, another payer…).
-    UnsupportedEb01,
-    /// EB02 is a coverage level Open Dental does not import (CHD, DEP, EMP, SPC, SPO).
-    UnsupportedCoverageLevel,
-    /// EB03 is a service type Open Dental does not import.
-    UnsupportedServiceType,
-    /// EB06 is a period Open Dental does not import (a remaining amount, 29, among them).
-    UnsupportedTimePeriod,
-    /// EB09 is a qualifier Open Dental does not import.
-    UnsupportedQuantityQualifier,
-    /// Active coverage on the whole plan (EB03 30).
-    ActiveCoverageGeneral,
-    /// Active coverage on one procedure code.
-    ActiveCoverageCode,
-    /// A percent with no category or code to apply to.
-    PercentWithoutCategory,
-    /// A copay or coinsurance with an amount (Open Dental: amounts belong in fee schedules).
-    CopayOrCoinsuranceAmount,
-    /// A limitation with no amount and no HSD.
-    LimitationWithoutAmount,
-    /// Out of network (EB12 N or U) while reading in-network benefits.
-    OutOfNetwork,
-    /// In network (EB12 Y) while reading out-of-network benefits.
-    InNetwork,
-    /// EB10 with no qualifier Open Dental knows.
-    QuantityWithoutQualifier,
-    /// A qualifier with no EB10.
-    QualifierWithoutQuantity,
-    /// EB10 above 255.
-    QuantityTooLarge,
-    /// HSD02 above 255.
-    HsdQuantityTooLarge,
-    /// A code's HSD without HSD02 or HSD05.
-    HsdIncomplete,
-    /// The same benefit as an earlier row.
-    Duplicate,
-    /// EB01 is not a code Open Dental lists (Open Dental stops with an error).
-    UnknownEb01,
-    /// HSD05 is not a period code (Open Dental stops with an error).
-    HsdUnknownTimePeriod,
-    /// In a transaction after the first (Open Dental reads only the first).
-    AfterFirstTransaction,
-    /// The Benefits API allows Percent only on CoInsurance.
-    ApiPercentNotCoinsurance,
-    /// The Benefits API allows Percent 0–100 only.
-    ApiPercentOutOfRange,
-    /// The Benefits API allows Quantity 0–100 only.
-    ApiQuantityOver100,
-    /// The Benefits API allows a procedure code only without a coverage category.
-    ApiCategoryWithCode,
-    /// The Benefits API needs an age limit's Quantity above 0.
-    ApiAgeLimitWithoutAge,
-    /// `Faithful`: an HSD that is none of Open Dental's four frequency shapes.
-    HsdUnsupportedFrequency,
-    /// `Faithful`: the loop of the patient the request was not about.
-    OtherPatientLoop,
-    /// `Faithful`: the same slot as an earlier row, with other values.
-    Conflicting,
-}
-
-impl DropReason {
-    /// The reason's name, as the spec and the JSON spell it (`out_of_network`).
-    pub fn name(self) -> &'static str {
-        use DropReason::*;
-        match self {
-            UnsupportedEb01 => "unsupported_eb01",
-            UnsupportedCoverageLevel => "unsupported_coverage_level",
-            UnsupportedServiceType => "unsupported_service_type",
-            UnsupportedTimePeriod => "unsupported_time_period",
-            UnsupportedQuantityQualifier => "unsupported_quantity_qualifier",
-            ActiveCoverageGeneral => "active_coverage_general",
-            ActiveCoverageCode => "active_coverage_code",
-            PercentWithoutCategory => "percent_without_category",
-            CopayOrCoinsuranceAmount => "copay_or_coinsurance_amount",
-            LimitationWithoutAmount => "limitation_without_amount",
-            OutOfNetwork => "out_of_network",
-            InNetwork => "in_network",
-            QuantityWithoutQualifier => "quantity_without_qualifier",
-            QualifierWithoutQuantity => "qualifier_without_quantity",
-            QuantityTooLarge => "quantity_too_large",
-            HsdQuantityTooLarge => "hsd_quantity_too_large",
-            HsdIncomplete => "hsd_incomplete",
-            Duplicate => "duplicate",
-            UnknownEb01 => "unknown_eb01",
-            HsdUnknownTimePeriod => "hsd_unknown_time_period",
-            AfterFirstTransaction => "after_first_transaction",
-            ApiPercentNotCoinsurance => "api_percent_not_coinsurance",
-            ApiPercentOutOfRange => "api_percent_out_of_range",
-            ApiQuantityOver100 => "api_quantity_over_100",
-            ApiCategoryWithCode => "api_category_with_code",
-            ApiAgeLimitWithoutAge => "api_age_limit_without_age",
-            HsdUnsupportedFrequency => "hsd_unsupported_frequency",
-            OtherPatientLoop => "other_patient_loop",
-            Conflicting => "conflicting",
-        }
-    }
-}
-
-impl fmt::Display for DropReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// An EB segment that gave no row, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -315,6 +207,10 @@ pub struct Eligibility {
     pub rows: Vec<EligibilityRow>,
     /// The EB segments left out, in order.
     pub dropped: Vec<DroppedSegment>,
+    /// What was noticed on segments that were read all the same (a number Open Dental reads
+    /// its own way, an AAA for one service type), in order. Nothing here drops a row.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
 }
 
 impl Eligibility {
@@ -372,8 +268,12 @@ pub fn read_271(
     let whole = |kind| Error::Eligibility(EligibilityError::new(kind));
     let delimiters = x12::delimiters(&text)
         .map_err(|why| whole(EligibilityErrorKind::NotX12(why.describe())))?;
-    let segments = x12::segments(&text, delimiters);
+    let padding = match options.rules {
+        RuleSet::OpenDental => Padding::Keep,
+        RuleSet::Faithful => Padding::Trim,
+    };
+    let segments = x12::segments(&text, delimiters, padding);
     items::check(&segments).map_err(whole)?;
-    let items = items::items(&segments);
+    let items = items::items(&segments, options.rules == RuleSet::Faithful);
     Ok(build::rows(office, &items, delimiters, options))
 }
