@@ -25,15 +25,24 @@
 //! | EB08 × 100 | binary floating point, truncated (`0.29` → 28 → Percent 72) | exact decimals (`0.29` → Percent 71) |
 //! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
 //! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
+//! | the same row twice (`duplicate`) | Open Dental's key (`Benefit.ToString()`, amounts to the cent rounded half away from zero as .NET does) in a dictionary: the *last* row is kept at the *first* one's place, the earlier segment drops (spec §8.3 says "first kept": Open Dental's `RemoveDuplicateBenefitsFrom271` overwrites) | the same owner and shape: the first kept, the later one drops |
+//! | a number (EB07, EB08, EB10, HSD02) outside X12's `R` type (`1,500`, `$50`, ` 5`) | read as .NET's `Convert.ToDouble` reads it on an en-US office (`PIn.Double`: `1,500` → 1500; white space, a `+`, an exponent allowed); what it cannot read is 0; either way a [`Finding`] (`number_not_x12`, `number_read_as_zero`) | the segment drops, `number_not_x12` (HSD06 too); never 0 |
+//! | an empty segment (`~~`) | a segment, as Open Dental's `X12object` keeps it: an HSD after it is not the EB's | a segment (ordinals alike), skipped when finding the EB's HSD |
+//! | the last EB with no SE after it | dropped, `transaction_not_ended` (Open Dental adds an EB at the next EB or SE only) | read |
+//! | white space or a byte-order mark before a segment ID (` EB`) | not an EB to Open Dental: listed, `padded_segment_id` (only EBs are listed) | trimmed and read |
 //! | a segment terminator that is a line break | not readable (`not_x12`) | read |
 //!
 //! Alike in both: the message checks ([`EligibilityErrorKind`]); the 13 drop rules, in order,
 //! with the differences above; a row the Benefits API would refuse is never a row but an
-//! `api_*` drop; duplicates (Open Dental's key in `OpenDental`, the same owner and shape in
-//! `Faithful`) drop as `duplicate`; unknown EB01 and HSD05 codes, and a decimal HSD02, drop
-//! or truncate and reading goes on (Open Dental throws); EBs after the first transaction drop
+//! `api_*` drop; unknown EB01 and HSD05 codes, and a decimal HSD02, drop or truncate and
+//! reading goes on (Open Dental throws); EBs after the first transaction drop
 //! (`after_first_transaction`); who owns a row (§8: on a dependent request every row but a
-//! Family one is a patient-plan override).
+//! Family one is a patient-plan override). An AAA inside a 2110C/2110D loop (after an EB of its
+//! HL loop: the carrier could not answer for one service type) is a `benefit_rejected`
+//! [`Finding`] on that EB and reading goes on, as Open Dental's import of a stored 271 never
+//! checks AAA; an AAA outside the benefit loops (2100A/B/C/D) rejects the whole request
+//! (`processing_error`; the spec's §2.7 rejects on any AAA). A UTF-8 byte-order mark before
+//! the ISA is skipped (.NET's readers drop it before Open Dental sees the text).
 //!
 //! Nothing from the NM1, REF, N3/N4 or DMG segments (member data) reaches the result, its
 //! `Debug`, an error or a trace: the result holds the EB segments only.
