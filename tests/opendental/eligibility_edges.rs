@@ -182,3 +182,50 @@ fn a_byte_order_mark_before_the_isa_is_read_past() {
         assert_eq!(read_text(&with_bom, options), read_text(FILE_01, options));
     }
 }
+
+#[test]
+fn faithful_never_reads_a_service_type_outside_the_dental_table_as_plan_wide() {
+    for body in ["EB*C*IND*MH***23*50", "EB*F*IND*UC***23*1000"] {
+        let e = read(body, ReadOptions::new());
+        assert!(e.rows.is_empty(), "{body}: {:?}", e.rows);
+        assert_eq!(reasons(&e), [(8, DropReason::UnknownServiceType)], "{body}");
+    }
+    // A repetition of one drops alone; an empty EB03 is still plan-wide.
+    let e = read(
+        "EB*C*IND*35^MH***23*50~EB*F*IND****23*1000",
+        ReadOptions::new(),
+    );
+    assert_eq!(e.rows.len(), 2);
+    assert_eq!(reasons(&e), [(8, DropReason::UnknownServiceType)]);
+    // Open Dental reads it as no service type, as before.
+    assert_eq!(read("EB*C*IND*MH***23*50", od()).rows.len(), 1);
+}
+
+#[test]
+fn faithful_reads_n_per_1_year_as_n_in_the_last_12_months() {
+    let e = read(
+        "EB*F************AD:D0120~HSD*VS*2***21*1",
+        ReadOptions::new(),
+    );
+    assert!(e.dropped.is_empty(), "{:?}", e.dropped);
+    let BenefitShape::Frequency(limit) = &e.rows[0].shape else {
+        panic!("{:?}", e.rows[0].shape)
+    };
+    assert_eq!(
+        limit.frequency,
+        benefits_sdk::opendental::Frequency::InLast12Months(2)
+    );
+}
+
+#[test]
+fn a_later_transactions_dependent_loop_empties_nothing() {
+    // The first transaction has only the subscriber's loop; a second one has a 2110D.
+    let text = format!(
+        "{ISA}GS*HB*P*O*20251104*0932*1*X*005010X279A1~ST*271*0001*005010X279A1~\
+         HL*3*2*22*0~EB*C*IND*35***23*50~SE*4*0001~ST*271*0002*005010X279A1~\
+         HL*4*3*23*0~EB*C*IND*35***23*60~SE*4*0002~GE*1*1~IEA*1*000000001~"
+    );
+    let e = read_text(&text, ReadOptions::new().dependent(true));
+    assert_eq!(e.rows.len(), 1, "{:?}", e.dropped);
+    assert_eq!(reasons(&e), [(9, DropReason::AfterFirstTransaction)]);
+}

@@ -159,7 +159,10 @@ fn own_loop(items: &[Item<'_>], options: ReadOptions) -> Option<BenefitLoop> {
     if options.rules != super::RuleSet::Faithful {
         return None;
     }
-    let has_dependent = items.iter().any(|i| i.loop_id == BenefitLoop::Dependent);
+    // Only the transaction that is read decides: a later one's 2110D empties nothing.
+    let has_dependent = items
+        .iter()
+        .any(|i| i.loop_id == BenefitLoop::Dependent && !i.after_first_transaction);
     Some(if options.dependent && has_dependent {
         BenefitLoop::Dependent
     } else {
@@ -286,6 +289,8 @@ fn frequency(hsd: &Hsd<'_>) -> Option<Frequency> {
             Some(BenefitYear::Calendar),
         )),
         "21" if count == 1 => Some(Frequency::EveryYears(periods)),
+        // n per 1 year: a rolling year, Open Dental's "n in the last 12 months".
+        "21" if periods == 1 => Some(Frequency::InLast12Months(count)),
         "34" if count == 1 => Some(Frequency::EveryMonths(periods)),
         "34" if periods == 12 => Some(Frequency::InLast12Months(count)),
         _ => None,

@@ -16,14 +16,15 @@
 //! | | `OpenDental` | `Faithful` |
 //! |---|---|---|
 //! | EB03 repeated (`23^41^25`) | one unknown code: no category (a percent drops, `percent_without_category`) | one row per code |
-//! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years; 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
+//! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years (HSD02 above 1 "per 1 year" → HSD02 in the last 12 months); 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
 //! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the age limit, and the HSD's frequency as a second row |
 //! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | kept; MN/YY is a WaitingPeriod row |
+//! | EB03 outside the dental table (MH, UC…), or a repetition of one | no service type: a plan-wide row (or `percent_without_category`) | `unknown_service_type`: never plan-wide (an empty EB03 still is) |
 //! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
 //! | EB03 30/35 | the General coverage category | plan-wide ([`Scope::General`](crate::opendental::Scope::General)), the slot Open Dental's annual maximum and general deductible mean |
 //! | coinsurance or a waiting period with no EB06 | TimePeriod None | the plan's benefit year, as Open Dental's own examples and the API's default |
 //! | EB08 × 100 | binary floating point, truncated (`0.29` → 28 → Percent 72) | exact decimals (`0.29` → Percent 71) |
-//! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
+//! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the transaction that is read has no 2110D: a later transaction's 2110D changes nothing); the other's EBs drop, `other_patient_loop` |
 //! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
 //! | the same row twice (`duplicate`) | Open Dental's key (`Benefit.ToString()`, amounts to the cent rounded half away from zero as .NET does) in a dictionary: the *last* row is kept at the *first* one's place, the earlier segment drops (spec §8.3 says "first kept": Open Dental's `RemoveDuplicateBenefitsFrom271` overwrites) | the same owner and shape: the first kept, the later one drops |
 //! | a number (EB07, EB08, EB10, HSD02) outside X12's `R` type (`1,500`, `$50`, ` 5`) | read as .NET's `Convert.ToDouble` reads it on an en-US office (`PIn.Double`: `1,500` → 1500; white space, a `+`, an exponent allowed); what it cannot read is 0; either way a [`Finding`] (`number_not_x12`, `number_read_as_zero`) | the segment drops, `number_not_x12` (HSD06 too); never 0 |

@@ -128,6 +128,9 @@ named! {
         /// `Faithful`: a number the row reads (EB07, EB08, EB10, HSD02, HSD06) is not of the
         /// X12 `R` type (`1,500`, `$50`, ` 5`): never read as 0.
         NumberNotX12 => "number_not_x12",
+        /// `Faithful`: EB03 is a code outside Open Dental's dental table (MH, UC…): Open
+        /// Dental reads it as no service type, which would make the row plan-wide.
+        UnknownServiceType => "unknown_service_type",
         /// `OpenDental`: the last EB of a message with no SE after it (Open Dental adds an EB
         /// to its list only when the next EB or an SE comes).
         TransactionNotEnded => "transaction_not_ended",

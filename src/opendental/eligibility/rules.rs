@@ -121,7 +121,14 @@ fn looked_up<'m>(
     let service = if plan_waiting {
         Some(ServiceType::Plan)
     } else {
-        supported(codes::service_type(eb03), UnsupportedServiceType)?
+        match codes::service_type(eb03) {
+            // `Faithful`: a code outside the dental table (MH, UC…) is about something else,
+            // never the whole plan.
+            Lookup::Unlisted if cx.faithful() && !eb03.is_empty() => {
+                return Err(UnknownServiceType);
+            }
+            lookup => supported(lookup, UnsupportedServiceType)?,
+        }
     };
     let period = supported(codes::time_period(eb[6]), UnsupportedTimePeriod)?;
     let qualifier = supported(qualifier, UnsupportedQuantityQualifier)?;
