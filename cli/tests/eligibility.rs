@@ -134,7 +134,7 @@ async fn diff_then_apply_from_a_271_then_nothing_is_left_to_write() {
     assert!(text.contains("1 to create, 0 to update"), "{text}");
     assert!(text.contains("12 to create, 0 to update"), "{text}");
     assert!(
-        text.contains("18 2110C other_patient_loop: EB*C*FAM*35"),
+        text.contains("19 2110C unsupported_time_period: EB*C*FAM*35"),
         "{text}"
     );
     let before = office.requests().len();

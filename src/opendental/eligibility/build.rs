@@ -66,7 +66,7 @@ pub(super) fn rows(
             continue;
         }
         notice(item, &cx, &mut out);
-        if own_loop.is_some_and(|own| item.loop_id != own) {
+        if own_loop.is_some_and(|own| item.loop_id != own) && !family_for_plan(item) {
             drop(&mut out, DropReason::OtherPatientLoop);
             continue;
         }
@@ -168,6 +168,16 @@ fn own_loop(items: &[Item<'_>], options: ReadOptions) -> Option<BenefitLoop> {
     } else {
         BenefitLoop::Subscriber
     })
+}
+
+/// `Faithful`, a dependent's request: a Family EB of the subscriber's loop (2110C) speaks for
+/// the whole plan, so it is read (it becomes a plan row, as every Family row does).
+fn family_for_plan(item: &Item<'_>) -> bool {
+    item.loop_id == BenefitLoop::Subscriber
+        && matches!(
+            super::codes::coverage_level(item.eb.element(2)),
+            super::codes::Lookup::Supported(CoverageLevel::Family)
+        )
 }
 
 /// EB03 as one code (`OpenDental`), or each of its repetitions (`Faithful`). An element
