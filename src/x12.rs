@@ -98,9 +98,13 @@ pub(crate) enum LineBreaks {
     Terminate,
 }
 
-/// The message's text as the tokenizer reads it: invalid UTF-8 replaced, line breaks handled.
+/// The message's text as the tokenizer reads it: a leading byte-order mark dropped, invalid
+/// UTF-8 replaced, line breaks handled.
 /// Borrowed when there is nothing to change.
 pub(crate) fn prepare(input: &[u8], line_breaks: LineBreaks) -> Cow<'_, str> {
+    // A UTF-8 byte-order mark before the ISA: .NET's readers drop it before Open Dental sees
+    // the text, and the ISA's offsets count from after it.
+    let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let newline_terminated = line_breaks == LineBreaks::Terminate
         && matches!(input.get(TERMINATOR_AT), Some(b'\r' | b'\n'))
         && input.starts_with(b"ISA");
@@ -183,14 +187,32 @@ fn pieces(text: &str, separator: u8) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The segments of `text` in order, numbered from 1.
-pub(crate) fn segments(text: &str, delimiters: Delimiters) -> Vec<Segment<'_>> {
+/// What is done with white space and byte-order marks before a segment ID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Padding {
+    /// Kept (Open Dental): ` EB` is a segment whose ID is ` EB`.
+    Keep,
+    /// Removed: ` EB` is an EB.
+    Trim,
+}
+
+/// Whether a character is padding before a segment ID: white space or a byte-order mark.
+pub(crate) fn is_padding(c: char) -> bool {
+    c.is_whitespace() || c == '\u{feff}'
+}
+
+/// The segments of `text` in order, numbered from 1. Empty pieces (`~~`, and the one after
+/// the last terminator) are segments with an empty ID, as in Open Dental, where they count in
+/// the numbering and sit between an EB and its HSD.
+pub(crate) fn segments(text: &str, delimiters: Delimiters, padding: Padding) -> Vec<Segment<'_>> {
     pieces(text, delimiters.segment)
-        .filter(|piece| !piece.is_empty())
         .enumerate()
         .map(|(i, piece)| Segment {
             ordinal: i + 1,
-            text: piece,
+            text: match padding {
+                Padding::Keep => piece,
+                Padding::Trim => piece.trim_start_matches(is_padding),
+            },
             separator: delimiters.element,
         })
         .collect()
@@ -203,15 +225,77 @@ pub(crate) fn component(element: &str, delimiters: Delimiters, n: usize) -> &str
         .unwrap_or("")
 }
 
-/// A number as Open Dental reads one, but invariantly: an optional sign, digits, an optional
-/// `.` and digits. Anything else is 0 (.NET's failed parse, which Open Dental reads as 0).
-pub(crate) fn number_text(text: &str) -> &str {
-    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+/// Whether `text` is of the X12 `R` (decimal number) type: an optional minus sign, digits
+/// with at most one decimal point (at least one digit), and an optional exponent (`E`, an
+/// optional minus sign, digits), within a double's range. No plus sign, group separator,
+/// currency sign or white space.
+pub(crate) fn is_real(text: &str) -> bool {
+    let unsigned = text.strip_prefix('-').unwrap_or(text);
+    let (mantissa, exponent) = match unsigned.split_once(['E', 'e']) {
+        Some((m, e)) => (m, Some(e.strip_prefix('-').unwrap_or(e))),
+        None => (unsigned, None),
+    };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    let valid =
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mantissa_ok =
         !(whole.is_empty() && fraction.is_empty()) && all_digits(whole) && all_digits(fraction);
-    if valid { text } else { "0" }
+    mantissa_ok
+        && exponent.is_none_or(|e| !e.is_empty() && all_digits(e))
+        && text.parse::<f64>().is_ok_and(f64::is_finite)
+}
+
+/// A number as .NET's `Convert.ToDouble` reads it on an en-US machine (`NumberStyles.Float |
+/// AllowThousands`, Open Dental's `PIn.Double`), as plain number text (`" +1,500.5 "` →
+/// `1500.5`): white space around it, a leading sign, `,` group separators among the digits
+/// before the point, one `.`, an exponent. `None` where .NET throws (Open Dental then reads 0),
+/// and for infinities and NaN, which no carrier means.
+pub(crate) fn dotnet_number(text: &str) -> Option<String> {
+    let white = |c: char| matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ');
+    let text = text.trim_matches(white);
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let mut out = String::with_capacity(rest.len() + 1);
+    if negative {
+        out.push('-');
+    }
+    let (mut digits, mut point, mut chars) = (0, false, rest.char_indices().peekable());
+    while let Some(&(_, c)) = chars.peek() {
+        match c {
+            '0'..='9' => {
+                digits += 1;
+                out.push(c);
+            }
+            // A group separator counts only after a digit and before the point.
+            ',' if digits > 0 && !point => {}
+            '.' if !point => {
+                point = true;
+                out.push('.');
+            }
+            _ => break,
+        }
+        chars.next();
+    }
+    if digits == 0 {
+        return None;
+    }
+    if let Some(&(at, 'e' | 'E')) = chars.peek() {
+        let exponent = &rest[at + 1..];
+        let unsigned = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if unsigned.is_empty() || !unsigned.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        out.push('e');
+        out.push_str(exponent.strip_prefix('+').unwrap_or(exponent));
+    } else if chars.peek().is_some() {
+        return None;
+    }
+    out.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite())
+        .map(|_| out)
 }
 
 #[cfg(test)]
@@ -252,13 +336,22 @@ mod tests {
     fn segments_are_numbered_and_split_without_trimming() {
         let text = format!("{ISA}GS*HB*A~~ EB*1**30~");
         let d = delimiters(&text).unwrap();
-        let segs = segments(&text, d);
-        assert_eq!(segs.len(), 3);
+        let segs = segments(&text, d, Padding::Keep);
+        // The empty pieces are segments, as in Open Dental: `~~` and the one after the end.
+        assert_eq!(segs.len(), 5);
         assert_eq!(segs[1].id(), "GS");
         assert_eq!(segs[1].element(2), "A");
         assert_eq!(segs[1].element(9), "");
-        // A space after a terminator is part of the next segment's ID.
-        assert_eq!((segs[2].ordinal, segs[2].id()), (3, " EB"));
+        assert_eq!((segs[2].ordinal, segs[2].id()), (3, ""));
+        // A space after a terminator is part of the next segment's ID, unless trimmed.
+        assert_eq!((segs[3].ordinal, segs[3].id()), (4, " EB"));
+        let trimmed = segments(&text, d, Padding::Trim);
+        assert_eq!((trimmed[3].ordinal, trimmed[3].id()), (4, "EB"));
+        let bom = format!("\u{feff}{ISA}GS*HB~");
+        assert_eq!(
+            prepare(bom.as_bytes(), LineBreaks::Remove),
+            format!("{ISA}GS*HB~")
+        );
     }
 
     #[test]
@@ -274,24 +367,35 @@ mod tests {
         let kept = prepare(newline.as_bytes(), LineBreaks::Terminate);
         let d = delimiters(&kept).unwrap();
         assert_eq!(d.segment, b'\n');
-        assert_eq!(segments(&kept, d)[2].id(), "ST");
+        assert_eq!(segments(&kept, d, Padding::Keep)[2].id(), "ST");
     }
 
     #[test]
-    fn numbers_read_invariantly_or_as_zero() {
-        for (text, read) in [
-            ("0.25", "0.25"),
-            ("19", "19"),
-            ("-5", "-5"),
-            ("1,5", "0"),
-            ("1e3", "0"),
-            ("NaN", "0"),
-            (".5", ".5"),
-            ("5.", "5."),
-            (".", "0"),
-            ("", "0"),
+    fn numbers_are_real_or_read_as_dotnet_reads_them() {
+        for (text, real, dotnet) in [
+            ("0.25", true, Some("0.25")),
+            ("19", true, Some("19")),
+            ("-5", true, Some("-5")),
+            (".5", true, Some(".5")),
+            ("5.", true, Some("5.")),
+            ("1.5E3", true, Some("1.5e3")),
+            ("1,500", false, Some("1500")),
+            ("1,500.25", false, Some("1500.25")),
+            ("1,5", false, Some("15")),
+            (" 50 ", false, Some("50")),
+            ("+5", false, Some("5")),
+            ("1e+3", false, Some("1e3")),
+            (",5", false, None),
+            ("1.5,0", false, None),
+            ("$50", false, None),
+            ("1e", false, None),
+            ("1e400", false, None),
+            ("NaN", false, None),
+            (".", false, None),
+            ("", false, None),
         ] {
-            assert_eq!(number_text(text), read, "{text}");
+            assert_eq!(is_real(text), real, "{text}");
+            assert_eq!(dotnet_number(text).as_deref(), dotnet, "{text}");
         }
     }
 }

@@ -14,8 +14,9 @@ use crate::eligibility;
     after_help = "Exit codes: 0 done; 1 the office or the network failed (doctor: a check \
                   failed); 2 bad input (a flag, a file, a name); 3 an apply left conflicts or \
                   ambiguities, a copy left rows out, or a 271 that may not be the plan's was not \
-                  written; 4 an apply had failed writes.\n\nTry \
-                  it without credentials: benefits --demo plan show 12"
+                  written; 4 an apply had failed writes; 5 the carrier rejected the whole \
+                  eligibility request (its 271 holds no benefits).\n\nTry it without \
+                  credentials: benefits --demo plan show 12"
 )]
 pub struct Cli {
     #[command(flatten)]

@@ -47,7 +47,7 @@ pub async fn run(global: &Global, fakes: &mut Fakes) -> Vec<Check> {
             return vec![check("keys", Status::Failed, why, Some(fix))];
         }
         Err(Failure::Office(e)) => return vec![check("keys", Status::Failed, e.to_string(), None)],
-        Err(Failure::Exit(_)) => return Vec::new(),
+        Err(Failure::Exit(_) | Failure::Rejected(_)) => return Vec::new(),
     };
     let mut checks = vec![check("keys", Status::Ok, "found".to_owned(), None)];
     let started = Instant::now();

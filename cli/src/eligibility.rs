@@ -21,7 +21,8 @@ pub enum EligibilityCommand {
         file: String,
         #[command(flatten)]
         read: ReadFlags,
-        /// Print JSON: {"rows": [...], "dropped": [{"ordinal", "loop", "reason", "segment"}]}.
+        /// Print JSON: {"rows": [...], "dropped": [{"ordinal", "loop", "reason", "segment"}],
+        /// "findings": [{"ordinal", "loop", "kind", "detail", "segment"}]}.
         #[arg(long)]
         json: bool,
     },
@@ -89,7 +90,8 @@ impl ReadFlags {
 }
 
 /// A 271 file read with the office's lookups. A file that is not a 271 is the user's input
-/// (exit 2); an office without every category is the office's (exit 1).
+/// (exit 2); a 271 whose carrier rejected the whole request is exit 5; an office without every
+/// category is the office's (exit 1).
 pub async fn read_file(
     client: &BenefitsClient,
     file: &str,
@@ -153,6 +155,9 @@ async fn read_bytes(
     read_271(&lookups, bytes, options).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),
+            EligibilityErrorKind::ProcessingError { .. } => {
+                Failure::Rejected(format!("{label}: {whole}"))
+            }
             _ => Failure::Input(format!("{label}: {whole}")),
         },
         _ => Failure::Office(e),
@@ -192,6 +197,27 @@ pub fn show(read: &Eligibility, names: &Names) {
     outln!("{} rows", read.rows.len());
     outln!("{rows}");
     dropped(read);
+    findings(read);
+}
+
+/// What was noticed on segments that were read all the same (a number read Open Dental's
+/// way, an AAA for one service type).
+pub fn findings(read: &Eligibility) {
+    if read.findings.is_empty() {
+        return;
+    }
+    outln!("\nNoticed: {} findings", read.findings.len());
+    let mut table = crate::output::table(&["Segment", "Loop", "Finding", "Detail", "EB"]);
+    for f in &read.findings {
+        table.add_row(vec![
+            f.ordinal.to_string(),
+            f.loop_id.to_string(),
+            f.kind.to_string(),
+            f.detail.clone(),
+            f.segment.clone(),
+        ]);
+    }
+    outln!("{table}");
 }
 
 /// The segments left out, and why.

@@ -3,7 +3,9 @@
 //!
 //! Exit codes: 0 done; 1 the office or the network failed (doctor: a check failed); 2 bad input
 //! (a flag, a file, a name); 3 an apply left conflicts or ambiguities, a copy left rows out, or
-//! a 271 that may not be the plan's was not written; 4 an apply had failed writes.
+//! a 271 that may not be the plan's was not written; 4 an apply had failed writes; 5 the carrier
+//! rejected the whole eligibility request (an AAA outside the 271's benefit loops: the 271 holds
+//! no benefits).
 
 #[macro_use]
 mod output;
@@ -35,6 +37,9 @@ pub(crate) enum Failure {
     Input(String),
     /// The office, the network or the API (1).
     Office(benefits_sdk::Error),
+    /// The carrier rejected the whole eligibility request (5): the 271 is well formed and
+    /// says so.
+    Rejected(String),
     /// An exit code whose reason was printed already: an apply with conflicts or ambiguities
     /// (3) or failed writes (4), a copy that left rows out (3), a doctor's failed check (1).
     Exit(u8),
@@ -98,6 +103,14 @@ fn main() -> ExitCode {
                 None => {}
             }
             ExitCode::from(1)
+        }
+        Err(Failure::Rejected(message)) if json => {
+            json_error("rejected", &message);
+            ExitCode::from(5)
+        }
+        Err(Failure::Rejected(message)) => {
+            eprintln!("benefits: {message}");
+            ExitCode::from(5)
         }
         Err(Failure::Exit(code)) => ExitCode::from(code),
     }

@@ -135,7 +135,7 @@ async fn diff_then_apply_from_a_271_then_nothing_is_left_to_write() {
     assert!(text.contains("1 to create, 0 to update"), "{text}");
     assert!(text.contains("12 to create, 0 to update"), "{text}");
     assert!(
-        text.contains("18 2110C other_patient_loop: EB*C*FAM*35"),
+        text.contains("19 2110C unsupported_time_period: EB*C*FAM*35"),
         "{text}"
     );
     assert!(
@@ -414,7 +414,7 @@ fn from_stored_reads_the_patients_newest_271() {
         stderr(&out)
     );
     assert!(
-        stdout(&out).contains("other_patient_loop"),
+        stdout(&out).contains("Patient plan 7: overrides for one patient"),
         "{}",
         stdout(&out)
     );
@@ -467,4 +467,73 @@ async fn a_second_read_uses_the_kept_procedure_codes() {
     assert_eq!(out.status.code(), Some(0));
     assert!(code_pages(&office) > 0);
     let _ = std::fs::remove_dir_all(&cache);
+}
+
+/// A 271 whose subscriber loop holds `body`.
+fn message(body: &str) -> String {
+    format!(
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OFFICE         \
+         *251104*0932*^*00501*000000001*0*P*:~GS*HB*P*O*20251104*0932*1*X*005010X279A1~\
+         ST*271*0001*005010X279A1~BHT*0022*11*X*20251104*0932~HL*1**20*1~HL*2*1*21*1~\
+         HL*3*2*22*0~{body}~SE*9*0001~GE*1*1~IEA*1*000000001~"
+    )
+}
+
+#[test]
+fn a_number_open_dental_reads_its_own_way_is_shown_as_a_finding() {
+    let file = write_file("grouped.edi", &message("EB*F*IND*35***23*1,500"));
+    let out = benefits(
+        &["--demo", "eligibility", "read", &file, "--rules", "od"],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Noticed: 1 findings"), "{text}");
+    assert!(text.contains("number_not_x12"), "{text}");
+    assert!(text.contains("EB07"), "{text}");
+    let out = benefits(
+        &[
+            "--demo",
+            "eligibility",
+            "read",
+            &file,
+            "--rules",
+            "od",
+            "--json",
+        ],
+        &[],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"][0]["kind"], "number_not_x12");
+    assert_eq!(json["findings"][0]["detail"], "EB07");
+    // Faithful drops it instead, with its own reason.
+    let out = benefits(&["--demo", "eligibility", "read", &file, "--json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["rows"].as_array().unwrap().len(), 0);
+    assert_eq!(json["dropped"][0]["reason"], "number_not_x12");
+}
+
+#[test]
+fn json_spells_each_reason_as_documented() {
+    let file = write_file("over100.edi", &message("EB*C*IND*35***23*50**VS*101"));
+    let out = benefits(&["--demo", "eligibility", "read", &file, "--json"], &[]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["dropped"][0]["reason"], "api_quantity_over_100");
+}
+
+#[test]
+fn a_rejected_request_is_exit_5_and_one_rejected_benefit_is_a_finding() {
+    let file = write_file("rejected.edi", &message("AAA*N**72*C~EB*C*IND*35***23*50"));
+    let out = benefits(&["--demo", "eligibility", "read", &file], &[]);
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the carrier rejected the request"));
+    let file = write_file(
+        "one-rejected.edi",
+        &message("EB*C*IND*35***23*50~AAA*N**42*R~EB*F*IND*35***23*1000"),
+    );
+    let out = benefits(&["--demo", "eligibility", "read", &file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("2 rows\n"), "{text}");
+    assert!(text.contains("benefit_rejected"), "{text}");
 }

@@ -42,6 +42,9 @@ fuzz_target!(|input: &[u8]| {
             for row in &read.rows {
                 let _ = format!("{:?}", row.shape);
             }
+            for finding in &read.findings {
+                let _ = format!("{} {}", finding.kind, finding.detail);
+            }
         }
         Err(e) => {
             let _ = e.to_string();

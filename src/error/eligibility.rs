@@ -13,7 +13,9 @@ pub enum EligibilityErrorKind {
     /// `not_271`: an interchange, but not one 271 (Open Dental reads exactly one GS group
     /// whose first transaction is a 271).
     Not271,
-    /// `processing_error`: the carrier answered with an AAA segment, a rejected request.
+    /// `processing_error`: the carrier rejected the whole request, with an AAA segment outside
+    /// the benefit loops (2100A/B/C/D). An AAA inside a 2110C/2110D loop rejects one service
+    /// type only: it is a [`Finding`](crate::opendental::eligibility::Finding), not this.
     #[non_exhaustive]
     ProcessingError {
         /// The AAA segment's ordinal (the ISA is 1).

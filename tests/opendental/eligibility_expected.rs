@@ -196,8 +196,9 @@ pub(crate) const FILE_02_FAITHFUL_OUT: Expected = Expected {
 
 pub(crate) const FILE_03_OPEN_DENTAL: Expected = Expected {
     rows: &[
-        "18 Plan Deductible Family cat=1 amt=150 period=CalendarYear",
-        "26 PatPlan CoInsurance None cat=12 pct=100 period=None",
+        // Open Dental keeps the last of two rows with one key, at the first one's place.
+        "33 Plan Deductible Family cat=1 amt=150 period=CalendarYear",
+        "31 PatPlan CoInsurance None cat=12 pct=100 period=None",
         "27 PatPlan CoInsurance None cat=2 pct=100 period=None",
         "28 PatPlan CoInsurance None cat=4 pct=80 period=None",
         "29 PatPlan CoInsurance None cat=7 pct=50 period=None",
@@ -210,10 +211,10 @@ pub(crate) const FILE_03_OPEN_DENTAL: Expected = Expected {
         "42 PatPlan Limitations None period=CalendarYear qty=2 None code=D1206",
     ],
     dropped: &[
+        "18 2110C duplicate",
         "19 2110C unsupported_time_period",
         "25 2110D active_coverage_general",
-        "31 2110D duplicate",
-        "33 2110D duplicate",
+        "26 2110D duplicate",
         "36 2110D limitation_without_amount",
         "44 2110D unsupported_eb01",
         "50 2110D unsupported_time_period",
@@ -222,13 +223,14 @@ pub(crate) const FILE_03_OPEN_DENTAL: Expected = Expected {
 
 pub(crate) const FILE_03_FAITHFUL: Expected = Expected {
     rows: &[
+        // The subscriber's Family EB is the plan's: kept, and 2110D's same row is a duplicate.
+        "18 Plan Deductible Family amt=150 period=CalendarYear",
         "26 PatPlan CoInsurance None cat=12 pct=100",
         "27 PatPlan CoInsurance None cat=2 pct=100",
         "28 PatPlan CoInsurance None cat=4 pct=80",
         "29 PatPlan CoInsurance None cat=7 pct=50",
         "30 PatPlan CoInsurance None cat=9 pct=50",
         "32 PatPlan Deductible Individual amt=50 period=CalendarYear",
-        "33 Plan Deductible Family amt=150 period=CalendarYear",
         "34 PatPlan Limitations Individual amt=1000 period=CalendarYear",
         "35 PatPlan Limitations Individual cat=9 amt=1500 period=Lifetime",
         "36 PatPlan Limitations None cat=9 period=None qty=19 AgeLimit",
@@ -237,10 +239,10 @@ pub(crate) const FILE_03_FAITHFUL: Expected = Expected {
         "42 PatPlan Limitations None period=CalendarYear qty=2 NumberOfServices code=D1206",
     ],
     dropped: &[
-        "18 2110C other_patient_loop",
-        "19 2110C other_patient_loop",
+        "19 2110C unsupported_time_period",
         "25 2110D active_coverage_general",
         "31 2110D duplicate",
+        "33 2110D duplicate",
         "44 2110D unsupported_eb01",
         "50 2110D unsupported_time_period",
     ],

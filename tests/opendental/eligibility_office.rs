@@ -152,11 +152,12 @@ async fn a_dependents_overrides_need_the_patient_plan() {
     let names = client.names().await.unwrap();
     let shown = change.display_with(&names).to_string();
     assert!(shown.contains("Left out of the 271: 6 segments"), "{shown}");
+    // The subscriber's Family EBs speak for the plan: read, not `other_patient_loop`.
     assert!(
-        shown.contains("18 2110C other_patient_loop: EB*C*FAM*35"),
+        shown.contains("19 2110C unsupported_time_period: EB*C*FAM*35"),
         "{shown}"
     );
-    assert_eq!(change.dropped[0].reason, DropReason::OtherPatientLoop);
+    assert_eq!(change.dropped[0].reason, DropReason::UnsupportedTimePeriod);
     let _ = Names::default();
 }
 

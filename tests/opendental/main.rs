@@ -6,6 +6,7 @@ mod common;
 mod apply_safety;
 mod cascade;
 mod eligibility;
+mod eligibility_edges;
 mod eligibility_expected;
 mod eligibility_office;
 mod eligibility_rules;

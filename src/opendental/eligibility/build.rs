@@ -1,14 +1,14 @@
 //! The rows each rule set builds from a [`Draft`] (spec §6, and the `Faithful` differences of
 //! the module docs), the rows the Benefits API would refuse (§9), duplicates and owners (§8).
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::codes::ServiceType;
 use super::items::Item;
 use super::rules::{self, Context, Draft, Hsd};
 use super::{
     BenefitLoop, DropReason, DroppedSegment, Eligibility, EligibilityLookups, EligibilityRow,
-    OwnerKind, ReadOptions,
+    Finding, FindingKind, OwnerKind, ReadOptions,
 };
 use crate::opendental::meaning::shape::{BenefitShape, Frequency};
 use crate::opendental::model::benefit::{
@@ -17,7 +17,7 @@ use crate::opendental::model::benefit::{
 use crate::opendental::model::lookups::EbenefitCategory;
 use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
 use crate::opendental::model::rules::{MAX_PERCENT, MAX_QUANTITY};
-use crate::x12::Delimiters;
+use crate::x12::{self, Delimiters};
 
 /// A row as built, before the API's rules: Percent and Quantity as wide as Open Dental makes
 /// them. `period: None` leaves TimePeriod to the plan's benefit year.
@@ -61,7 +61,12 @@ pub(super) fn rows(
             drop(&mut out, DropReason::AfterFirstTransaction);
             continue;
         }
-        if own_loop.is_some_and(|own| item.loop_id != own) {
+        if let Some(reason) = item.unread.filter(|_| !cx.faithful()) {
+            drop(&mut out, reason);
+            continue;
+        }
+        notice(item, &cx, &mut out);
+        if own_loop.is_some_and(|own| item.loop_id != own) && !family_for_plan(item) {
             drop(&mut out, DropReason::OtherPatientLoop);
             continue;
         }
@@ -75,19 +80,77 @@ pub(super) fn rows(
                 }
             };
             for row in std::iter::once(first).chain(second) {
-                match keep(row, &cx, &out, &mut keys) {
-                    Ok((owner, shape)) => out.rows.push(EligibilityRow {
-                        ordinal: item.eb.ordinal,
-                        loop_id: item.loop_id,
-                        owner,
-                        shape,
-                    }),
+                let kept = keep(row, &cx, &out, &mut keys);
+                let row = |(owner, shape)| EligibilityRow {
+                    ordinal: item.eb.ordinal,
+                    loop_id: item.loop_id,
+                    owner,
+                    shape,
+                };
+                match kept {
+                    Ok(Kept::New(found)) => out.rows.push(row(found)),
+                    Ok(Kept::Replacing(at, found)) => {
+                        let earlier = std::mem::replace(&mut out.rows[at], row(found));
+                        let segment = item_text(items, earlier.ordinal);
+                        out.dropped.push(DroppedSegment {
+                            ordinal: earlier.ordinal,
+                            loop_id: earlier.loop_id,
+                            reason: DropReason::Duplicate,
+                            segment,
+                        });
+                    }
                     Err(reason) => drop(&mut out, reason),
                 }
             }
         }
     }
+    // A replaced duplicate's drop is found late; the list stays in segment order.
+    out.dropped.sort_by_key(|d| d.ordinal);
     out
+}
+
+/// The text of the EB at `ordinal`.
+fn item_text(items: &[Item<'_>], ordinal: usize) -> String {
+    items
+        .iter()
+        .find(|i| i.eb.ordinal == ordinal)
+        .map(|i| i.eb.text.to_owned())
+        .unwrap_or_default()
+}
+
+/// What is noticed on an EB that is read: an AAA in its loop, and (`OpenDental`) each number
+/// that is not of the X12 `R` type, read the way .NET reads it or as 0.
+fn notice(item: &Item<'_>, cx: &Context<'_>, out: &mut Eligibility) {
+    let mut found = |kind, detail: &str| {
+        out.findings.push(Finding {
+            ordinal: item.eb.ordinal,
+            loop_id: item.loop_id,
+            kind,
+            detail: detail.to_owned(),
+            segment: item.eb.text.to_owned(),
+        })
+    };
+    if !cx.faithful() {
+        let eb: [&str; 11] = item.eb.elements();
+        let hsd02 = item.hsd.map_or("", |h| h.element(2));
+        for (name, text) in [
+            ("EB07", eb[7]),
+            ("EB08", eb[8]),
+            ("EB10", eb[10]),
+            ("HSD02", hsd02),
+        ] {
+            if text.is_empty() || x12::is_real(text) {
+                continue;
+            }
+            match x12::dotnet_number(text) {
+                Some(_) => found(FindingKind::NumberNotX12, name),
+                None => found(FindingKind::NumberReadAsZero, name),
+            }
+        }
+    }
+    if let Some(code) = &item.rejected {
+        found(FindingKind::BenefitRejected, code);
+    }
 }
 
 /// `Faithful`: the loop of the patient the request was about (a dependent's 2110D, or 2110C
@@ -96,12 +159,25 @@ fn own_loop(items: &[Item<'_>], options: ReadOptions) -> Option<BenefitLoop> {
     if options.rules != super::RuleSet::Faithful {
         return None;
     }
-    let has_dependent = items.iter().any(|i| i.loop_id == BenefitLoop::Dependent);
+    // Only the transaction that is read decides: a later one's 2110D empties nothing.
+    let has_dependent = items
+        .iter()
+        .any(|i| i.loop_id == BenefitLoop::Dependent && !i.after_first_transaction);
     Some(if options.dependent && has_dependent {
         BenefitLoop::Dependent
     } else {
         BenefitLoop::Subscriber
     })
+}
+
+/// `Faithful`, a dependent's request: a Family EB of the subscriber's loop (2110C) speaks for
+/// the whole plan, so it is read (it becomes a plan row, as every Family row does).
+fn family_for_plan(item: &Item<'_>) -> bool {
+    item.loop_id == BenefitLoop::Subscriber
+        && matches!(
+            super::codes::coverage_level(item.eb.element(2)),
+            super::codes::Lookup::Supported(CoverageLevel::Family)
+        )
 }
 
 /// EB03 as one code (`OpenDental`), or each of its repetitions (`Faithful`). An element
@@ -223,6 +299,8 @@ fn frequency(hsd: &Hsd<'_>) -> Option<Frequency> {
             Some(BenefitYear::Calendar),
         )),
         "21" if count == 1 => Some(Frequency::EveryYears(periods)),
+        // n per 1 year: a rolling year, Open Dental's "n in the last 12 months".
+        "21" if periods == 1 => Some(Frequency::InLast12Months(count)),
         "34" if count == 1 => Some(Frequency::EveryMonths(periods)),
         "34" if periods == 12 => Some(Frequency::InLast12Months(count)),
         _ => None,
@@ -234,9 +312,7 @@ fn frequency(hsd: &Hsd<'_>) -> Option<Frequency> {
 /// sends the insurance's share.
 fn percent(fraction: &str, benefit_type: &BenefitType, cx: &Context<'_>) -> i64 {
     let p = if cx.faithful() {
-        fraction
-            .parse::<Decimal>()
-            .ok()
+        rules::decimal(fraction)
             .and_then(|f| f.checked_mul(Decimal::ONE_HUNDRED))
             .and_then(|p| i64::try_from(p.trunc()).ok())
             .unwrap_or(i64::MAX)
@@ -271,7 +347,9 @@ fn od_key<'m>(row: &Built<'m>) -> OdKey<'m> {
         row.level.clone(),
         row.category.as_ref().map(|(c, _)| c.clone()),
         row.period.clone(),
-        row.amount.map(|a| a.round_dp(2)),
+        // Currency text, as .NET rounds it: half away from zero.
+        row.amount
+            .map(|a| a.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)),
         row.percent,
         row.qualifier.clone(),
         row.quantity,
@@ -279,15 +357,23 @@ fn od_key<'m>(row: &Built<'m>) -> OdKey<'m> {
     )
 }
 
+/// A row that is kept: a new one, or (`OpenDental`) one that takes the place of the earlier
+/// row with its key, at that index of the rows.
+enum Kept {
+    New((OwnerKind, BenefitShape)),
+    Replacing(usize, (OwnerKind, BenefitShape)),
+}
+
 /// The API's refusals (§9), the owner (§8.2), then duplicates (§8.3): the row's owner and
-/// shape, or why it is left out. `Faithful` compares with the rows kept so far; Open Dental
-/// with its key of every row kept so far.
+/// shape, or why it is left out. `Faithful` compares with the rows kept so far, the first
+/// kept; Open Dental with its key of every row kept so far, in a dictionary: the *last* one
+/// is kept, at the first one's place (`RemoveDuplicateBenefitsFrom271`).
 fn keep<'m>(
     row: Built<'m>,
     cx: &Context<'_>,
     out: &Eligibility,
     keys: &mut Vec<OdKey<'m>>,
-) -> Result<(OwnerKind, BenefitShape), DropReason> {
+) -> Result<Kept, DropReason> {
     refused(&row)?;
     let owner = match cx.options.dependent && row.level != CoverageLevel::Family {
         true => OwnerKind::PatPlan,
@@ -295,11 +381,15 @@ fn keep<'m>(
     };
     if !cx.faithful() {
         let key = od_key(&row);
-        if keys.contains(&key) {
-            return Err(DropReason::Duplicate);
-        }
-        keys.push(key);
-        return Ok((owner, new_benefit(&row).shape()));
+        let found = (owner, new_benefit(&row).shape());
+        // One key per row kept, in the same order, so a key's index is its row's.
+        return Ok(match keys.iter().position(|k| *k == key) {
+            Some(at) => Kept::Replacing(at, found),
+            None => {
+                keys.push(key);
+                Kept::New(found)
+            }
+        });
     }
     let shape = new_benefit(&row).shape();
     for kept in out.rows.iter().filter(|r| r.owner == owner) {
@@ -310,7 +400,7 @@ fn keep<'m>(
             return Err(DropReason::Conflicting);
         }
     }
-    Ok((owner, shape))
+    Ok(Kept::New((owner, shape)))
 }
 
 /// A row `POST /benefits` would refuse (`opendental-benefits-api.txt`).

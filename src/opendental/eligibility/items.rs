@@ -1,10 +1,10 @@
-//! The message's own checks (one 271, no AAA), and its EB segments as Open Dental collects
-//! them (`X271.GetListEB`; spec §2.5, §2.7, §3): from the first EB, each EB with the HSD right
-//! after it, up to the first SE after an EB.
+//! The message's own checks (one 271, no AAA that rejects the whole request), and its EB
+//! segments as Open Dental collects them (`X271.GetListEB`; spec §2.5, §2.7, §3): from the
+//! first EB, each EB with the HSD right after it, up to the first SE after an EB.
 
-use super::BenefitLoop;
+use super::{BenefitLoop, DropReason};
 use crate::error::EligibilityErrorKind;
-use crate::x12::Segment;
+use crate::x12::{self, Segment};
 
 /// One EB segment as Open Dental reads it.
 pub(super) struct Item<'m> {
@@ -14,17 +14,28 @@ pub(super) struct Item<'m> {
     pub(super) loop_id: BenefitLoop,
     /// In a transaction after the one Open Dental reads.
     pub(super) after_first_transaction: bool,
+    /// Why Open Dental never reads this EB at all (`OpenDental` only): an ID with padding
+    /// before it, or the last EB with no SE after it.
+    pub(super) unread: Option<DropReason>,
+    /// The reject reason code of an AAA in this EB's benefit loop (the carrier could not
+    /// answer for it); empty when the code is not a plain code.
+    pub(super) rejected: Option<String>,
 }
 
-/// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA anywhere
-/// (`X271.GetProcessingError`, which rejects the whole response).
+/// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA that rejects
+/// the whole request: one in a 2100A/B/C/D loop (before any EB of its HL loop). An AAA inside
+/// a 2110C/2110D loop (after an EB of its HL loop) rejects one service type only; Open
+/// Dental's import of a stored 271 never checks AAA at all.
 pub(super) fn check(segments: &[Segment<'_>]) -> Result<(), EligibilityErrorKind> {
     let (mut groups, mut first_st, mut aaa) = (0, None, None);
+    let mut in_benefits = false;
     for segment in segments {
         match segment.id() {
             "GS" => groups += 1,
             "ST" if first_st.is_none() => first_st = Some(segment),
-            "AAA" if aaa.is_none() => aaa = Some(segment),
+            "HL" | "ST" => in_benefits = false,
+            "EB" => in_benefits = true,
+            "AAA" if aaa.is_none() && !in_benefits => aaa = Some(segment),
             _ => {}
         }
     }
@@ -50,34 +61,74 @@ fn code_only(reason: &str) -> String {
 }
 
 /// Every EB segment of the message, each with its HSD and loop, and whether Open Dental reads
-/// it: reading starts at the first EB and stops at the first SE after an EB.
-pub(super) fn items<'m>(segments: &'m [Segment<'m>]) -> Vec<Item<'m>> {
-    let mut items = Vec::new();
+/// it: reading starts at the first EB and stops at the first SE after an EB. `faithful` reads
+/// an HSD across empty segments (`~~`); Open Dental does not (the empty one is "next").
+pub(super) fn items<'m>(segments: &'m [Segment<'m>], faithful: bool) -> Vec<Item<'m>> {
+    let mut items: Vec<Item<'m>> = Vec::new();
     let mut loop_id = BenefitLoop::Subscriber;
-    let mut seen_eb = false;
-    let mut ended = false;
+    let (mut seen_eb, mut ended, mut in_benefits) = (false, false, false);
+    // The last EB Open Dental has not added yet (it adds one at the next EB or an SE).
+    let mut pending: Option<usize> = None;
     for (i, segment) in segments.iter().enumerate() {
         match segment.id() {
             "HL" => {
+                in_benefits = false;
                 loop_id = match segment.element(3) {
                     "23" => BenefitLoop::Dependent,
                     _ => BenefitLoop::Subscriber,
                 }
             }
-            "SE" if seen_eb => ended = true,
+            "SE" if seen_eb => {
+                ended = true;
+                pending = None;
+            }
+            "AAA" if in_benefits => {
+                if let Some(last) = items.iter_mut().rev().find(|i| i.unread.is_none()) {
+                    last.rejected
+                        .get_or_insert_with(|| code_only(segment.element(3)));
+                }
+            }
             "EB" => {
-                seen_eb = true;
-                items.push(Item {
-                    eb: segment,
-                    hsd: segments.get(i + 1).filter(|next| next.id() == "HSD"),
+                (seen_eb, in_benefits) = (true, true);
+                pending = (!ended).then_some(items.len());
+                let next = segments[i + 1..]
+                    .iter()
+                    .find(|s| !(faithful && s.text.is_empty()));
+                items.push(item(
+                    segment,
+                    next.filter(|n| n.id() == "HSD"),
                     loop_id,
-                    after_first_transaction: ended,
-                });
+                    ended,
+                ));
+            }
+            id if id.trim_start_matches(x12::is_padding) == "EB" => {
+                let mut padded = item(segment, None, loop_id, ended);
+                padded.unread = Some(DropReason::PaddedSegmentId);
+                items.push(padded);
             }
             _ => {}
         }
     }
+    if let Some(last) = pending.filter(|_| !faithful) {
+        items[last].unread = Some(DropReason::TransactionNotEnded);
+    }
     items
+}
+
+fn item<'m>(
+    eb: &'m Segment<'m>,
+    hsd: Option<&'m Segment<'m>>,
+    loop_id: BenefitLoop,
+    after_first_transaction: bool,
+) -> Item<'m> {
+    Item {
+        eb,
+        hsd,
+        loop_id,
+        after_first_transaction,
+        unread: None,
+        rejected: None,
+    }
 }
 
 #[cfg(test)]
@@ -93,7 +144,7 @@ mod tests {
 
     fn checked(body: &str) -> Result<(), EligibilityErrorKind> {
         let text = read(body);
-        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap(), x12::Padding::Keep);
         check(&segments)
     }
 
@@ -123,8 +174,8 @@ mod tests {
             "GS*HB~ST*271~SE~ST*271~HL*3*2*22*0~EB*1~HSD*VS~HSD*VS~HL*4*3*23*0~EB*A~SE~\
              ST*271~EB*C~SE~GE~",
         );
-        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
-        let items = items(&segments);
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap(), x12::Padding::Keep);
+        let items = items(&segments, false);
         let seen: Vec<_> = items
             .iter()
             .map(|i| {

@@ -16,24 +16,34 @@
 //! | | `OpenDental` | `Faithful` |
 //! |---|---|---|
 //! | EB03 repeated (`23^41^25`) | one unknown code: no category (a percent drops, `percent_without_category`) | one row per code |
-//! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years; 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
+//! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years (HSD02 above 1 "per 1 year" → HSD02 in the last 12 months); 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
 //! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the age limit, and the HSD's frequency as a second row |
 //! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | kept; MN/YY is a WaitingPeriod row |
+//! | EB03 outside the dental table (MH, UC…), or a repetition of one | no service type: a plan-wide row (or `percent_without_category`) | `unknown_service_type`: never plan-wide (an empty EB03 still is) |
 //! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
 //! | EB03 30/35 | the General coverage category | plan-wide ([`Scope::General`](crate::opendental::Scope::General)), the slot Open Dental's annual maximum and general deductible mean |
 //! | coinsurance or a waiting period with no EB06 | TimePeriod None | the plan's benefit year, as Open Dental's own examples and the API's default |
 //! | EB08 × 100 | binary floating point, truncated (`0.29` → 28 → Percent 72) | exact decimals (`0.29` → Percent 71) |
-//! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
+//! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the transaction that is read has no 2110D: a later transaction's 2110D changes nothing); the other's EBs drop, `other_patient_loop`, but a Family EB of 2110C is kept for the plan |
 //! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
+//! | the same row twice (`duplicate`) | Open Dental's key (`Benefit.ToString()`, amounts to the cent rounded half away from zero as .NET does) in a dictionary: the *last* row is kept at the *first* one's place, the earlier segment drops (spec §8.3 says "first kept": Open Dental's `RemoveDuplicateBenefitsFrom271` overwrites) | the same owner and shape: the first kept, the later one drops |
+//! | a number (EB07, EB08, EB10, HSD02) outside X12's `R` type (`1,500`, `$50`, ` 5`) | read as .NET's `Convert.ToDouble` reads it on an en-US office (`PIn.Double`: `1,500` → 1500; white space, a `+`, an exponent allowed); what it cannot read is 0; either way a [`Finding`] (`number_not_x12`, `number_read_as_zero`) | the segment drops, `number_not_x12` (HSD06 too); never 0 |
+//! | an empty segment (`~~`) | a segment, as Open Dental's `X12object` keeps it: an HSD after it is not the EB's | a segment (ordinals alike), skipped when finding the EB's HSD |
+//! | the last EB with no SE after it | dropped, `transaction_not_ended` (Open Dental adds an EB at the next EB or SE only) | read |
+//! | white space or a byte-order mark before a segment ID (` EB`) | not an EB to Open Dental: listed, `padded_segment_id` (only EBs are listed) | trimmed and read |
 //! | a segment terminator that is a line break | not readable (`not_x12`) | read |
 //!
 //! Alike in both: the message checks ([`EligibilityErrorKind`]); the 13 drop rules, in order,
 //! with the differences above; a row the Benefits API would refuse is never a row but an
-//! `api_*` drop; duplicates (Open Dental's key in `OpenDental`, the same owner and shape in
-//! `Faithful`) drop as `duplicate`; unknown EB01 and HSD05 codes, and a decimal HSD02, drop
-//! or truncate and reading goes on (Open Dental throws); EBs after the first transaction drop
+//! `api_*` drop; unknown EB01 and HSD05 codes, and a decimal HSD02, drop or truncate and
+//! reading goes on (Open Dental throws); EBs after the first transaction drop
 //! (`after_first_transaction`); who owns a row (§8: on a dependent request every row but a
-//! Family one is a patient-plan override).
+//! Family one is a patient-plan override). An AAA inside a 2110C/2110D loop (after an EB of its
+//! HL loop: the carrier could not answer for one service type) is a `benefit_rejected`
+//! [`Finding`] on that EB and reading goes on, as Open Dental's import of a stored 271 never
+//! checks AAA; an AAA outside the benefit loops (2100A/B/C/D) rejects the whole request
+//! (`processing_error`; the spec's §2.7 rejects on any AAA). A UTF-8 byte-order mark before
+//! the ISA is skipped (.NET's readers drop it before Open Dental sees the text).
 //!
 //! Nothing from the NM1, N3/N4 or DMG segments, or any REF but the plan's group number
 //! (`REF*6P`), reaches the result, its `Debug`, an error or a trace: the result holds the EB
@@ -45,6 +55,7 @@ mod codes;
 mod items;
 mod lookups;
 mod plan;
+mod reasons;
 mod rules;
 
 use std::fmt;
@@ -53,13 +64,14 @@ use serde::{Deserialize, Serialize};
 
 pub use lookups::EligibilityLookups;
 pub use plan::{CarrierPlan, PlanFinding};
+pub use reasons::{DropReason, Finding, FindingKind};
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
 use crate::opendental::model::etrans::Etrans;
 use crate::opendental::model::request::Owner;
-use crate::x12::{self, LineBreaks};
+use crate::x12::{self, LineBreaks, Padding};
 
 /// Which rules read the 271. See the [module docs](self) for every difference.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -185,116 +197,6 @@ pub struct EligibilityRow {
     pub shape: BenefitShape,
 }
 
-/// Why an EB segment gave no row. The names are those of the spec (`x12-271-notes.md` §10),
-/// in snake case on the wire and in `Display`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum DropReason {
-    /// EB01 is listed but not imported (a benefit description, another payer…).
-    UnsupportedEb01,
-    /// EB02 is a coverage level Open Dental does not import (CHD, DEP, EMP, SPC, SPO).
-    UnsupportedCoverageLevel,
-    /// EB03 is a service type Open Dental does not import.
-    UnsupportedServiceType,
-    /// EB06 is a period Open Dental does not import (a remaining amount, 29, among them).
-    UnsupportedTimePeriod,
-    /// EB09 is a qualifier Open Dental does not import.
-    UnsupportedQuantityQualifier,
-    /// Active coverage on the whole plan (EB03 30).
-    ActiveCoverageGeneral,
-    /// Active coverage on one procedure code.
-    ActiveCoverageCode,
-    /// A percent with no category or code to apply to.
-    PercentWithoutCategory,
-    /// A copay or coinsurance with an amount (Open Dental: amounts belong in fee schedules).
-    CopayOrCoinsuranceAmount,
-    /// A limitation with no amount and no HSD.
-    LimitationWithoutAmount,
-    /// Out of network (EB12 N or U) while reading in-network benefits.
-    OutOfNetwork,
-    /// In network (EB12 Y) while reading out-of-network benefits.
-    InNetwork,
-    /// EB10 with no qualifier Open Dental knows.
-    QuantityWithoutQualifier,
-    /// A qualifier with no EB10.
-    QualifierWithoutQuantity,
-    /// EB10 above 255.
-    QuantityTooLarge,
-    /// HSD02 above 255.
-    HsdQuantityTooLarge,
-    /// A code's HSD without HSD02 or HSD05.
-    HsdIncomplete,
-    /// The same benefit as an earlier row.
-    Duplicate,
-    /// EB01 is not a code Open Dental lists (Open Dental stops with an error).
-    UnknownEb01,
-    /// HSD05 is not a period code (Open Dental stops with an error).
-    HsdUnknownTimePeriod,
-    /// In a transaction after the first (Open Dental reads only the first).
-    AfterFirstTransaction,
-    /// The Benefits API allows Percent only on CoInsurance.
-    ApiPercentNotCoinsurance,
-    /// The Benefits API allows Percent 0–100 only.
-    ApiPercentOutOfRange,
-    /// The Benefits API allows Quantity 0–100 only.
-    ApiQuantityOver100,
-    /// The Benefits API allows a procedure code only without a coverage category.
-    ApiCategoryWithCode,
-    /// The Benefits API needs an age limit's Quantity above 0.
-    ApiAgeLimitWithoutAge,
-    /// `Faithful`: an HSD that is none of Open Dental's four frequency shapes.
-    HsdUnsupportedFrequency,
-    /// `Faithful`: the loop of the patient the request was not about.
-    OtherPatientLoop,
-    /// `Faithful`: the same slot as an earlier row, with other values.
-    Conflicting,
-}
-
-impl DropReason {
-    /// The reason's name, as the spec and the JSON spell it (`out_of_network`).
-    pub fn name(self) -> &'static str {
-        use DropReason::*;
-        match self {
-            UnsupportedEb01 => "unsupported_eb01",
-            UnsupportedCoverageLevel => "unsupported_coverage_level",
-            UnsupportedServiceType => "unsupported_service_type",
-            UnsupportedTimePeriod => "unsupported_time_period",
-            UnsupportedQuantityQualifier => "unsupported_quantity_qualifier",
-            ActiveCoverageGeneral => "active_coverage_general",
-            ActiveCoverageCode => "active_coverage_code",
-            PercentWithoutCategory => "percent_without_category",
-            CopayOrCoinsuranceAmount => "copay_or_coinsurance_amount",
-            LimitationWithoutAmount => "limitation_without_amount",
-            OutOfNetwork => "out_of_network",
-            InNetwork => "in_network",
-            QuantityWithoutQualifier => "quantity_without_qualifier",
-            QualifierWithoutQuantity => "qualifier_without_quantity",
-            QuantityTooLarge => "quantity_too_large",
-            HsdQuantityTooLarge => "hsd_quantity_too_large",
-            HsdIncomplete => "hsd_incomplete",
-            Duplicate => "duplicate",
-            UnknownEb01 => "unknown_eb01",
-            HsdUnknownTimePeriod => "hsd_unknown_time_period",
-            AfterFirstTransaction => "after_first_transaction",
-            ApiPercentNotCoinsurance => "api_percent_not_coinsurance",
-            ApiPercentOutOfRange => "api_percent_out_of_range",
-            ApiQuantityOver100 => "api_quantity_over_100",
-            ApiCategoryWithCode => "api_category_with_code",
-            ApiAgeLimitWithoutAge => "api_age_limit_without_age",
-            HsdUnsupportedFrequency => "hsd_unsupported_frequency",
-            OtherPatientLoop => "other_patient_loop",
-            Conflicting => "conflicting",
-        }
-    }
-}
-
-impl fmt::Display for DropReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
 /// An EB segment that gave no row, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -319,6 +221,10 @@ pub struct Eligibility {
     pub rows: Vec<EligibilityRow>,
     /// The EB segments left out, in order.
     pub dropped: Vec<DroppedSegment>,
+    /// What was noticed on segments that were read all the same (a number Open Dental reads
+    /// its own way, an AAA for one service type), in order. Nothing here drops a row.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
     /// What the 271 says of the plan itself: group number, coverage status, policy dates
     /// (check it against the office's plan with [`CarrierPlan::findings`]).
     #[serde(default)]
@@ -384,9 +290,13 @@ pub fn read_271(
     let whole = |kind| Error::Eligibility(EligibilityError::new(kind));
     let delimiters = x12::delimiters(&text)
         .map_err(|why| whole(EligibilityErrorKind::NotX12(why.describe())))?;
-    let segments = x12::segments(&text, delimiters);
+    let padding = match options.rules {
+        RuleSet::OpenDental => Padding::Keep,
+        RuleSet::Faithful => Padding::Trim,
+    };
+    let segments = x12::segments(&text, delimiters, padding);
     items::check(&segments).map_err(whole)?;
-    let items = items::items(&segments);
+    let items = items::items(&segments, options.rules == RuleSet::Faithful);
     let read = items.iter().filter(|i| !i.after_first_transaction);
     let plan = CarrierPlan::read(&segments, read.map(|i| i.eb.element(1)));
     Ok(Eligibility {
@@ -413,7 +323,7 @@ pub fn names_procedure_codes(message: impl AsRef<[u8]>) -> bool {
     let Ok(delimiters) = x12::delimiters(&text) else {
         return true;
     };
-    x12::segments(&text, delimiters)
+    x12::segments(&text, delimiters, Padding::Trim)
         .iter()
         .any(|s| s.id() == "EB" && !s.element(13).is_empty())
 }

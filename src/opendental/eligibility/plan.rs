@@ -224,7 +224,7 @@ mod tests {
             "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
              *251104*0932*^*00501*000004711*0*P*:~{body}"
         );
-        let segments = x12::segments(&text, x12::delimiters(&text).unwrap());
+        let segments = x12::segments(&text, x12::delimiters(&text).unwrap(), x12::Padding::Keep);
         let eb01s: Vec<&str> = segments
             .iter()
             .filter(|s| s.id() == "EB")

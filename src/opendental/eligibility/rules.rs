@@ -32,7 +32,7 @@ pub(super) struct Draft<'m> {
     pub(super) period: Option<TimePeriod>,
     /// EB07.
     pub(super) amount: Option<Decimal>,
-    /// EB08, a fraction, as number text.
+    /// EB08, a fraction, as sent.
     pub(super) fraction: Option<&'m str>,
     pub(super) qualifier: Option<QuantityQualifier>,
     /// EB10, truncated (at most 255 once the rules pass).
@@ -54,9 +54,22 @@ pub(super) struct Hsd<'m> {
     pub(super) periods: &'m str,
 }
 
-/// The number an element holds, read as Open Dental reads it (not a number: 0).
+/// The number an element holds, read as Open Dental reads it (`PIn.Double`: .NET on an en-US
+/// office; what it cannot read is 0). Under `Faithful` only X12 numbers get this far.
 pub(super) fn number(text: &str) -> f64 {
-    x12::number_text(text).parse::<f64>().unwrap_or(0.0)
+    x12::dotnet_number(text)
+        .and_then(|n| n.parse::<f64>().ok())
+        .unwrap_or(0.0)
+}
+
+/// A number as an exact decimal, read as [`number`] reads it (not a number, or beyond a
+/// decimal's range: 0).
+pub(super) fn decimal(text: &str) -> Option<Decimal> {
+    let text = x12::dotnet_number(text)?;
+    match text.contains('e') {
+        true => Decimal::from_scientific(&text).ok(),
+        false => text.parse().ok(),
+    }
 }
 
 /// A count as Open Dental keeps one: truncated, negatives as 0, at most 255 (callers drop
@@ -108,7 +121,14 @@ fn looked_up<'m>(
     let service = if plan_waiting {
         Some(ServiceType::Plan)
     } else {
-        supported(codes::service_type(eb03), UnsupportedServiceType)?
+        match codes::service_type(eb03) {
+            // `Faithful`: a code outside the dental table (MH, UC…) is about something else,
+            // never the whole plan.
+            Lookup::Unlisted if cx.faithful() && !eb03.is_empty() => {
+                return Err(UnknownServiceType);
+            }
+            lookup => supported(lookup, UnsupportedServiceType)?,
+        }
     };
     let period = supported(codes::time_period(eb[6]), UnsupportedTimePeriod)?;
     let qualifier = supported(qualifier, UnsupportedQuantityQualifier)?;
@@ -119,7 +139,7 @@ fn looked_up<'m>(
         service,
         period,
         amount: given(eb[7]).map(amount),
-        fraction: given(eb[8]).map(x12::number_text),
+        fraction: given(eb[8]),
         qualifier,
         quantity: given(eb[10]).map(count),
         code: cx.office.code(code).map(|num| (code, num)),
@@ -145,7 +165,21 @@ fn supported<T>(lookup: Lookup<T>, reason: DropReason) -> Result<Option<T>, Drop
 
 /// An amount as a decimal; not a number reads as 0.
 fn amount(text: &str) -> Decimal {
-    x12::number_text(text).parse().unwrap_or_default()
+    decimal(text).unwrap_or_default()
+}
+
+/// `Faithful`: every number the row reads must be of the X12 `R` type, or the EB drops
+/// (never a $0 maximum from `1,500`).
+fn numbers_are_x12(eb: &[&str; 14], d: &Draft<'_>) -> Result<(), DropReason> {
+    let hsd = d
+        .hsd
+        .as_ref()
+        .map_or(["", ""], |h| [h.count_text, h.periods]);
+    let all = [eb[7], eb[8], eb[10]].into_iter().chain(hsd);
+    match all.filter(|t| !t.is_empty()).all(x12::is_real) {
+        true => Ok(()),
+        false => Err(DropReason::NumberNotX12),
+    }
 }
 
 /// Rules 3 to 13, in order.
@@ -156,6 +190,9 @@ fn checks(eb: &[&str; 14], eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Resul
     let limitation = d.benefit_type == T::Limitations;
     let (has_amount, has_quantity) = (!eb[7].is_empty(), !eb[10].is_empty());
     let kept_quantity = cx.faithful() && d.qualifier.is_some() && has_quantity;
+    if cx.faithful() {
+        numbers_are_x12(eb, d)?;
+    }
     if active && eb03 == "30" {
         return Err(ActiveCoverageGeneral);
     }
