@@ -7,6 +7,7 @@ mod apply_safety;
 mod cascade;
 mod eligibility;
 mod eligibility_expected;
+mod eligibility_json;
 mod eligibility_office;
 mod eligibility_rules;
 mod listing;

@@ -61,7 +61,9 @@ pub(super) fn rows(
             drop(&mut out, DropReason::AfterFirstTransaction);
             continue;
         }
-        if own_loop.is_some_and(|own| item.loop_id != own) {
+        // An unknown loop (JSON) is judged by the JSON reader, before this.
+        let known = item.loop_id != BenefitLoop::Unknown;
+        if known && own_loop.is_some_and(|own| item.loop_id != own) {
             drop(&mut out, DropReason::OtherPatientLoop);
             continue;
         }
