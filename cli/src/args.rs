@@ -186,6 +186,8 @@ pub struct PlanFile {
     #[arg(required_unless_present = "from_271", conflicts_with = "from_271")]
     pub file: Option<String>,
     /// Take the desired benefits from a carrier's 271 instead; what it leaves out is listed.
+    /// X12, or a clearinghouse's eligibility JSON when the name ends in .json; `-` reads
+    /// standard input (either form).
     #[arg(long, value_name = "FILE")]
     pub from_271: Option<String>,
     #[command(flatten)]

@@ -2,7 +2,12 @@
 //! a 271 read with the office's own lookups, shown in the office's words with every segment
 //! left out.
 
-use benefits_sdk::opendental::eligibility::{Eligibility, Network, ReadOptions, RuleSet, read_271};
+use std::io::Read;
+
+use benefits_sdk::opendental::eligibility::{
+    Eligibility, EligibilityInput, EligibilitySource, Network, ReadOptions, RuleSet,
+    read_eligibility,
+};
 use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
 use benefits_sdk::{EligibilityErrorKind, Error};
 use clap::{Args, Subcommand, ValueEnum};
@@ -14,7 +19,9 @@ pub enum EligibilityCommand {
     /// A carrier's 271 file as benefit rows in the office's words, then every EB segment left
     /// out and why.
     Read {
-        /// The 271 (X12 005010X279A1) as the carrier sent it.
+        /// The 271 (X12 005010X279A1) as the carrier sent it, or a clearinghouse's eligibility
+        /// JSON (Change Healthcare v3 / Stedi) when the name ends in .json; `-` reads standard
+        /// input, either form.
         file: String,
         #[command(flatten)]
         read: ReadFlags,
@@ -77,16 +84,42 @@ impl ReadFlags {
     }
 }
 
-/// A 271 file read with the office's lookups. A file that is not a 271 is the user's input
-/// (exit 2); an office without every category is the office's (exit 1).
+/// The file's bytes: standard input for `-`.
+fn bytes_of(file: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let read = match file {
+        "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        path => std::fs::read(path).map(|b| bytes = b),
+    };
+    read.map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    Ok(bytes)
+}
+
+/// The form a file is in: JSON by its `.json` extension, X12 otherwise; standard input (`-`)
+/// by its first character.
+fn input_of<'a>(file: &str, bytes: &'a [u8]) -> EligibilityInput<'a> {
+    let json = std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match file {
+        "-" => EligibilityInput::sniff(bytes),
+        _ if json => EligibilityInput::Json(bytes),
+        _ => EligibilityInput::X12(bytes),
+    }
+}
+
+/// A 271 file (X12, or a clearinghouse's JSON) read with the office's lookups. A file that is
+/// not a 271 is the user's input (exit 2); an office without every category is the office's
+/// (exit 1).
 pub async fn read_file(
     client: &BenefitsClient,
     file: &str,
     flags: &ReadFlags,
 ) -> Result<Eligibility, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    let bytes = bytes_of(file)?;
     let lookups = client.eligibility_lookups().await?;
-    read_271(&lookups, &bytes, flags.options()).map_err(|e| match &e {
+    let input = input_of(file, &bytes);
+    read_eligibility(&lookups, input, flags.options()).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),
             _ => Failure::Input(format!("{file}: {whole}")),
@@ -115,7 +148,7 @@ pub async fn run(client: &BenefitsClient, command: EligibilityCommand) -> Result
 
 /// The rows as a table in the office's words, then what was left out.
 pub fn show(read: &Eligibility, names: &Names) {
-    let mut rows = crate::output::table(&["Segment", "Loop", "Owner", "Benefit"]);
+    let mut rows = crate::output::table(&[ordinal(read), "Loop", "Owner", "Benefit"]);
     for row in &read.rows {
         let meaning = PlanSummary::from_shapes([row.shape.clone()]).with_names(names.clone());
         rows.add_row(vec![
@@ -136,7 +169,11 @@ pub fn dropped(read: &Eligibility) {
     if read.dropped.is_empty() {
         return;
     }
-    let mut table = crate::output::table(&["Segment", "Loop", "Reason", "EB"]);
+    let eb = match read.source {
+        EligibilitySource::Json => "EB (rebuilt from the JSON)",
+        _ => "EB",
+    };
+    let mut table = crate::output::table(&[ordinal(read), "Loop", "Reason", eb]);
     for d in &read.dropped {
         table.add_row(vec![
             d.ordinal.to_string(),
@@ -146,6 +183,14 @@ pub fn dropped(read: &Eligibility) {
         ]);
     }
     outln!("{table}");
+}
+
+/// What a row's number is: an X12 segment's ordinal, or a JSON entry's index.
+fn ordinal(read: &Eligibility) -> &'static str {
+    match read.source {
+        EligibilitySource::Json => "Entry",
+        _ => "Segment",
+    }
 }
 
 fn owner(owner: benefits_sdk::opendental::eligibility::OwnerKind) -> &'static str {

@@ -9,24 +9,46 @@ use benefits_sdk::opendental::{InsPlan, PlanNum};
 
 pub const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/desired-benefits.example.toml");
 
+/// The environment a test never inherits.
+const CLEARED: [&str; 10] = [
+    "OPENDENTAL_DEVELOPER_KEY",
+    "OPENDENTAL_CUSTOMER_KEY",
+    "OPENDENTAL_BASE_URL",
+    "CERVEY_APP_ID",
+    "CERVEY_API_KEY",
+    "CERVEY_BASE_URL",
+    "BENEFITS_CONFIG",
+    "BENEFITS_OFFICE",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+];
+
 pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
-    for var in [
-        "OPENDENTAL_DEVELOPER_KEY",
-        "OPENDENTAL_CUSTOMER_KEY",
-        "OPENDENTAL_BASE_URL",
-        "CERVEY_APP_ID",
-        "CERVEY_API_KEY",
-        "CERVEY_BASE_URL",
-        "BENEFITS_CONFIG",
-        "BENEFITS_OFFICE",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for var in CLEARED {
         command.env_remove(var);
     }
     command.args(args).envs(env.iter().copied());
     command.output().expect("the binary runs")
+}
+
+/// The binary run with `input` on its standard input.
+pub fn benefits_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
+    for var in CLEARED {
+        command.env_remove(var);
+    }
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().expect("the binary ends")
 }
 
 pub fn stdout(o: &Output) -> String {

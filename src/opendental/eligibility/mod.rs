@@ -5,7 +5,17 @@
 //!
 //! Files: `codes.rs` (Open Dental's code tables), `items.rs` (the message's checks and its EB
 //! segments with their loops), `rules.rs` (the drop rules, in Open Dental's order), `build.rs`
-//! (the row each rule set builds, the rows the API refuses, duplicates), `lookups.rs`.
+//! (the row each rule set builds, the rows the API refuses, duplicates), `lookups.rs`,
+//! `json.rs` (a clearinghouse's JSON rebuilt as the EB items the X12 reader makes).
+//!
+//! # Clearinghouse JSON
+//! [`read_eligibility`] also reads the eligibility JSON of Change Healthcare's Eligibility v3
+//! API, which Stedi also serves (`benefitsInformation`, `errors`…). Each entry becomes the EB
+//! (and HSD) it was made from, so both rule sets and every drop reason apply unchanged. What the
+//! JSON cannot carry is said, never guessed: no entry names its loop
+//! ([`BenefitLoop::Unknown`]), ordinals are entry indexes and segment texts are rebuilt
+//! ([`EligibilitySource::Json`]), and AAAs inside benefit loops, AAA01 and the exact number
+//! text are lost.
 //!
 //! # Two rule sets
 //! Open Dental reads 271s itself (the "Import" button of its eligibility window). Its rules
@@ -26,6 +36,7 @@
 //! | a dependent request | every EB of both loops | only the patient's own loop (2110D, or 2110C when the message has no 2110D); the other's EBs drop, `other_patient_loop` |
 //! | the same slot twice with different values | both rows kept | the first kept, the later one `conflicting` |
 //! | a segment terminator that is a line break | not readable (`not_x12`) | read |
+//! | JSON whose response has a dependent (the loops cannot be told apart) | every entry read, as Open Dental reads both loops | every entry drops, `unknown_loop` (with no dependent, every entry is the one loop's and is read) |
 //!
 //! Alike in both: the message checks ([`EligibilityErrorKind`]); the 13 drop rules, in order,
 //! with the differences above; a row the Benefits API would refuse is never a row but an
