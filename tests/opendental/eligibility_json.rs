@@ -408,3 +408,163 @@ fn the_one_entry_point_sniffs_either_form() {
     let from_json = read_eligibility(&office(), EligibilityInput::sniff(JSON_01), options).unwrap();
     assert_eq!(from_json.rows.len(), x12.rows.len());
 }
+
+/// The JSON entry a clearinghouse makes of an EB segment (and the HSD after it), by the
+/// notes' field table; empty elements left out.
+fn entry_of(segments: &str) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut parts = segments.split('~');
+    let eb: Vec<&str> = parts.next().unwrap_or_default().split('*').collect();
+    let at = |n: usize| eb.get(n).copied().unwrap_or("");
+    let mut entry = Map::new();
+    let names = [
+        (1, "code"),
+        (2, "coverageLevelCode"),
+        (4, "insuranceTypeCode"),
+        (5, "planCoverage"),
+        (6, "timeQualifierCode"),
+        (7, "benefitAmount"),
+        (8, "benefitPercent"),
+        (9, "quantityQualifierCode"),
+        (10, "benefitQuantity"),
+        (11, "authOrCertIndicator"),
+        (12, "inPlanNetworkIndicatorCode"),
+    ];
+    for (n, name) in names {
+        if !at(n).is_empty() {
+            entry.insert(name.into(), json!(at(n)));
+        }
+    }
+    if !at(3).is_empty() {
+        entry.insert(
+            "serviceTypeCodes".into(),
+            json!(at(3).split('^').collect::<Vec<_>>()),
+        );
+    }
+    if !at(13).is_empty() {
+        let c: Vec<&str> = at(13).split(':').collect();
+        let mut procedure = Map::new();
+        procedure.insert("productOrServiceIdQualifierCode".into(), json!(c[0]));
+        if let Some(code) = c.get(1) {
+            procedure.insert("procedureCode".into(), json!(code));
+        }
+        entry.insert(
+            "compositeMedicalProcedureIdentifier".into(),
+            Value::Object(procedure),
+        );
+    }
+    if let Some(hsd) = parts.next() {
+        let h: Vec<&str> = hsd.split('*').collect();
+        let keys = [
+            (1, "quantityQualifierCode"),
+            (2, "quantity"),
+            (5, "timePeriodQualifierCode"),
+            (6, "numOfPeriods"),
+        ];
+        let mut delivery = Map::new();
+        for (n, key) in keys {
+            if let Some(v) = h.get(n).filter(|v| !v.is_empty()) {
+                delivery.insert(key.into(), json!(v));
+            }
+        }
+        entry.insert("benefitsServiceDelivery".into(), json!([delivery]));
+    }
+    Value::Object(entry)
+}
+
+fn scalar() -> impl proptest::strategy::Strategy<Value = serde_json::Value> {
+    use proptest::prelude::*;
+    use serde_json::json;
+    prop_oneof![
+        Just(json!(null)),
+        Just(json!("")),
+        Just(json!("A")),
+        Just(json!("30")),
+        Just(json!("1e400")),
+        Just(json!(1.5e300)),
+        Just(json!(-0.0)),
+        Just(json!(u64::MAX)),
+        Just(json!(i64::MIN)),
+        Just(json!("*:^~")),
+        Just(json!(true)),
+        Just(json!([])),
+        Just(json!(["30", 35, null])),
+        Just(json!({})),
+        Just(json!({"procedureCode": "D0120"})),
+        Just(json!([{"quantity": "2", "timePeriodQualifierCode": 23}])),
+    ]
+}
+
+mod properties {
+    use super::*;
+    use crate::eligibility_rules::eb_segment;
+    use proptest::prelude::*;
+
+    fn any_options() -> impl Strategy<Value = ReadOptions> {
+        (0..every_option().len()).prop_map(|i| every_option()[i])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any EB segments, as a clearinghouse would send them in JSON, read exactly as the
+        /// X12 does: the same rows and the same drops with the same (rebuilt) text.
+        #[test]
+        fn json_entries_read_like_the_x12_they_were_made_from(
+            ebs in proptest::collection::vec(eb_segment(), 1..6),
+            options in any_options(),
+        ) {
+            let from_x12 = read_271(&office(), message(&ebs.join("~")), options).unwrap();
+            let entries: Vec<_> = ebs.iter().map(|eb| entry_of(eb)).collect();
+            let body = serde_json::json!({"benefitsInformation": entries, "errors": []});
+            let from_json = json(&serde_json::to_vec(&body).unwrap(), options).unwrap();
+            // The X12 message's EBs sit at ordinals 8, 9… (an HSD takes one more).
+            let mut ordinals = Vec::new();
+            let mut next = 8;
+            for eb in &ebs {
+                ordinals.push(next);
+                next += 1 + eb.matches('~').count();
+            }
+            let (rows, dropped) = comparable(&from_json, |i| ordinals[i]);
+            let (x12_rows, mut x12_dropped) = comparable(&from_x12, |o| o);
+            // The JSON leaves empty elements out, so a rebuilt EB has no trailing `*`.
+            for (_, _, text) in &mut x12_dropped {
+                *text = text.trim_end_matches('*').to_owned();
+            }
+            prop_assert_eq!(rows, x12_rows);
+            prop_assert_eq!(dropped, x12_dropped);
+        }
+
+        /// Any bytes, and any value in any field, read or fail with a typed error: never a
+        /// panic.
+        #[test]
+        fn any_json_reads_or_fails_without_panicking(
+            bytes in proptest::collection::vec(any::<u8>(), 0..300),
+            fields in proptest::collection::vec((0..20usize, scalar()), 0..8),
+            options in any_options(),
+        ) {
+            let _ = json(&bytes, options);
+            let mut framed = b"{\"benefitsInformation\": [".to_vec();
+            framed.extend_from_slice(&bytes);
+            let _ = json(&framed, options);
+            let names = [
+                "code", "coverageLevelCode", "serviceTypeCodes", "insuranceTypeCode",
+                "planCoverage", "timeQualifierCode", "benefitAmount", "benefitPercent",
+                "quantityQualifierCode", "benefitQuantity", "authOrCertIndicator",
+                "inPlanNetworkIndicatorCode", "compositeMedicalProcedureIdentifier",
+                "benefitsServiceDelivery", "additionalInformation", "errors", "dependents",
+                "subscriber", "planStatus", "x12",
+            ];
+            let mut entry = serde_json::Map::new();
+            for (name, value) in fields {
+                entry.insert(names[name].into(), value);
+            }
+            let body = serde_json::json!({"benefitsInformation": [entry]});
+            match json(&serde_json::to_vec(&body).unwrap(), options) {
+                Ok(read) => prop_assert_eq!(read.rows.len() + read.dropped.len() > 0, true),
+                Err(Error::Eligibility(e)) => prop_assert!(e.name() == "not_eligibility_json"),
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+}
