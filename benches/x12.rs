@@ -152,7 +152,6 @@ fn json_table(root: &Path, office: &EligibilityLookups, iterations: u32) {
             faithful.peak / 1024,
         );
     }
-    json_table(root, &office, small_n);
 }
 
 /// Every EB segment, read once: a row, a drop, or both.
@@ -287,4 +286,5 @@ fn main() {
             faithful.peak / 1024,
         );
     }
+    json_table(root, &office, small_n);
 }

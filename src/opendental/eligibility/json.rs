@@ -353,10 +353,24 @@ fn parse(input: &[u8]) -> Result<Response, EligibilityErrorKind> {
     if first != Some(&b'{') {
         return Err(not("it is not a JSON object".to_owned()));
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let response: Response = serde_path_to_error::deserialize(&mut de)
-        .map_err(|e| not(describe(e.inner(), &e.path().to_string())))?;
-    de.end().map_err(|e| not(describe(&e, "")))?;
+    // The fast path reads a checked `&str` (serde_json then skips its own check of every
+    // string); only a failure is read again with its path tracked, to say where.
+    let fast = match std::str::from_utf8(body) {
+        Ok(text) => serde_json::from_str::<Response>(text),
+        Err(_) => serde_json::from_slice(body),
+    };
+    let response = match fast {
+        Ok(response) => response,
+        Err(first) => {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let why = match serde_path_to_error::deserialize::<_, Response>(&mut de) {
+                Err(e) => describe(e.inner(), &e.path().to_string()),
+                // Trailing characters: the value itself was fine.
+                Ok(_) => describe(&first, ""),
+            };
+            return Err(not(why));
+        }
+    };
     if response.benefits_information.is_none() && response.errors.is_none() {
         return Err(not(
             "it has neither benefitsInformation nor errors".to_owned()
