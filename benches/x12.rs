@@ -1,11 +1,13 @@
 //! A carrier's 271 read side by side, in one run on the same files: the SDK's `read_271`
 //! (tokenize and map, both rule sets) against node-x12, npm's most used X12 parser, parsing
 //! each file and reading every EB segment's elements (`benches/x12-node/parse.js`). Also MB/s
-//! and memory on a large interchange (1,000 transactions).
+//! and memory on a large interchange (1,000 transactions), and a clearinghouse's JSON twins of
+//! files 01–03 (`read_eligibility`) beside the same files in X12, in the same run.
 //!
 //! ```text
 //! cargo bench --bench x12              # the full run, with node-x12 (needs Node.js and npm)
 //! cargo bench --bench x12 -- --smoke   # small counts, the SDK only: every file reads
+//! cargo bench --bench x12 -- --no-node # full counts, the SDK only (X12 and JSON)
 //! X12_PROFILE_ITERATIONS=200000 [X12_PROFILE_FILE=3] target/release/deps/x12-…   # one fixture, for a profiler
 //! ```
 
@@ -16,7 +18,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use benefits_sdk::opendental::eligibility::{
-    Eligibility, EligibilityLookups, ReadOptions, RuleSet, read_271,
+    Eligibility, EligibilityInput, EligibilityLookups, ReadOptions, RuleSet, read_271,
+    read_eligibility,
 };
 use benefits_sdk::opendental::{CodeNum, CovCat, CovCatNum, EbenefitCategory, ProcedureCode};
 use heap::peak_heap;
@@ -31,6 +34,12 @@ const FIXTURES: [&str; 4] = [
     "271-04-alt-delimiters.edi",
 ];
 const LARGE: &str = "271-large-1000-transactions.edi";
+/// The JSON twins of files 01–03 (`tests/fixtures/eligibility-json/`).
+const JSON_TWINS: [(&str, &str); 3] = [
+    ("01-subscriber-ppo.json", "271-01-subscriber-ppo.edi"),
+    ("02-network-split.json", "271-02-network-split.edi"),
+    ("03-dependent.json", "271-03-dependent.edi"),
+];
 
 fn office() -> EligibilityLookups {
     let cats: Vec<CovCat> = EbenefitCategory::KNOWN
@@ -86,6 +95,62 @@ fn ours(text: &[u8], office: &EligibilityLookups, rules: RuleSet, iterations: u3
         seconds: start.elapsed().as_secs_f64(),
         peak,
         read,
+    }
+}
+
+/// A clearinghouse's JSON read `iterations` times, as `ours` reads X12.
+fn ours_json(text: &[u8], office: &EligibilityLookups, rules: RuleSet, iterations: u32) -> Ours {
+    let options = ReadOptions::new().rules(rules);
+    let read_once = || read_eligibility(office, EligibilityInput::Json(text), options);
+    let (read, peak) = peak_heap(|| read_once().expect("eligibility JSON"));
+    let start = Instant::now();
+    for _ in 0..iterations {
+        let input = EligibilityInput::Json(std::hint::black_box(text));
+        std::hint::black_box(read_eligibility(office, input, options).unwrap());
+    }
+    Ours {
+        seconds: start.elapsed().as_secs_f64(),
+        peak,
+        read,
+    }
+}
+
+/// Each JSON twin beside its X12 file: time per read and MB/s of each form's own bytes.
+fn json_table(root: &Path, office: &EligibilityLookups, iterations: u32) {
+    println!();
+    println!(
+        "| JSON file | bytes | JSON Faithful | JSON OpenDental | X12 twin bytes | X12 twin Faithful | JSON peak heap |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    for (json, edi) in JSON_TWINS {
+        let text = std::fs::read(root.join("tests/fixtures/eligibility-json").join(json))
+            .expect("the JSON twin");
+        let x12 = std::fs::read(root.join("tests/fixtures/x12-271").join(edi)).expect("the X12");
+        let faithful = ours_json(&text, office, RuleSet::Faithful, iterations);
+        let od = ours_json(&text, office, RuleSet::OpenDental, iterations);
+        let twin = ours(&x12, office, RuleSet::Faithful, iterations);
+        assert_eq!(
+            ebs(&faithful.read),
+            ebs(&twin.read),
+            "{json}: every entry read"
+        );
+        let cell = |s: f64, bytes: usize| {
+            let per_read = s / f64::from(iterations);
+            format!(
+                "{:.1} µs, {:.0} MB/s",
+                per_read * 1e6,
+                bytes as f64 / per_read / 1e6
+            )
+        };
+        println!(
+            "| {json} | {} | {} | {} | {} | {} | {} KiB |",
+            text.len(),
+            cell(faithful.seconds, text.len()),
+            cell(od.seconds, text.len()),
+            x12.len(),
+            cell(twin.seconds, x12.len()),
+            faithful.peak / 1024,
+        );
     }
 }
 
@@ -145,6 +210,7 @@ fn node(dir: &Path, files: &[(PathBuf, u32)]) -> Vec<Node> {
 
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
+    let no_node = smoke || std::env::args().any(|a| a == "--no-node");
     if let Ok(n) = std::env::var("X12_PROFILE_ITERATIONS") {
         // For a profiler: one fixture (X12_PROFILE_FILE, 0-based; default 01) under Faithful.
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -178,7 +244,7 @@ fn main() {
     files.push((large, large_n));
 
     let office = office();
-    let baseline = if smoke {
+    let baseline = if no_node {
         Vec::new()
     } else {
         node(&root.join("benches/x12-node"), &files)
@@ -220,4 +286,5 @@ fn main() {
             faithful.peak / 1024,
         );
     }
+    json_table(root, &office, small_n);
 }

@@ -63,6 +63,18 @@ impl<'a> Segment<'a> {
     }
 }
 
+impl<'a> Segment<'a> {
+    /// A segment the reader built itself (clearinghouse JSON rebuilt as X12 text), numbered
+    /// `ordinal`, its elements split on `separator`.
+    pub(crate) fn rebuilt(ordinal: usize, text: &'a str, separator: u8) -> Self {
+        Segment {
+            ordinal,
+            text,
+            separator,
+        }
+    }
+}
+
 /// Why a text is not an X12 interchange.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum NotX12 {

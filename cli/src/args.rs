@@ -198,6 +198,8 @@ pub struct PlanFile {
     )]
     pub file: Option<String>,
     /// Take the desired benefits from a carrier's 271 instead; what it leaves out is listed.
+    /// X12, or a clearinghouse's eligibility JSON when the name ends in .json; `-` reads
+    /// standard input (either form).
     #[arg(long, value_name = "FILE", conflicts_with = "from_stored")]
     pub from_271: Option<String>,
     /// Take them from the newest 271 the office stored for --patient and this plan (a

@@ -2,9 +2,11 @@
 //! a 271 read with the office's own lookups, shown in the office's words with every segment
 //! left out.
 
+use std::io::Read;
+
 use benefits_sdk::opendental::eligibility::{
-    BenefitLoop, Eligibility, EligibilityLookups, Network, ReadOptions, RuleSet,
-    names_procedure_codes, read_271,
+    BenefitLoop, Eligibility, EligibilityInput, EligibilityLookups, EligibilitySource, Network,
+    ReadOptions, RuleSet, names_procedure_codes, read_eligibility,
 };
 use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
 use benefits_sdk::{EligibilityErrorKind, Error};
@@ -17,7 +19,9 @@ pub enum EligibilityCommand {
     /// A carrier's 271 file as benefit rows in the office's words, then every EB segment left
     /// out and why.
     Read {
-        /// The 271 (X12 005010X279A1) as the carrier sent it.
+        /// The 271 (X12 005010X279A1) as the carrier sent it, or a clearinghouse's eligibility
+        /// JSON (Change Healthcare v3 / Stedi) when the name ends in .json; `-` reads standard
+        /// input, either form.
         file: String,
         #[command(flatten)]
         read: ReadFlags,
@@ -89,16 +93,41 @@ impl ReadFlags {
     }
 }
 
-/// A 271 file read with the office's lookups. A file that is not a 271 is the user's input
-/// (exit 2); a 271 whose carrier rejected the whole request is exit 5; an office without every
-/// category is the office's (exit 1).
+/// The file's bytes: standard input for `-`.
+fn bytes_of(file: &str) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    let read = match file {
+        "-" => std::io::stdin().read_to_end(&mut bytes).map(|_| ()),
+        path => std::fs::read(path).map(|b| bytes = b),
+    };
+    read.map_err(|e| Failure::Input(format!("{file}: {e}")))?;
+    Ok(bytes)
+}
+
+/// The form a file is in: JSON by its `.json` extension, X12 otherwise; standard input (`-`)
+/// by its first character.
+fn input_of<'a>(file: &str, bytes: &'a [u8]) -> EligibilityInput<'a> {
+    let json = std::path::Path::new(file)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    match file {
+        "-" => EligibilityInput::sniff(bytes),
+        _ if json => EligibilityInput::Json(bytes),
+        _ => EligibilityInput::X12(bytes),
+    }
+}
+
+/// A 271 file (X12, or a clearinghouse's JSON) read with the office's lookups. A file that is
+/// not a 271 is the user's input (exit 2); a 271 whose carrier rejected the whole request is
+/// exit 5; an office without every category is the office's (exit 1).
 pub async fn read_file(
     client: &BenefitsClient,
     file: &str,
     flags: &ReadFlags,
 ) -> Result<Eligibility, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Input(format!("{file}: {e}")))?;
-    read_bytes(client, file, &bytes, flags.options(), flags.refresh).await
+    let bytes = bytes_of(file)?;
+    let input = input_of(file, &bytes);
+    read_input(client, file, input, flags.options(), flags.refresh).await
 }
 
 /// The newest 271 the office stored for `patient` and `plan`, read with the office's lookups.
@@ -124,7 +153,8 @@ pub async fn read_stored(
     let text = client.etrans_message_text(text).await?;
     let label = format!("the stored 271 of patient {patient}");
     let message = text.message_text.as_bytes();
-    let read = read_bytes(client, &label, message, flags.options(), flags.refresh).await?;
+    let input = EligibilityInput::X12(message);
+    let read = read_input(client, &label, input, flags.options(), flags.refresh).await?;
     let dependent_loop = read.rows.iter().map(|r| r.loop_id);
     let dependent_loop = dependent_loop
         .chain(read.dropped.iter().map(|d| d.loop_id))
@@ -134,28 +164,41 @@ pub async fn read_stored(
     }
     eprintln!("benefits: the stored 271 answers for a dependent (2110D): read as --dependent");
     let options = flags.options().dependent(true);
-    read_bytes(client, &label, message, options, false).await
+    read_input(
+        client,
+        &label,
+        EligibilityInput::X12(message),
+        options,
+        false,
+    )
+    .await
 }
 
-/// A 271's bytes read with the office's lookups (see [`read_file`]).
-async fn read_bytes(
+/// A 271 (X12 or JSON) read with the office's lookups (see [`read_file`]).
+async fn read_input(
     client: &BenefitsClient,
     label: &str,
-    bytes: &[u8],
+    input: EligibilityInput<'_>,
     options: ReadOptions,
     refresh: bool,
 ) -> Result<Eligibility, Failure> {
     let cats = client.cov_cats().await?;
-    // The codes only when the 271 names one, from the kept copy when there is a fresh one.
-    let codes = match names_procedure_codes(bytes) {
+    // The codes only when an X12 271 names one (JSON: always), from the kept copy when there
+    // is a fresh one.
+    let names_codes = match input {
+        EligibilityInput::X12(bytes) => names_procedure_codes(bytes),
+        _ => true,
+    };
+    let codes = match names_codes {
         true => crate::codes::procedure_codes(client, refresh).await?,
         false => Vec::new(),
     };
     let lookups = EligibilityLookups::new(&cats, codes.iter())?;
-    read_271(&lookups, bytes, options).map_err(|e| match &e {
+    read_eligibility(&lookups, input, options).map_err(|e| match &e {
         Error::Eligibility(whole) => match whole.kind {
             EligibilityErrorKind::MissingEbenefitCategories(_) => Failure::Office(e),
-            EligibilityErrorKind::ProcessingError { .. } => {
+            EligibilityErrorKind::ProcessingError { .. }
+            | EligibilityErrorKind::JsonProcessingError { .. } => {
                 Failure::Rejected(format!("{label}: {whole}"))
             }
             _ => Failure::Input(format!("{label}: {whole}")),
@@ -184,7 +227,7 @@ pub async fn run(client: &BenefitsClient, command: EligibilityCommand) -> Result
 
 /// The rows as a table in the office's words, then what was left out.
 pub fn show(read: &Eligibility, names: &Names) {
-    let mut rows = crate::output::table(&["Segment", "Loop", "Owner", "Benefit"]);
+    let mut rows = crate::output::table(&[ordinal(read), "Loop", "Owner", "Benefit"]);
     for row in &read.rows {
         let meaning = PlanSummary::from_shapes([row.shape.clone()]).with_names(names.clone());
         rows.add_row(vec![
@@ -226,7 +269,11 @@ pub fn dropped(read: &Eligibility) {
     if read.dropped.is_empty() {
         return;
     }
-    let mut table = crate::output::table(&["Segment", "Loop", "Reason", "EB"]);
+    let eb = match read.source {
+        EligibilitySource::Json => "EB (rebuilt from the JSON)",
+        _ => "EB",
+    };
+    let mut table = crate::output::table(&[ordinal(read), "Loop", "Reason", eb]);
     for d in &read.dropped {
         table.add_row(vec![
             d.ordinal.to_string(),
@@ -236,6 +283,14 @@ pub fn dropped(read: &Eligibility) {
         ]);
     }
     outln!("{table}");
+}
+
+/// What a row's number is: an X12 segment's ordinal, or a JSON entry's index.
+fn ordinal(read: &Eligibility) -> &'static str {
+    match read.source {
+        EligibilitySource::Json => "Entry",
+        _ => "Segment",
+    }
 }
 
 fn owner(owner: benefits_sdk::opendental::eligibility::OwnerKind) -> &'static str {

@@ -537,3 +537,103 @@ fn a_rejected_request_is_exit_5_and_one_rejected_benefit_is_a_finding() {
     assert!(text.starts_with("2 rows\n"), "{text}");
     assert!(text.contains("benefit_rejected"), "{text}");
 }
+
+const JSON_FIXTURES: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/fixtures/eligibility-json/"
+);
+
+#[test]
+fn read_takes_a_clearinghouses_json_by_its_extension() {
+    let file = format!("{JSON_FIXTURES}01-subscriber-ppo.json");
+    let out = benefits(&["--demo", "eligibility", "read", &file], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    // The rows and drops of the .edi twin, numbered by entry.
+    assert!(text.starts_with("24 rows\n"), "{text}");
+    assert!(text.contains("Entry"), "{text}");
+    assert!(text.contains("Left out: 8 segments"), "{text}");
+    assert!(text.contains("EB (rebuilt from the JSON)"), "{text}");
+    for member in [
+        "ROWAN",
+        "ZQX000123401",
+        "19840612",
+        "GRP20417",
+        "8005550142",
+    ] {
+        assert!(!text.contains(member), "{member} printed");
+    }
+    let edi = fixture("271-01-subscriber-ppo.edi");
+    let x12 = stdout(&benefits(&["--demo", "eligibility", "read", &edi], &[]));
+    let benefits_of = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| l.contains('┆'))
+            .filter_map(|l| l.rsplit('┆').next())
+            .map(|cell| {
+                cell.trim_end_matches(['│', ' '])
+                    .trim()
+                    .replace("EB (rebuilt from the JSON)", "EB")
+            })
+            .collect()
+    };
+    assert_eq!(benefits_of(&text), benefits_of(&x12));
+}
+
+#[test]
+fn a_dash_reads_standard_input_in_either_form() {
+    let json = std::fs::read(format!("{JSON_FIXTURES}02-network-split.json")).unwrap();
+    let args = [
+        "--demo",
+        "eligibility",
+        "read",
+        "-",
+        "--out-of-network",
+        "--json",
+    ];
+    let out = benefits_with_stdin(&args, &json);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(read["source"], "json");
+    assert_eq!(read["rows"].as_array().unwrap().len(), 9);
+    // Entry 2 is the .edi's segment 20.
+    assert_eq!(read["rows"][0]["ordinal"], 2);
+    assert_eq!(read["rows"][0]["loop"], "unknown");
+    assert_eq!(read["rows"][0]["shape"]["Coinsurance"]["percent"], 90);
+
+    let edi = std::fs::read(fixture("271-02-network-split.edi")).unwrap();
+    let out = benefits_with_stdin(&args, &edi);
+    let read: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (read["source"].clone(), read["rows"][0]["ordinal"].clone()),
+        ("x12".into(), 20.into())
+    );
+
+    let rejected = br#"{"errors": [{"field": "AAA", "code": "72", "location": "Loop 2100C"}]}"#;
+    let out = benefits_with_stdin(&["--demo", "eligibility", "read", "-"], rejected);
+    // The carrier rejected the whole request: exit 5, as for an X12 AAA.
+    assert_eq!(out.status.code(), Some(5));
+    assert!(stderr(&out).contains("code \"72\""), "{}", stderr(&out));
+    let out = benefits_with_stdin(&["--demo", "eligibility", "read", "-"], b"[1, 2]");
+    assert!(
+        stderr(&out).contains("not eligibility JSON"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn plan_diff_from_a_json_271_plans_what_its_x12_twin_plans() {
+    let diff = |file: &str| {
+        let out = benefits(&["--demo", "plan", "diff", "12", "--from-271", file], &[]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        // The plan, up to the list of what was left out (numbered differently).
+        let text = stdout(&out);
+        text.split("Left out of the 271")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let json = diff(&format!("{JSON_FIXTURES}01-subscriber-ppo.json"));
+    assert!(!json.is_empty());
+    assert_eq!(json, diff(&fixture("271-01-subscriber-ppo.edi")));
+}

@@ -27,6 +27,24 @@ pub enum EligibilityErrorKind {
     /// electronic benefit categories. Open Dental refuses to read any 271 until all 14 have
     /// one, and so does the SDK.
     MissingEbenefitCategories(Vec<EbenefitCategory>),
+    /// `not_eligibility_json`: read as a clearinghouse's eligibility JSON, but not one (not a
+    /// JSON object, a value of the wrong type, or neither `benefitsInformation` nor `errors`).
+    /// The text says why and where, never a value.
+    NotEligibilityJson(String),
+    /// `processing_error`, from a clearinghouse's JSON: an item of its `errors[]` (a payer's
+    /// AAA or the clearinghouse's own error) or of an `aaaErrors` list; the first one found.
+    /// The response holds no benefits. Each field is `""` when not given.
+    #[non_exhaustive]
+    JsonProcessingError {
+        /// `field` (`AAA` for a payer's rejection).
+        field: String,
+        /// `code`: AAA03's reject reason (`72`), or the clearinghouse's code.
+        code: String,
+        /// `location` (`Loop 2100C`).
+        location: String,
+        /// `description`, the reason in words.
+        description: String,
+    },
 }
 
 /// A 271 that gives no rows at all.
@@ -43,13 +61,15 @@ impl EligibilityError {
     }
 
     /// The problem's name, as the spec spells it (`not_x12`, `not_271`, `processing_error`,
-    /// `missing_ebenefit_categories`).
+    /// `missing_ebenefit_categories`, `not_eligibility_json`).
     pub fn name(&self) -> &'static str {
         match self.kind {
             EligibilityErrorKind::NotX12(_) => "not_x12",
             EligibilityErrorKind::Not271 => "not_271",
             EligibilityErrorKind::ProcessingError { .. } => "processing_error",
             EligibilityErrorKind::MissingEbenefitCategories(_) => "missing_ebenefit_categories",
+            EligibilityErrorKind::NotEligibilityJson(_) => "not_eligibility_json",
+            EligibilityErrorKind::JsonProcessingError { .. } => "processing_error",
         }
     }
 }
@@ -76,6 +96,19 @@ impl fmt::Display for EligibilityError {
                     names.join(", ")
                 )
             }
+            EligibilityErrorKind::NotEligibilityJson(why) => {
+                write!(f, "not eligibility JSON: {why}")
+            }
+            EligibilityErrorKind::JsonProcessingError {
+                field,
+                code,
+                location,
+                description,
+            } => write!(
+                f,
+                "the carrier or clearinghouse reported an error (field {field:?}, code {code:?}, \
+                 location {location:?}: {description:?}): the response holds no benefits"
+            ),
         }
     }
 }

@@ -8,6 +8,7 @@ mod cascade;
 mod eligibility;
 mod eligibility_edges;
 mod eligibility_expected;
+mod eligibility_json;
 mod eligibility_office;
 mod eligibility_rules;
 mod listing;

@@ -11,31 +11,56 @@ pub const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/desired-benefits
 
 static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
+/// The environment a test never inherits.
+const CLEARED: [&str; 10] = [
+    "OPENDENTAL_DEVELOPER_KEY",
+    "OPENDENTAL_CUSTOMER_KEY",
+    "OPENDENTAL_BASE_URL",
+    "CERVEY_APP_ID",
+    "CERVEY_API_KEY",
+    "CERVEY_BASE_URL",
+    "BENEFITS_CONFIG",
+    "BENEFITS_OFFICE",
+    "NO_COLOR",
+    "CLICOLOR_FORCE",
+];
+
+/// The binary, with none of the environment a test never inherits, and a cache of its own
+/// (unless the test gives one).
+fn command() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_benefits"));
-    for var in [
-        "OPENDENTAL_DEVELOPER_KEY",
-        "OPENDENTAL_CUSTOMER_KEY",
-        "OPENDENTAL_BASE_URL",
-        "CERVEY_APP_ID",
-        "CERVEY_API_KEY",
-        "CERVEY_BASE_URL",
-        "BENEFITS_CONFIG",
-        "BENEFITS_OFFICE",
-        "NO_COLOR",
-        "CLICOLOR_FORCE",
-    ] {
+    for var in CLEARED {
         command.env_remove(var);
     }
-    // A cache of its own per run, unless the test gives one.
     let cache = std::env::temp_dir().join(format!(
         "benefits-cli-test-cache-{}-{}",
         std::process::id(),
         RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     command.env("BENEFITS_CACHE_DIR", &cache);
+    command
+}
+
+pub fn benefits(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = command();
     command.args(args).envs(env.iter().copied());
     command.output().expect("the binary runs")
+}
+
+/// The binary run with `input` on its standard input.
+pub fn benefits_with_stdin(args: &[&str], input: &[u8]) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut command = command();
+    let mut child = command
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    child.wait_with_output().expect("the binary ends")
 }
 
 pub fn stdout(o: &Output) -> String {

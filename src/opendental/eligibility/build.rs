@@ -66,7 +66,9 @@ pub(super) fn rows(
             continue;
         }
         notice(item, &cx, &mut out);
-        if own_loop.is_some_and(|own| item.loop_id != own) && !family_for_plan(item) {
+        // An unknown loop (JSON) is judged by the JSON reader, before this.
+        let known = item.loop_id != BenefitLoop::Unknown;
+        if known && own_loop.is_some_and(|own| item.loop_id != own) && !family_for_plan(item) {
             drop(&mut out, DropReason::OtherPatientLoop);
             continue;
         }

@@ -5,7 +5,17 @@
 //!
 //! Files: `codes.rs` (Open Dental's code tables), `items.rs` (the message's checks and its EB
 //! segments with their loops), `rules.rs` (the drop rules, in Open Dental's order), `build.rs`
-//! (the row each rule set builds, the rows the API refuses, duplicates), `lookups.rs`.
+//! (the row each rule set builds, the rows the API refuses, duplicates), `lookups.rs`,
+//! `json.rs` (a clearinghouse's JSON rebuilt as the EB items the X12 reader makes).
+//!
+//! # Clearinghouse JSON
+//! [`read_eligibility`] also reads the eligibility JSON of Change Healthcare's Eligibility v3
+//! API, which Stedi also serves (`benefitsInformation`, `errors`…). Each entry becomes the EB
+//! (and HSD) it was made from, so both rule sets and every drop reason apply unchanged. What the
+//! JSON cannot carry is said, never guessed: no entry names its loop
+//! ([`BenefitLoop::Unknown`]), ordinals are entry indexes and segment texts are rebuilt
+//! ([`EligibilitySource::Json`]), and AAAs inside benefit loops, AAA01 and the exact number
+//! text are lost.
 //!
 //! # Two rule sets
 //! Open Dental reads 271s itself (the "Import" button of its eligibility window). Its rules
@@ -32,6 +42,7 @@
 //! | the last EB with no SE after it | dropped, `transaction_not_ended` (Open Dental adds an EB at the next EB or SE only) | read |
 //! | white space or a byte-order mark before a segment ID (` EB`) | not an EB to Open Dental: listed, `padded_segment_id` (only EBs are listed) | trimmed and read |
 //! | a segment terminator that is a line break | not readable (`not_x12`) | read |
+//! | JSON whose response has a dependent (the loops cannot be told apart) | every entry read, as Open Dental reads both loops | every entry drops, `unknown_loop` (with no dependent, every entry is the one loop's and is read) |
 //!
 //! Alike in both: the message checks ([`EligibilityErrorKind`]); the 13 drop rules, in order,
 //! with the differences above; a row the Benefits API would refuse is never a row but an
@@ -53,6 +64,7 @@
 mod build;
 mod codes;
 mod items;
+mod json;
 mod lookups;
 mod plan;
 mod reasons;
@@ -151,6 +163,10 @@ pub enum BenefitLoop {
     /// 2110D, a dependent's.
     #[serde(rename = "2110D")]
     Dependent,
+    /// Not known: a clearinghouse's JSON puts the entries of both loops in one flat array and
+    /// no entry names its loop ([`EligibilitySource::Json`]).
+    #[serde(rename = "unknown")]
+    Unknown,
 }
 
 impl fmt::Display for BenefitLoop {
@@ -158,6 +174,7 @@ impl fmt::Display for BenefitLoop {
         f.write_str(match self {
             BenefitLoop::Subscriber => "2110C",
             BenefitLoop::Dependent => "2110D",
+            BenefitLoop::Unknown => "unknown",
         })
     }
 }
@@ -181,11 +198,52 @@ impl OwnerKind {
     }
 }
 
+/// What a result was read from, and so what its ordinals, loops and segment texts are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EligibilitySource {
+    /// A 271 in X12: an ordinal is a segment's (the ISA is 1), a loop is 2110C or 2110D, a
+    /// segment text is the EB as sent (the default).
+    #[default]
+    X12,
+    /// A clearinghouse's eligibility JSON: an ordinal is the 0-based index of the entry in
+    /// `benefitsInformation`, the loop is [`BenefitLoop::Unknown`], and a segment text is the
+    /// EB **rebuilt** from the entry's fields with `*`, `:` and `^` (a delimiter inside a value
+    /// shows as `?`).
+    Json,
+}
+
+/// A carrier's eligibility response in either form, for [`read_eligibility`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EligibilityInput<'a> {
+    /// A 271 in X12, as bytes ([`read_271`] reads it).
+    X12(&'a [u8]),
+    /// A clearinghouse's eligibility JSON (Change Healthcare's Eligibility v3 shape, which
+    /// Stedi also serves: `benefitsInformation`, `errors`…).
+    Json(&'a [u8]),
+}
+
+impl<'a> EligibilityInput<'a> {
+    /// The form the bytes are in, told by their first character: JSON when it is `{` or `[`
+    /// (after an optional byte-order mark and white space), X12 otherwise (an X12 interchange
+    /// begins with `ISA`; anything else then fails as `not_x12`).
+    pub fn sniff(bytes: &'a [u8]) -> Self {
+        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{' | b'[') => EligibilityInput::Json(bytes),
+            _ => EligibilityInput::X12(bytes),
+        }
+    }
+}
+
 /// One benefit the 271 says the plan has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct EligibilityRow {
-    /// The EB segment's ordinal (the ISA is 1).
+    /// The EB segment's ordinal (the ISA is 1); from JSON, the entry's index
+    /// ([`EligibilitySource`]).
     pub ordinal: usize,
     /// Its loop.
     #[serde(rename = "loop")]
@@ -201,14 +259,16 @@ pub struct EligibilityRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DroppedSegment {
-    /// The segment's ordinal (the ISA is 1).
+    /// The segment's ordinal (the ISA is 1); from JSON, the entry's index
+    /// ([`EligibilitySource`]).
     pub ordinal: usize,
     /// Its loop.
     #[serde(rename = "loop")]
     pub loop_id: BenefitLoop,
     /// Why.
     pub reason: DropReason,
-    /// The EB segment's text, without its terminator.
+    /// The EB segment's text, without its terminator; from JSON, rebuilt
+    /// ([`EligibilitySource`]).
     pub segment: String,
 }
 
@@ -233,6 +293,9 @@ pub struct Eligibility {
     /// marked Family are that patient's, and it says nothing of the plan's other rows.
     #[serde(default)]
     pub dependent: bool,
+    /// What it was read from: how to read the ordinals, loops and segment texts above.
+    #[serde(default)]
+    pub source: EligibilitySource,
 }
 
 impl Eligibility {
@@ -326,4 +389,56 @@ pub fn names_procedure_codes(message: impl AsRef<[u8]>) -> bool {
     x12::segments(&text, delimiters, Padding::Trim)
         .iter()
         .any(|s| s.id() == "EB" && !s.element(13).is_empty())
+}
+
+/// Reads a carrier's eligibility response, as X12 or as a clearinghouse's JSON, by the rules
+/// `options` names: the one entry point for both forms. X12 is read by [`read_271`]. JSON
+/// entries are rebuilt as the EB segments they were made from and read by the same rules, so
+/// both rule sets and every [`DropReason`] apply unchanged (spec `clearinghouse-json-notes.md`).
+///
+/// What JSON cannot carry is said, never guessed: each entry's loop is
+/// [`BenefitLoop::Unknown`], ordinals are indexes and segment texts rebuilt
+/// ([`EligibilitySource::Json`]); under [`RuleSet::Faithful`], which reads only the patient's
+/// own loop, a response with a dependent drops every entry as [`DropReason::UnknownLoop`].
+///
+/// ```
+/// use benefits_sdk::opendental::eligibility::{
+///     read_eligibility, EligibilityInput, EligibilityLookups, ReadOptions,
+/// };
+/// use benefits_sdk::opendental::{CovCat, CovCatNum, EbenefitCategory};
+///
+/// let cats: Vec<CovCat> = EbenefitCategory::KNOWN
+///     .iter()
+///     .skip(1) // None
+///     .enumerate()
+///     .map(|(i, c)| CovCat::new(CovCatNum::new(i as u64 + 1), c.as_str(), c.clone()))
+///     .collect();
+/// let office = EligibilityLookups::new(&cats, []).unwrap();
+/// let json = br#"{"benefitsInformation": [
+///     {"code": "A", "serviceTypeCodes": ["41"], "benefitPercent": "0.2"},
+///     {"code": "F", "coverageLevelCode": "IND", "serviceTypeCodes": ["35"],
+///      "timeQualifierCode": "23", "benefitAmount": 1500}
+/// ]}"#;
+/// let read = read_eligibility(&office, EligibilityInput::sniff(json), ReadOptions::new()).unwrap();
+/// assert_eq!(read.rows.len(), 2);
+/// assert_eq!(read.rows[1].ordinal, 1); // the entry's index
+///
+/// let error = read_eligibility(&office, EligibilityInput::Json(b"[]"), ReadOptions::new());
+/// assert_eq!(error.unwrap_err().to_string(), "not eligibility JSON: it is not a JSON object");
+/// ```
+///
+/// # Errors
+/// [`Error::Eligibility`] for a response that gives no rows at all: those of [`read_271`]
+/// for X12; for JSON, `not_eligibility_json` (not a JSON object of this shape) or
+/// `processing_error` (any item in `errors[]` or an `aaaErrors` list).
+pub fn read_eligibility(
+    office: &EligibilityLookups,
+    input: EligibilityInput<'_>,
+    options: ReadOptions,
+) -> Result<Eligibility, Error> {
+    match input {
+        EligibilityInput::X12(bytes) => read_271(office, bytes, options),
+        EligibilityInput::Json(bytes) => json::read(office, bytes, options)
+            .map_err(|kind| Error::Eligibility(EligibilityError::new(kind))),
+    }
 }

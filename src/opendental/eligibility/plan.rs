@@ -205,7 +205,7 @@ impl fmt::Debug for CarrierPlan {
 
 /// A DTP03 as `X12Parse.ToDate` reads it: its first eight characters as CCYYMMDD (so a range
 /// reads as its start); a year before 1880, or anything unreadable, is no date.
-fn to_date(element: &str) -> Option<NaiveDate> {
+pub(super) fn to_date(element: &str) -> Option<NaiveDate> {
     let digits = element.get(..8)?;
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;

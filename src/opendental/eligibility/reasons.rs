@@ -137,6 +137,9 @@ named! {
         /// `OpenDental`: an EB whose segment ID has white space or a byte-order mark before it
         /// (Open Dental trims nothing, so it is not an EB to it).
         PaddedSegmentId => "padded_segment_id",
+        /// `Faithful`: read from JSON, which cannot say which loop an entry came from, in a
+        /// response with a dependent (`Faithful` reads only the patient's own loop).
+        UnknownLoop => "unknown_loop",
     }
 }
 
