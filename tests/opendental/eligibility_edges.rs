@@ -229,3 +229,22 @@ fn a_later_transactions_dependent_loop_empties_nothing() {
     assert_eq!(e.rows.len(), 1, "{:?}", e.dropped);
     assert_eq!(reasons(&e), [(9, DropReason::AfterFirstTransaction)]);
 }
+
+#[test]
+fn faithful_lists_rows_open_dentals_benefit_logic_never_reads() {
+    use DropReason::*;
+    for (body, why) in [
+        // An age limit on a category, on a code: Open Dental reads one on a code group only.
+        ("EB*F**41******S7*19", AgeLimitNotRead),
+        ("EB*F********S7*16***AD:D1351", AgeLimitNotRead),
+        // Visits are not among the frequency's units.
+        ("EB*F**41******VS*2", VisitsNotRead),
+        // A category's HSD frequency: a bare limitation Open Dental reads nothing from.
+        ("EB*F**41~HSD*VS*2***22", HsdWithoutCode),
+        ("EB*F*IND*35~HSD*VS*2***22", HsdWithoutCode),
+    ] {
+        let e = read(body, ReadOptions::new());
+        assert!(e.rows.is_empty(), "{body}: {:?}", e.rows);
+        assert_eq!(reasons(&e), [(8, why)], "{body}");
+    }
+}

@@ -57,8 +57,8 @@ async fn the_newest_271_for_the_plan_is_found_and_read() {
         .unwrap()
         .expect("a stored 271");
     assert_eq!(stored.etrans, newest);
-    assert_eq!(stored.read.rows.len(), 24);
-    assert_eq!(stored.read.dropped.len(), 8);
+    assert_eq!(stored.read.rows.len(), 22);
+    assert_eq!(stored.read.dropped.len(), 10);
     assert_eq!(
         calls(&office.requests()),
         [
@@ -147,11 +147,11 @@ async fn a_dependents_overrides_need_the_patient_plan() {
         .await
         .unwrap();
     assert_eq!(change.plan.creates.len(), 1, "the family deductible");
-    assert_eq!(change.pat_plan.as_ref().unwrap().creates.len(), 12);
+    assert_eq!(change.pat_plan.as_ref().unwrap().creates.len(), 11);
     // The text a person approves names both owners' writes and every segment left out.
     let names = client.names().await.unwrap();
     let shown = change.display_with(&names).to_string();
-    assert!(shown.contains("Left out of the 271: 6 segments"), "{shown}");
+    assert!(shown.contains("Left out of the 271: 7 segments"), "{shown}");
     // The subscriber's Family EBs speak for the plan: read, not `other_patient_loop`.
     assert!(
         shown.contains("19 2110C unsupported_time_period: EB*C*FAM*35"),

@@ -152,9 +152,11 @@ fn percent_arithmetic_and_the_carriers_inversion() {
 
 #[test]
 fn faithful_keeps_what_open_dental_drops() {
-    // A waiting period on the plan (EB03 32) and an age limit without an HSD.
+    // A waiting period on the plan (EB03 32); an age limit without an HSD is listed, since
+    // Open Dental reads age limits only on a code group (a 271 names none).
     let read_f = read("EB*F**32******MN*6~EB*F**41******S7*19", faithful());
-    assert!(read_f.dropped.is_empty(), "{:?}", read_f.dropped);
+    let dropped: Vec<_> = read_f.dropped.iter().map(|d| d.reason).collect();
+    assert_eq!(dropped, [DropReason::AgeLimitNotRead]);
     assert!(matches!(
         &read_f.rows[0].shape,
         BenefitShape::WaitingPeriod { wait: 6, .. }
@@ -193,9 +195,13 @@ fn faithful_reads_an_hsd_as_a_frequency_or_says_why_not() {
         );
     }
     // An age limit on a code with an HSD: Open Dental overwrites the age with HSD02; Faithful
-    // keeps the age limit and adds the frequency.
+    // reads the frequency and lists the age limit (Open Dental reads one on a code group only).
     let body = "EB*F********S7*16***AD:D1351~HSD*VS*1***21*3";
-    assert_eq!(read(body, faithful()).rows.len(), 2);
+    let read_f = read(body, faithful());
+    assert!(
+        matches!(read_f.rows[..], [ref one] if matches!(one.shape, BenefitShape::Frequency(_)))
+    );
+    assert_eq!(read_f.dropped[0].reason, DropReason::AgeLimitNotRead);
     let od_row = read(body, od()).rows[0]
         .shape
         .to_new_benefit(Owner::Plan(PlanNum::new(1)));

@@ -2,11 +2,20 @@
 //! for each request), never with the SDK's predicates: rows are compared field by field.
 //!
 //! 1. No planned create lands twice: no run inserts a row equal to one it inserted that is
-//!    still there, nor one equal to a row the office held when the run last listed before it.
+//!    still there; nor one equal to a row the office held, with nobody writing it, throughout
+//!    the listing the create was judged on (the run's last before its POST); nor one equal to
+//!    a row another run inserted after that listing began that is still as it landed (the
+//!    lock outlasts every write its holder sent, so another run's rows landed before it).
 //! 2. No row someone else wrote is overwritten or deleted outside the window the docs state:
-//!    a run's update or delete of a row follows a read of that row, and the row as that read
-//!    found it is the row as the run's plan found it. (A change made after that read, before
-//!    the write lands, is inside the window: Open Dental has no conditional write.)
+//!    each send of a run's update or delete comes right after a read of that row (a GET of
+//!    the row, the run's request just before it: the plan's listing is no such read), and the
+//!    row as that read found it is the row as the run's plan may have found it. (A change
+//!    made after that read, before the write lands, is inside the window: Open Dental has no
+//!    conditional write.)
+//!
+//! A listing of several pages is no single read (see [`Span`]): rows are judged on what any
+//! moment of it may have returned, so a check never blames a run for a change it could not
+//! see.
 //! 3. Once the faults and the others stop, one reconcile settles what they left, and the next
 //!    writes nothing.
 //! 4. No panic, and no call past [`CALL_BOUND`].
@@ -98,62 +107,163 @@ fn existed_before(played: &Played, num: BenefitNum, at: Instant) -> bool {
         .any(|w| w.at <= at && w.after.as_ref().is_some_and(|r| r.benefit_num == num))
 }
 
+/// The run's requests, in the order the office handled them.
+fn sorted_requests<'a>(played: &'a Played, run: &'a str) -> Vec<&'a LoggedRequest> {
+    let mut requests: Vec<&LoggedRequest> = requests_of(played, run).collect();
+    requests.sort_by_key(|r| r.at);
+    requests
+}
+
 fn is_listing(r: &LoggedRequest) -> bool {
-    r.method == "GET" && r.path == BENEFITS && r.status == 200
+    r.method == "GET" && r.path == BENEFITS
+}
+
+/// When a listing read the office: from its first page request to the last page the office
+/// answered. A listing of several pages is not one read: a row may be read on its page
+/// before or after someone changed it. Its page requests follow one another with no other
+/// request of the run between, so each span here is a maximal stretch of listing requests
+/// that ends in an answered page (it may hold a listing the client gave up on before the one
+/// it used: a wider span only makes the checks below ask less).
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    from: Instant,
+    to: Instant,
+}
+
+/// The run's listings, in order (see [`Span`]).
+fn listings(requests: &[&LoggedRequest]) -> Vec<Span> {
+    let mut spans = Vec::new();
+    // The stretch of listing requests going on: when it began, and its last answered page.
+    let mut open: Option<(Instant, Option<Instant>)> = None;
+    for r in requests {
+        if !is_listing(r) {
+            if let Some((from, Some(to))) = open.take() {
+                spans.push(Span { from, to });
+            }
+            continue;
+        }
+        let stretch = open.get_or_insert((r.at, None));
+        if r.status == 200 {
+            stretch.1 = Some(r.at);
+        }
+    }
+    if let Some((from, Some(to))) = open {
+        spans.push(Span { from, to });
+    }
+    spans
+}
+
+/// Every version of row `num` a read during `span` may have returned (`None`: no row): the
+/// row as it was just before the span began, and as each write during it left it.
+fn versions(writes: &[OfficeWrite], num: BenefitNum, span: Span) -> Vec<Option<Benefit>> {
+    let mut row = None;
+    for w in writes
+        .iter()
+        .filter(|w| w.at < span.from && w.benefit_num() == num)
+    {
+        row = w.after.clone();
+    }
+    let mut out = vec![row];
+    out.extend(
+        writes
+            .iter()
+            .filter(|w| w.at >= span.from && w.at <= span.to && w.benefit_num() == num)
+            .map(|w| w.after.clone()),
+    );
+    out
+}
+
+/// A row of content `wanted` that the office held, with nobody writing it, throughout `span`:
+/// a listing made in that span returned it as it is (a listing returns every row that was
+/// there throughout).
+fn held_throughout<'a>(
+    writes: &'a [OfficeWrite],
+    span: Span,
+    wanted: &Benefit,
+) -> Option<&'a Benefit> {
+    let mut rows: BTreeMap<BenefitNum, &Benefit> = BTreeMap::new();
+    for w in writes.iter().filter(|w| w.at < span.from) {
+        match &w.after {
+            Some(row) => rows.insert(row.benefit_num, row),
+            None => rows.remove(&w.benefit_num()),
+        };
+    }
+    rows.into_values().find(|row| {
+        content(row) == *wanted
+            && !writes
+                .iter()
+                .any(|w| w.benefit_num() == row.benefit_num && w.at >= span.from && w.at <= span.to)
+    })
 }
 
 fn no_create_twice(played: &Played, run: &str, broken: &mut Vec<String>) {
     let inserts: Vec<&OfficeWrite> = writes_of(played, run)
         .filter(|w| w.kind == WriteKind::Insert)
         .collect();
+    let requests = sorted_requests(played, run);
+    let spans = listings(&requests);
     for (i, a) in inserts.iter().enumerate() {
         let a_row = a.after.as_ref().expect("an insert has its row");
+        let wanted = content(a_row);
         // The same row again while the first is still there (one deleted by someone before
         // the run's check is gone: sending it again is right).
         let held = rows_at(&played.writes, a.at);
         let twice = inserts[..i].iter().any(|b| {
-            b.after.as_ref().map(content) == Some(content(a_row))
+            b.after.as_ref().map(content).as_ref() == Some(&wanted)
                 && held.contains_key(&b.benefit_num())
         });
         if twice {
             broken.push(format!("1: {run} inserted row {} twice", a_row.benefit_num));
         }
-        let read = requests_of(played, run)
-            .filter(|r| is_listing(r) && r.at < a.at)
+        // The POST it came from (the office stamps a request before the write it makes), and
+        // the listing the create was judged on, made before that POST.
+        let posted = requests
+            .iter()
+            .filter(|r| r.method == "POST" && r.path == BENEFITS && r.at <= a.at)
             .map(|r| r.at)
             .max();
-        if let Some(read) = read {
-            let held = rows_at(&played.writes, read);
-            if let Some(twin) = held.values().find(|r| content(r) == content(a_row)) {
-                broken.push(format!(
-                    "1: {run} inserted row {}, a twin of row {} it had listed",
-                    a_row.benefit_num, twin.benefit_num
-                ));
-            }
+        let listed = posted.and_then(|p| spans.iter().rev().find(|s| s.to < p).copied());
+        let Some(listed) = listed else {
+            broken.push(format!(
+                "1: {run} inserted row {} with no listing before its POST",
+                a_row.benefit_num
+            ));
+            continue;
+        };
+        if let Some(twin) = held_throughout(&played.writes, listed, &wanted) {
+            broken.push(format!(
+                "1: {run} inserted row {}, a twin of row {} it had listed",
+                a_row.benefit_num, twin.benefit_num
+            ));
+        }
+        // Another run's insert of the same row that landed once this listing had begun, and
+        // is still there as it landed: two runs wrote under one lock (the lock's lifetime
+        // outlasts any write its holder sent, so another run's landed before the lock was
+        // this run's, before its first listing).
+        let other = played.writes.iter().find(|b| {
+            b.kind == WriteKind::Insert
+                && b.at >= listed.from
+                && b.at < a.at
+                && agent(&b.by).is_some_and(|other| other != run)
+                && b.after.as_ref().map(content).as_ref() == Some(&wanted)
+                && held.get(&b.benefit_num()).map(content).as_ref() == Some(&wanted)
+        });
+        if let Some(b) = other {
+            broken.push(format!(
+                "1: {run} inserted row {}, a twin of row {} that {} inserted after {run} had \
+                 begun the listing it created on",
+                a_row.benefit_num,
+                b.benefit_num(),
+                agent(&b.by).unwrap_or_default()
+            ));
         }
     }
 }
 
-/// When the run's plan read the rows: the last of its first listings (a listing whose answer
-/// the client gave up on is sent again, so the last one sent before any other request of the
-/// run's is the one it planned from).
-fn plan_read(played: &Played, run: &str) -> Option<Instant> {
-    let benefits: Vec<&LoggedRequest> = requests_of(played, run)
-        .filter(|r| r.path.starts_with(BENEFITS))
-        .collect();
-    let first = benefits
-        .iter()
-        .position(|r| r.method == "GET" && r.path == BENEFITS)?;
-    benefits[first..]
-        .iter()
-        .take_while(|r| r.method == "GET" && r.path == BENEFITS)
-        .filter(|r| r.status == 200)
-        .map(|r| r.at)
-        .last()
-}
-
 fn nothing_overwritten(played: &Played, run: &str, broken: &mut Vec<String>) {
-    let Some(plan) = plan_read(played, run) else {
+    let requests = sorted_requests(played, run);
+    // The plan's listing: the run's first (with the tries the client gave up on before it).
+    let Some(&plan) = listings(&requests).first() else {
         return;
     };
     let written: BTreeSet<BenefitNum> = writes_of(played, run)
@@ -162,30 +272,38 @@ fn nothing_overwritten(played: &Played, run: &str, broken: &mut Vec<String>) {
         .collect();
     for num in written {
         let path = format!("{BENEFITS}/{num}");
-        let sent = requests_of(played, run)
-            .filter(|r| (r.method == "PUT" || r.method == "DELETE") && r.path == path)
-            .map(|r| r.at)
-            .min();
-        let Some(sent) = sent else {
+        let planned = versions(&played.writes, num, plan);
+        let mut sends = requests
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| (r.method == "PUT" || r.method == "DELETE") && r.path == path)
+            .peekable();
+        if sends.peek().is_none() {
             broken.push(format!("2: {run} wrote row {num} with no request for it"));
-            continue;
-        };
-        let read = requests_of(played, run)
-            .filter(|r| r.at < sent && r.status == 200)
-            .filter(|r| r.method == "GET" && (r.path == path || r.path == BENEFITS))
-            .map(|r| r.at)
-            .max();
-        let Some(read) = read else {
-            broken.push(format!("2: {run} wrote row {num} without reading it first"));
-            continue;
-        };
-        let planned = rows_at(&played.writes, plan).remove(&num);
-        let found = rows_at(&played.writes, read).remove(&num);
-        if planned != found {
-            broken.push(format!(
-                "2: {run} wrote row {num}, which someone changed after its plan and before its \
-                 read: {planned:?} then {found:?}"
-            ));
+        }
+        for (i, sent) in sends {
+            // Every send follows a read of its row, with no request of the run between (the
+            // plan's listing is no such read: a send sent on it alone could write over any
+            // edit made since).
+            let read = i
+                .checked_sub(1)
+                .map(|j| requests[j])
+                .filter(|r| r.method == "GET" && r.path == path && r.status == 200);
+            let Some(read) = read else {
+                broken.push(format!(
+                    "2: {run} sent {} of row {num} without reading it just before",
+                    sent.method
+                ));
+                continue;
+            };
+            let found = rows_at(&played.writes, read.at).remove(&num);
+            if !planned.contains(&found) {
+                broken.push(format!(
+                    "2: {run} sent {} of row {num}, which someone changed after its plan and \
+                     before its read: {planned:?} then {found:?}",
+                    sent.method
+                ));
+            }
         }
     }
 }

@@ -250,6 +250,11 @@ fn faithful_rows<'m>(
     if by_plan_year.contains(&row.benefit_type) && d.period.is_none() {
         row.period = None;
     }
+    let limitation = row.benefit_type == BenefitType::Limitations;
+    let bare = d.code.is_none() && d.amount.is_none() && d.qualifier.is_none();
+    if limitation && d.hsd.is_some() && bare {
+        return Err(DropReason::HsdWithoutCode);
+    }
     let Some(hsd) = code_hsd else {
         return Ok((row, None));
     };
@@ -377,6 +382,9 @@ fn keep<'m>(
     keys: &mut Vec<OdKey<'m>>,
 ) -> Result<Kept, DropReason> {
     refused(&row)?;
+    if cx.faithful() {
+        never_read(&row)?;
+    }
     let owner = match cx.options.dependent && row.level != CoverageLevel::Family {
         true => OwnerKind::PatPlan,
         false => OwnerKind::Plan,
@@ -403,6 +411,15 @@ fn keep<'m>(
         }
     }
     Ok(Kept::New((owner, shape)))
+}
+
+/// `Faithful`: a row Open Dental's benefit logic never reads, left out with its reason.
+fn never_read(row: &Built<'_>) -> Result<(), DropReason> {
+    match (&row.benefit_type, &row.qualifier) {
+        (_, QuantityQualifier::AgeLimit) => Err(DropReason::AgeLimitNotRead),
+        (BenefitType::Limitations, QuantityQualifier::Visits) => Err(DropReason::VisitsNotRead),
+        _ => Ok(()),
+    }
 }
 
 /// A row `POST /benefits` would refuse (`opendental-benefits-api.txt`).

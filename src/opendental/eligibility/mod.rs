@@ -27,8 +27,9 @@
 //! |---|---|---|
 //! | EB03 repeated (`23^41^25`) | one unknown code: no category (a percent drops, `percent_without_category`) | one row per code |
 //! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years (HSD02 above 1 "per 1 year" → HSD02 in the last 12 months); 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per benefit year; else `hsd_unsupported_frequency` |
-//! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the age limit, and the HSD's frequency as a second row |
+//! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the HSD's frequency; the age limit drops, `age_limit_not_read` |
 //! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | kept; MN/YY is a WaitingPeriod row |
+//! | rows Open Dental's benefit logic never reads: an age limit (S7) on a category, a code or the plan (`Benefits.IsAgeLimit` reads one on a code group, which a 271 cannot name); a Visits (VS) limitation (`IsFrequencyLimitation` counts services, months, years); an HSD on a limitation with no code and no qualifier (a category's or the plan's frequency: a bare row) | written as built (or dropped by the rules above) | dropped: `age_limit_not_read`, `visits_not_read`, `hsd_without_code` |
 //! | EB03 outside the dental table (MH, UC…), or a repetition of one | no service type: a plan-wide row (or `percent_without_category`) | `unknown_service_type`: never plan-wide (an empty EB03 still is) |
 //! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
 //! | EB03 30/35 | the General coverage category | plan-wide ([`Scope::General`](crate::opendental::Scope::General)), the slot Open Dental's annual maximum and general deductible mean |

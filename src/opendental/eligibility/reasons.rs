@@ -131,6 +131,16 @@ named! {
         /// `Faithful`: EB03 is a code outside Open Dental's dental table (MH, UC…): Open
         /// Dental reads it as no service type, which would make the row plan-wide.
         UnknownServiceType => "unknown_service_type",
+        /// `Faithful`: an age limit (S7). Open Dental's benefit logic reads an age limit only on
+        /// a code group, on the plan (`Benefits.IsAgeLimit`), and a 271 names none.
+        AgeLimitNotRead => "age_limit_not_read",
+        /// `Faithful`: a Visits (VS) limitation. Open Dental's frequency logic counts services,
+        /// months or years only (`Benefits.IsFrequencyLimitation`).
+        VisitsNotRead => "visits_not_read",
+        /// `Faithful`: an HSD frequency on a limitation with no procedure code (a category's,
+        /// or the plan's). Open Dental keeps a frequency on a code or a code group only: listed
+        /// here rather than written as a bare limitation Open Dental reads nothing from.
+        HsdWithoutCode => "hsd_without_code",
         /// `OpenDental`: the last EB of a message with no SE after it (Open Dental adds an EB
         /// to its list only when the next EB or an SE comes).
         TransactionNotEnded => "transaction_not_ended",
