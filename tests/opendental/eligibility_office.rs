@@ -322,3 +322,32 @@ async fn a_271_without_codes_pages_no_procedure_codes() {
         calls(&office.requests())
     );
 }
+
+/// What a reader noticed on a segment it read all the same (here `1,500`, read as 1500 by Open
+/// Dental's rules) reaches the change a person approves.
+#[tokio::test]
+async fn what_was_noticed_is_shown_beside_the_change() {
+    let office = office().await;
+    let client = office.client();
+    let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+               *251104*0932*^*00501*000004711*0*P*:~";
+    let message = format!(
+        "{isa}GS*HB*A*B*20251104*0932*1*X*005010X279A1~ST*271*0001~HL*1**20*1~HL*2*1*21*1~\
+         HL*3*2*22*0~EB*F*IND*35***23*1,500~SE*6*0001~GE*1*1~IEA*1*000004711~"
+    );
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let options = ReadOptions::new().rules(RuleSet::OpenDental);
+    let read =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, &message, options).unwrap();
+    assert_eq!(read.findings.len(), 1, "{read:?}");
+    let change = client
+        .diff_from_271(PLAN, None, &read, DiffOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(change.noticed, read.findings);
+    let shown = change
+        .display_with(&client.names().await.unwrap())
+        .to_string();
+    assert!(shown.contains("Read, but noticed: 1 segments"), "{shown}");
+    assert!(shown.contains("number_not_x12"), "{shown}");
+}

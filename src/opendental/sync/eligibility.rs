@@ -10,7 +10,7 @@ use super::changeset::{Changeset, DiffOptions};
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
 use crate::opendental::eligibility::{
-    CarrierPlan, DroppedSegment, Eligibility, OwnerKind, PlanFinding,
+    CarrierPlan, DroppedSegment, Eligibility, Finding, OwnerKind, PlanFinding,
 };
 use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
@@ -28,6 +28,10 @@ pub struct EligibilityChange {
     pub pat_plan: Option<Changeset>,
     /// The EB segments the 271 left out, each with its reason.
     pub dropped: Vec<DroppedSegment>,
+    /// What was noticed on segments read all the same ([`Eligibility::findings`]: a number
+    /// read Open Dental's way, an AAA for one service type): the approver sees them.
+    #[serde(default)]
+    pub noticed: Vec<Finding>,
     /// What the 271 says of the plan itself: coverage status and policy dates (its group
     /// number is never kept here: see `group`).
     #[serde(default)]
@@ -86,6 +90,17 @@ impl fmt::Display for ChangeText<'_> {
                 f,
                 "  {} {} {}: {}",
                 d.ordinal, d.loop_id, d.reason, d.segment
+            )?;
+        }
+        let noticed = &self.change.noticed;
+        if !noticed.is_empty() {
+            writeln!(f, "Read, but noticed: {} segments", noticed.len())?;
+        }
+        for n in noticed {
+            writeln!(
+                f,
+                "  {} {} {} ({}): {}",
+                n.ordinal, n.loop_id, n.kind, n.detail, n.segment
             )?;
         }
         Ok(())
@@ -152,6 +167,7 @@ impl BenefitsClient {
             plan,
             pat_plan,
             dropped: read.dropped.clone(),
+            noticed: read.findings.clone(),
             group: read.plan.group_finding(&ins_plan.group_num),
             carrier: CarrierPlan {
                 group_number: None,
