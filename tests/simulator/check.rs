@@ -28,7 +28,7 @@ use std::time::Instant;
 use benefits_sdk::mock::{LoggedRequest, OfficeWrite, WriteKind, Writer};
 use benefits_sdk::opendental::{Benefit, BenefitNum, Write};
 
-use crate::history::{CALL_BOUND, History};
+use crate::history::{CALL_BOUND, History, LANDS_WITHIN, SETTLE};
 use crate::play::{Outcome, Played, Run};
 
 const BENEFITS: &str = "/api/v1/benefits";
@@ -54,6 +54,58 @@ pub fn check(history: &History, played: &Played) -> Vec<String> {
     }
     converges(history, played, &mut broken);
     broken
+}
+
+/// Why a play says nothing about the SDK, if it does not: the office stored a write more than
+/// the settle time after the request that made it came. The fake stores a late write within
+/// [`LANDS_WITHIN`] on a timer thread; a machine too loaded to run that thread breaks the
+/// limit every check after an unknown outcome waits out (on real offices, Open Dental's own
+/// 60 s). Such a play is played again.
+///
+/// Each API write is paired with the latest request of its run, method and path before it
+/// that no earlier write took (a 429 never writes). While every write keeps the limit, that
+/// is its own request or a later one (a run sends nothing more to a row before the settle
+/// time after a write that may land has passed), so a correct play is never called stalled.
+pub fn stalled(played: &Played) -> Option<String> {
+    let mut taken: BTreeSet<usize> = BTreeSet::new();
+    let mut writes: Vec<&OfficeWrite> = played.writes.iter().collect();
+    writes.sort_by_key(|w| w.at);
+    for w in writes {
+        let Some(run) = agent(&w.by) else {
+            continue;
+        };
+        let (method, path) = match w.kind {
+            WriteKind::Insert => ("POST", BENEFITS.to_owned()),
+            WriteKind::Update => ("PUT", format!("{BENEFITS}/{}", w.benefit_num())),
+            WriteKind::Delete => ("DELETE", format!("{BENEFITS}/{}", w.benefit_num())),
+            _ => continue,
+        };
+        let made_by = played
+            .requests
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| {
+                !taken.contains(i)
+                    && r.status != 429
+                    && r.at <= w.at
+                    && r.method == method
+                    && r.path == path
+                    && r.user_agent.as_deref().and_then(|a| a.split(' ').next()) == Some(run)
+            })
+            .max_by_key(|(_, r)| r.at);
+        let Some((i, request)) = made_by else {
+            continue;
+        };
+        taken.insert(i);
+        let late = w.at - request.at;
+        if late > SETTLE {
+            return Some(format!(
+                "the office stored {run}'s {method} {path} {late:?} after it came (the fake's \
+                 limit is {LANDS_WITHIN:?}): the machine stalled"
+            ));
+        }
+    }
+    None
 }
 
 /// The run a write came from: its `User-Agent`'s first word.
