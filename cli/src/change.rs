@@ -147,12 +147,18 @@ pub async fn apply(
         .filter(|f| f.blocks())
         .collect();
     if !blocking.is_empty() && !flags.accept_mismatch {
-        for finding in &blocking {
-            eprintln!("benefits: {finding}");
+        let why: Vec<String> = blocking.iter().map(ToString::to_string).collect();
+        let refusal = "not writing: this 271 may not be the plan's, or not in force; look, \
+                       then pass --accept-mismatch to write it all the same";
+        if flags.json {
+            let error = serde_json::json!({
+                "error": { "kind": "plan_mismatch", "message": refusal, "findings": why }
+            });
+            eprintln!("{error}");
+        } else {
+            why.iter().for_each(|w| eprintln!("benefits: {w}"));
+            eprintln!("benefits: {refusal}");
         }
-        eprintln!(
-            "benefits: not writing: this 271 may not be the plan's, or not in force; look,              then pass --accept-mismatch to write it all the same"
-        );
         return Err(Failure::Exit(3));
     }
     if change.writes() == 0 {

@@ -224,7 +224,27 @@ async fn a_271_of_another_group_is_refused_without_accept_mismatch() {
         err.contains("group number is not the plan's GRP20417"),
         "{err}"
     );
-    assert!(err.contains("--accept-mismatch"), "{err}");
+    assert!(err.contains("look, then pass --accept-mismatch"), "{err}");
+    // With --json, the refusal is JSON on stderr.
+    let out = run_blocking(
+        args(&[
+            "plan",
+            "apply",
+            "12",
+            "--from-271",
+            &file,
+            "--yes",
+            "--json",
+        ]),
+        office_env(&office),
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    // The diff a person reads goes to stderr first; the error is its last line.
+    let err = stderr(&out);
+    let last = err.trim().lines().last().unwrap_or_default();
+    let error: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(error["error"]["kind"], "plan_mismatch");
     // The 271's own group number is never printed.
     assert!(!err.contains("GRP30588") && !stdout(&out).contains("GRP30588"));
     assert!(office.requests().iter().all(|r| r.method == "GET"));

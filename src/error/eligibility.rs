@@ -33,17 +33,15 @@ pub enum EligibilityErrorKind {
     NotEligibilityJson(String),
     /// `processing_error`, from a clearinghouse's JSON: an item of its `errors[]` (a payer's
     /// AAA or the clearinghouse's own error) or of an `aaaErrors` list; the first one found.
-    /// The response holds no benefits. Each field is `""` when not given.
+    /// The response holds no benefits. Each field is `""` when not given, or when it is not a
+    /// short code (its words could echo member data, as AAA03 is never echoed from X12); the
+    /// item's `location` and `description` are the server's words and are never kept.
     #[non_exhaustive]
     JsonProcessingError {
         /// `field` (`AAA` for a payer's rejection).
         field: String,
         /// `code`: AAA03's reject reason (`72`), or the clearinghouse's code.
         code: String,
-        /// `location` (`Loop 2100C`).
-        location: String,
-        /// `description`, the reason in words.
-        description: String,
     },
 }
 
@@ -99,15 +97,10 @@ impl fmt::Display for EligibilityError {
             EligibilityErrorKind::NotEligibilityJson(why) => {
                 write!(f, "not eligibility JSON: {why}")
             }
-            EligibilityErrorKind::JsonProcessingError {
-                field,
-                code,
-                location,
-                description,
-            } => write!(
+            EligibilityErrorKind::JsonProcessingError { field, code } => write!(
                 f,
-                "the carrier or clearinghouse reported an error (field {field:?}, code {code:?}, \
-                 location {location:?}: {description:?}): the response holds no benefits"
+                "the carrier or clearinghouse reported an error (field {field:?}, code \
+                 {code:?}): the response holds no benefits"
             ),
         }
     }

@@ -248,3 +248,43 @@ fn faithful_lists_rows_open_dentals_benefit_logic_never_reads() {
         assert_eq!(reasons(&e), [(8, why)], "{body}");
     }
 }
+
+/// `Faithful` never makes an amount the carrier did not say: one beyond what a decimal holds
+/// (once $0), a negative one (to Open Dental -1 is no amount), or a code the office lacks
+/// (once a plan-wide row) drops with its own reason. Under `OpenDental`, the amount beyond
+/// range is read as 0, as Open Dental's own reader would not, and said.
+#[test]
+fn faithful_never_makes_an_amount_or_scope_the_carrier_did_not_say() {
+    for (body, reason) in [
+        ("EB*F*IND*35***23*1E30", DropReason::NumberOutOfRange),
+        (
+            "EB*F*IND*35***23*12345678901234567890123456789012",
+            DropReason::NumberOutOfRange,
+        ),
+        ("EB*F*IND*35***23*-1500", DropReason::NegativeAmount),
+        (
+            "EB*F*IND****23*500******AD:D9999",
+            DropReason::UnknownProcedureCode,
+        ),
+    ] {
+        let e = read(body, ReadOptions::new());
+        assert!(e.rows.is_empty(), "{body}: {:?}", e.rows);
+        assert_eq!(reasons(&e), [(8, reason)], "{body}");
+    }
+    let e = read("EB*F*IND*35***23*1E30", od());
+    assert_eq!(e.findings[0].kind, FindingKind::NumberReadAsZero);
+    // A code the office has is read.
+    let e = read("EB*F*IND****23*500******AD:D0330", ReadOptions::new());
+    assert_eq!(e.rows.len(), 1, "{:?}", e.dropped);
+}
+
+/// A dependent-level rejection after a padded HL still rejects the whole request, under both
+/// rule sets.
+#[test]
+fn a_rejection_after_a_padded_hl_rejects_the_request() {
+    for options in [od(), ReadOptions::new()] {
+        let text = message("EB*F*IND*35***23*1500~ HL*4*3*23*0~NM1*03*1*DOE~AAA*N**75*C");
+        let error = read_271(&office(), text, options).unwrap_err();
+        assert!(error.to_string().contains("75"), "{error}");
+    }
+}

@@ -199,8 +199,15 @@ fn json_errors_and_aaa_errors_are_a_processing_error_with_no_rows() {
     assert_eq!(error.name(), "processing_error");
     assert_eq!(
         error.to_string(),
-        "the carrier or clearinghouse reported an error (field \"AAA\", code \"72\", location \
-         \"Loop 2100C\": \"Invalid/Missing Subscriber/Insured ID\"): the response holds no benefits"
+        "the carrier or clearinghouse reported an error (field \"AAA\", code \"72\"): the \
+         response holds no benefits"
+    );
+    // Words that could name the member are never echoed.
+    let worded = r#"{"errors": [{"code": "72 ZQX000123401", "description": "ROWAN not found"}]}"#;
+    let shown = format!("{} {:?}", error_of(worded), error_of(worded));
+    assert!(
+        !shown.contains("ZQX000123401") && !shown.contains("ROWAN"),
+        "{shown}"
     );
     // A clearinghouse's own error (no field), and an AAA only under a party's aaaErrors.
     let own = r#"{"errors": [{"code": "71", "location": "subscriber_level_HL_loop"}], "status": "ERROR"}"#;

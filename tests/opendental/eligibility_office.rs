@@ -351,3 +351,40 @@ async fn what_was_noticed_is_shown_beside_the_change() {
     assert!(shown.contains("Read, but noticed: 1 segments"), "{shown}");
     assert!(shown.contains("number_not_x12"), "{shown}");
 }
+
+/// A dependent's 271 read without the dependent flag (its 2110D gives it away), or one that
+/// gives no rows, never deletes the plan's rows either.
+#[tokio::test]
+async fn a_271_that_shows_a_dependent_loop_or_gives_no_rows_deletes_no_plan_row() {
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let read_01 = benefits_sdk::opendental::eligibility::read_271;
+    let subscriber = read_01(&lookups, FILE_01, ReadOptions::new()).unwrap();
+    let change = client
+        .diff_from_271(PLAN, None, &subscriber, DiffOptions::new())
+        .await
+        .unwrap();
+    client.apply(&change.plan).await.unwrap();
+    let deletes = DiffOptions::new().deletes(true);
+    for rules in [RuleSet::Faithful, RuleSet::OpenDental] {
+        let unflagged = read_01(&lookups, FILE_03, ReadOptions::new().rules(rules)).unwrap();
+        assert!(!unflagged.dependent);
+        let change = client
+            .diff_from_271(PLAN, Some(PatPlanNum::new(7)), &unflagged, deletes)
+            .await
+            .unwrap();
+        assert!(change.plan.deletes.is_empty(), "{rules:?}");
+    }
+    let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+               *251104*0932*^*00501*000004711*0*P*:~";
+    let empty =
+        format!("{isa}GS*HB*A*B*20251104*0932*1*X*005010X279A1~ST*271*0001~EB*L~SE~GE~IEA~");
+    let nothing = read_01(&lookups, empty.as_bytes(), ReadOptions::new()).unwrap();
+    assert!(nothing.rows.is_empty());
+    let change = client
+        .diff_from_271(PLAN, None, &nothing, deletes)
+        .await
+        .unwrap();
+    assert!(change.plan.deletes.is_empty());
+}

@@ -141,12 +141,14 @@ fn notice(item: &Item<'_>, cx: &Context<'_>, out: &mut Eligibility) {
             ("EB10", eb[10]),
             ("HSD02", hsd02),
         ] {
-            if text.is_empty() || x12::is_real(text) {
+            // An amount beyond what a decimal holds (1E30) is read as 0 too.
+            let beyond = name == "EB07" && rules::decimal(text).is_none();
+            if text.is_empty() || (x12::is_real(text) && !beyond) {
                 continue;
             }
-            match x12::dotnet_number(text) {
-                Some(_) => found(FindingKind::NumberNotX12, name),
-                None => found(FindingKind::NumberReadAsZero, name),
+            match (x12::dotnet_number(text), beyond) {
+                (Some(_), false) => found(FindingKind::NumberNotX12, name),
+                _ => found(FindingKind::NumberReadAsZero, name),
             }
         }
     }

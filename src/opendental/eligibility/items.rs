@@ -30,7 +30,9 @@ pub(super) fn check(segments: &[Segment<'_>]) -> Result<(), EligibilityErrorKind
     let (mut groups, mut first_st, mut aaa) = (0, None, None);
     let mut in_benefits = false;
     for segment in segments {
-        match segment.id() {
+        // The loops are told apart by trimmed IDs under both rule sets: a padded ` HL` still
+        // ends the benefit loop before it (this check is the SDK's own, not Open Dental's).
+        match segment.id().trim_start_matches([' ', '\t', '\u{feff}']) {
             "GS" => groups += 1,
             "ST" if first_st.is_none() => first_st = Some(segment),
             "HL" | "ST" => in_benefits = false,

@@ -119,7 +119,8 @@ struct PlanDates {
     plan_end: Text,
 }
 
-/// An item of `errors[]` or of an `aaaErrors` list (§7).
+/// An item of `errors[]` or of an `aaaErrors` list (§7): its field and code only; its
+/// location and description are the server's words, never kept.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Reported {
@@ -127,10 +128,15 @@ struct Reported {
     field: Text,
     #[serde(default)]
     code: Text,
-    #[serde(default)]
-    location: Text,
-    #[serde(default)]
-    description: Text,
+}
+
+/// A field or code as a short code (`AAA`, `72`); anything else is not echoed (it could be
+/// text that names the member).
+fn short_code(text: &str) -> String {
+    match text.len() <= 8 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        true => text.to_owned(),
+        false => String::new(),
+    }
 }
 
 /// One `benefitsInformation` entry: the EB elements (§4), its HSDs. Names are ignored.
@@ -301,10 +307,8 @@ pub(super) fn read(
     let response = parse(input)?;
     if let Some(first) = reported(&response) {
         return Err(EligibilityErrorKind::JsonProcessingError {
-            field: first.field.get().to_owned(),
-            code: first.code.get().to_owned(),
-            location: first.location.get().to_owned(),
-            description: first.description.get().to_owned(),
+            field: short_code(first.field.get()),
+            code: short_code(first.code.get()),
         });
     }
     let response_plan = ResponsePlan {

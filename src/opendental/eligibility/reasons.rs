@@ -150,6 +150,15 @@ named! {
         /// `Faithful`: read from JSON, which cannot say which loop an entry came from, in a
         /// response with a dependent (`Faithful` reads only the patient's own loop).
         UnknownLoop => "unknown_loop",
+        /// `Faithful`: an EB07 of the X12 `R` type too large or too small for an amount
+        /// (`1E30`, 29 digits): never read as 0.
+        NumberOutOfRange => "number_out_of_range",
+        /// `Faithful`: a negative EB07 (Open Dental keeps -1 as "no amount"; no benefit has a
+        /// negative one).
+        NegativeAmount => "negative_amount",
+        /// `Faithful`: EB13 names a procedure code the office does not have (Open Dental reads
+        /// it as no code, which would make the row plan-wide).
+        UnknownProcedureCode => "unknown_procedure_code",
     }
 }
 

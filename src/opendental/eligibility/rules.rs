@@ -182,6 +182,19 @@ fn numbers_are_x12(eb: &[&str; 14], d: &Draft<'_>) -> Result<(), DropReason> {
     }
 }
 
+/// `Faithful`: an EB07 must be an amount a benefit can have: one a decimal holds (never $0
+/// from `1E30`), and not below zero (Open Dental keeps -1 as "no amount").
+fn amount_is_one(eb07: &str) -> Result<(), DropReason> {
+    match given(eb07).map(decimal) {
+        None => Ok(()),
+        Some(None) => Err(DropReason::NumberOutOfRange),
+        Some(Some(amount)) if amount.is_sign_negative() && !amount.is_zero() => {
+            Err(DropReason::NegativeAmount)
+        }
+        Some(Some(_)) => Ok(()),
+    }
+}
+
 /// Rules 3 to 13, in order.
 fn checks(eb: &[&str; 14], eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Result<(), DropReason> {
     use BenefitType as T;
@@ -192,6 +205,12 @@ fn checks(eb: &[&str; 14], eb03: &str, d: &Draft<'_>, cx: &Context<'_>) -> Resul
     let kept_quantity = cx.faithful() && d.qualifier.is_some() && has_quantity;
     if cx.faithful() {
         numbers_are_x12(eb, d)?;
+        amount_is_one(eb[7])?;
+        // A code the office does not have would make the row plan-wide.
+        let named = x12::component(eb[13], cx.delimiters, 2);
+        if !named.is_empty() && d.code.is_none() {
+            return Err(UnknownProcedureCode);
+        }
     }
     if active && eb03 == "30" {
         return Err(ActiveCoverageGeneral);

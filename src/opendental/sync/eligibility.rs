@@ -10,7 +10,8 @@ use super::changeset::{Changeset, DiffOptions};
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
 use crate::opendental::eligibility::{
-    CarrierPlan, DroppedSegment, Eligibility, Finding, OwnerKind, PlanFinding,
+    BenefitLoop, CarrierPlan, DropReason, DroppedSegment, Eligibility, Finding, OwnerKind,
+    PlanFinding,
 };
 use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
@@ -119,9 +120,11 @@ impl BenefitsClient {
     /// import also skips a patient-plan row whose key equals a plan-level row's; reconcile
     /// writes the override the 271 gives, whatever the plan holds.
     ///
-    /// A dependent's 271 ([`Eligibility::dependent`]) speaks for that patient only: it never
-    /// plans deletes of the plan's rows, which every subscriber of the plan shares, whatever
-    /// `options` says (the patient plan's overrides follow `options`).
+    /// A dependent's 271 speaks for that patient only: it never plans deletes of the plan's
+    /// rows, which every subscriber of the plan shares, whatever `options` says (the patient
+    /// plan's overrides follow `options`). A 271 is taken as a dependent's when it was read as
+    /// one ([`Eligibility::dependent`]), or shows a dependent's loop (2110D, or JSON entries of
+    /// unknown loop), or gives no rows at all.
     ///
     /// The change carries what the 271 says of the plan and the plan's group number: check
     /// [`EligibilityChange::findings`] before applying.
@@ -152,7 +155,7 @@ impl BenefitsClient {
         let year = ins_plan.benefit_year();
         let plan_rows = read.shapes(OwnerKind::Plan);
         // A dependent's 271 says nothing of the rows the plan's other members share.
-        let plan_options = options.deletes(options.deletes && !read.dependent);
+        let plan_options = options.deletes(options.deletes && speaks_for_the_plan(read));
         let plan = self
             .diff_in_year(Owner::Plan(plan), year, plan_rows, plan_options)
             .await?;
@@ -175,4 +178,19 @@ impl BenefitsClient {
             },
         })
     }
+}
+
+/// Whether a 271 may delete the plan's rows it does not mention: it was read for the
+/// subscriber, gave rows, and shows no sign of a dependent's answer (a 2110D loop, or JSON
+/// entries whose loop is unknown in a response with a dependent), whatever the caller's flag.
+fn speaks_for_the_plan(read: &Eligibility) -> bool {
+    let dependent_loop = read.rows.iter().map(|r| r.loop_id);
+    let dependent_loop = dependent_loop
+        .chain(read.dropped.iter().map(|d| d.loop_id))
+        .any(|l| l == BenefitLoop::Dependent);
+    let unknown_loop = read
+        .dropped
+        .iter()
+        .any(|d| d.reason == DropReason::UnknownLoop);
+    !read.dependent && !read.rows.is_empty() && !dependent_loop && !unknown_loop
 }
