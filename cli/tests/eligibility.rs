@@ -460,7 +460,7 @@ fn from_stored_reads_the_patients_newest_271() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_read_uses_the_kept_procedure_codes() {
     let office = demo_office().await;
-    let cache = std::env::temp_dir().join(format!("benefits-codes-{}", std::process::id()));
+    let cache = scratch().join(format!("benefits-codes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&cache);
     let mut env = office_env(&office);
     env.push(("BENEFITS_CACHE_DIR", cache.display().to_string()));

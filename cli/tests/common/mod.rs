@@ -25,6 +25,12 @@ const CLEARED: [&str; 10] = [
     "CLICOLOR_FORCE",
 ];
 
+/// Where a test keeps its files: under the target directory (`CARGO_TARGET_TMPDIR`), so that a
+/// run leaves nothing in the system's temporary directory and `cargo clean` removes it all.
+pub fn scratch() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+}
+
 /// The binary, with none of the environment a test never inherits, and a cache of its own
 /// (unless the test gives one).
 fn command() -> Command {
@@ -32,7 +38,7 @@ fn command() -> Command {
     for var in CLEARED {
         command.env_remove(var);
     }
-    let cache = std::env::temp_dir().join(format!(
+    let cache = scratch().join(format!(
         "benefits-cli-test-cache-{}-{}",
         std::process::id(),
         RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -72,7 +78,7 @@ pub fn stderr(o: &Output) -> String {
 }
 
 pub fn write_file(name: &str, text: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("benefits-cli-{}", std::process::id()));
+    let dir = scratch().join(format!("benefits-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
