@@ -6,7 +6,7 @@ use benefits_sdk::opendental::eligibility::{
     DropReason, Eligibility, EligibilityLookups, ReadOptions, RuleSet, read_271,
 };
 use benefits_sdk::opendental::{
-    BenefitShape, CovCat, CovCatNum, EbenefitCategory, Frequency, Owner, PlanNum,
+    BenefitShape, CovCat, CovCatNum, EbenefitCategory, Frequency, Owner, PlanNum, TimePeriod,
 };
 use proptest::prelude::*;
 
@@ -214,6 +214,97 @@ fn faithful_keeps_the_first_of_two_rows_in_one_slot() {
     assert_eq!(reason(body, faithful()), Some(DropReason::Conflicting));
     // Open Dental's key differs (the percent), so it keeps both.
     assert_eq!(read(body, od()).rows.len(), 2);
+}
+
+/// EB06 and HSD05 22 (service year) and 23 (calendar year) are the plan's own benefit year
+/// under `Faithful`: the row goes without TimePeriod, which the office stores in the plan's
+/// year. `OpenDental` keeps the letter.
+#[test]
+fn faithful_reads_either_year_letter_as_the_plans_benefit_year() {
+    let row = |body: &str, options| {
+        read(body, options).rows[0]
+            .shape
+            .to_new_benefit(Owner::Plan(PlanNum::new(1)))
+    };
+    for letter in ["22", "23"] {
+        let max = format!("EB*F*IND*35***{letter}*1500");
+        assert_eq!(row(&max, faithful()).time_period, None, "{max}");
+        let frequency = format!("EB*F************AD:D0120~HSD*VS*2***{letter}");
+        let built = row(&frequency, faithful());
+        assert_eq!(built.time_period, None, "{frequency}");
+        assert_eq!(built.quantity, Some(2));
+    }
+    assert_eq!(
+        row("EB*F*IND*35***22*1500", od()).time_period,
+        Some(TimePeriod::ServiceYear)
+    );
+    assert_eq!(
+        row("EB*F*IND*35***23*1500", od()).time_period,
+        Some(TimePeriod::CalendarYear)
+    );
+    // Lifetime and "in the last 12 months" are not a benefit year: kept.
+    assert_eq!(
+        row("EB*F*IND*38***32*1000", faithful()).time_period,
+        Some(TimePeriod::Lifetime)
+    );
+}
+
+/// MN/YY with no amount is a waiting period only where the 271 says one: EB03 32, or a MSG
+/// of the EB's loop saying "waiting". Otherwise it could as well be a frequency: listed.
+#[test]
+fn months_or_years_are_a_waiting_period_only_where_the_271_says_so() {
+    let said = read(
+        "EB*F*IND*39******MN*12~MSG*12 month Waiting Period applies~EB*F**32******YY*1",
+        faithful(),
+    );
+    assert!(said.dropped.is_empty(), "{:?}", said.dropped);
+    assert!(
+        said.rows
+            .iter()
+            .all(|r| matches!(r.shape, BenefitShape::WaitingPeriod { .. })),
+        "{:?}",
+        said.rows
+    );
+    assert_eq!(said.rows.len(), 2);
+    for unsaid in [
+        "EB*F*IND*39******MN*12",
+        "EB*F*IND*39******MN*12~MSG*PROSTHODONTICS",
+        "EB*F********YY*5***AD:D2950",
+        // A MSG of the next EB's loop says nothing of this one.
+        "EB*F*IND*39******MN*12~EB*D**35~MSG*WAITING PERIODS MAY APPLY",
+    ] {
+        let read = read(unsaid, faithful());
+        assert_eq!(
+            read.dropped.first().map(|d| (d.ordinal, d.reason)),
+            Some((8, DropReason::WaitingPeriodNotStated)),
+            "{unsaid}"
+        );
+        assert!(read.rows.is_empty(), "{unsaid}");
+    }
+    // Open Dental drops them all alike, said or not.
+    assert_eq!(
+        reason("EB*F*IND*39******MN*12~MSG*WAITING PERIOD", od()),
+        Some(DropReason::LimitationWithoutAmount)
+    );
+}
+
+/// A repeated EB03 on active coverage would be one ActiveCoverage row per repetition under
+/// `Faithful`; Open Dental's benefit logic reads none, so each is listed. One code is a row.
+#[test]
+fn active_coverage_on_a_repeated_eb03_is_listed_not_written() {
+    let read_f = read("EB*1**23^41", faithful());
+    let reasons: Vec<_> = read_f.dropped.iter().map(|d| d.reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            DropReason::ActiveCoverageRepeated,
+            DropReason::ActiveCoverageRepeated
+        ]
+    );
+    assert!(read_f.rows.is_empty());
+    assert_eq!(read("EB*1**23", faithful()).rows.len(), 1);
+    // Open Dental reads the repetition as one unknown code: one row, no category.
+    assert_eq!(read("EB*1**23^41", od()).rows.len(), 1);
 }
 
 #[test]

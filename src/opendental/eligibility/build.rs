@@ -15,7 +15,7 @@ use crate::opendental::model::benefit::{
     BenefitType, CodeNum, CovCatNum, CoverageLevel, PlanNum, QuantityQualifier, TimePeriod,
 };
 use crate::opendental::model::lookups::EbenefitCategory;
-use crate::opendental::model::request::{BenefitYear, NewBenefit, Owner};
+use crate::opendental::model::request::{NewBenefit, Owner};
 use crate::opendental::model::rules::{MAX_PERCENT, MAX_QUANTITY};
 use crate::x12::{self, Delimiters};
 
@@ -72,8 +72,14 @@ pub(super) fn rows(
             drop(&mut out, DropReason::OtherPatientLoop);
             continue;
         }
+        let repeated = service_types(item, &cx).nth(1).is_some();
         for eb03 in service_types(item, &cx) {
-            let built = rules::evaluate(item.eb, item.hsd, eb03, &cx).and_then(|d| build(d, &cx));
+            let built = rules::evaluate(item, eb03, &cx).and_then(|d| {
+                match d.benefit_type == BenefitType::ActiveCoverage && repeated {
+                    true => Err(DropReason::ActiveCoverageRepeated),
+                    false => build(d, &cx),
+                }
+            });
             let (first, second) = match built {
                 Ok(rows) => rows,
                 Err(reason) => {
@@ -246,10 +252,21 @@ fn faithful_rows<'m>(
         Some(QuantityQualifier::Months | QuantityQualifier::Years)
     );
     if row.benefit_type == BenefitType::Limitations && waiting && d.amount.is_none() {
+        if !d.waiting_said {
+            return Err(DropReason::WaitingPeriodNotStated);
+        }
         row.benefit_type = BenefitType::WaitingPeriod;
     }
     let by_plan_year = [BenefitType::CoInsurance, BenefitType::WaitingPeriod];
-    if by_plan_year.contains(&row.benefit_type) && d.period.is_none() {
+    // EB06 22 or 23 is the plan's benefit year, whichever letter the carrier used: Open
+    // Dental's benefit logic counts both from the plan's MonthRenew
+    // (`BenefitLogic.ComputeRenewDate`), and the API stores a row sent without TimePeriod in
+    // the plan's own (CalendarYear, or ServiceYear when MonthRenew is above 0).
+    let a_year = matches!(
+        d.period,
+        Some(TimePeriod::ServiceYear | TimePeriod::CalendarYear)
+    );
+    if a_year || (by_plan_year.contains(&row.benefit_type) && d.period.is_none()) {
         row.period = None;
     }
     let limitation = row.benefit_type == BenefitType::Limitations;
@@ -262,15 +279,12 @@ fn faithful_rows<'m>(
     };
     let frequency = frequency(hsd).ok_or(DropReason::HsdUnsupportedFrequency)?;
     let (period, qualifier, quantity) = match frequency {
-        Frequency::EveryYears(n) => (TimePeriod::None, QuantityQualifier::Years, n),
-        Frequency::EveryMonths(n) => (TimePeriod::None, QuantityQualifier::Months, n),
-        Frequency::PerBenefitYear(n, year) => (
-            year.map(TimePeriod::from).unwrap_or_default(),
-            QuantityQualifier::NumberOfServices,
-            n,
-        ),
+        Frequency::EveryYears(n) => (Some(TimePeriod::None), QuantityQualifier::Years, n),
+        Frequency::EveryMonths(n) => (Some(TimePeriod::None), QuantityQualifier::Months, n),
+        // HSD05 22 or 23: the plan's own benefit year, as for EB06 above.
+        Frequency::PerBenefitYear(n, _) => (None, QuantityQualifier::NumberOfServices, n),
         Frequency::InLast12Months(n) => (
-            TimePeriod::NumberInLast12Months,
+            Some(TimePeriod::NumberInLast12Months),
             QuantityQualifier::NumberOfServices,
             n,
         ),
@@ -279,7 +293,7 @@ fn faithful_rows<'m>(
         benefit_type: BenefitType::Limitations,
         level: CoverageLevel::None,
         category: None,
-        period: Some(period),
+        period,
         amount: None,
         percent: None,
         qualifier,
@@ -302,11 +316,8 @@ fn frequency(hsd: &Hsd<'_>) -> Option<Frequency> {
     let count = hsd.count;
     match hsd.period {
         _ if count == 0 => None,
-        "22" if periods == 1 => Some(Frequency::PerBenefitYear(count, Some(BenefitYear::Service))),
-        "23" if periods == 1 => Some(Frequency::PerBenefitYear(
-            count,
-            Some(BenefitYear::Calendar),
-        )),
+        // Service or calendar year alike: the plan's own benefit year.
+        "22" | "23" if periods == 1 => Some(Frequency::PerBenefitYear(count, None)),
         "21" if count == 1 => Some(Frequency::EveryYears(periods)),
         // n per 1 year: a rolling year, Open Dental's "n in the last 12 months".
         "21" if periods == 1 => Some(Frequency::InLast12Months(count)),

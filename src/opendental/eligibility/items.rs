@@ -20,6 +20,16 @@ pub(super) struct Item<'m> {
     /// The reject reason code of an AAA in this EB's benefit loop (the carrier could not
     /// answer for it); empty when the code is not a plain code.
     pub(super) rejected: Option<String>,
+    /// A MSG of this EB's benefit loop calls it a waiting period ([`says_waiting`]).
+    pub(super) says_waiting: bool,
+}
+
+/// Whether a message text calls its benefit a waiting period (`12 MONTH WAITING PERIOD
+/// APPLIES…`): "WAITING", in any case. The text itself is never kept.
+pub(super) fn says_waiting(text: &str) -> bool {
+    text.as_bytes()
+        .windows(7)
+        .any(|w| w.eq_ignore_ascii_case(b"WAITING"))
 }
 
 /// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA that rejects
@@ -84,6 +94,11 @@ pub(super) fn items<'m>(segments: &'m [Segment<'m>], faithful: bool) -> Vec<Item
                 ended = true;
                 pending = None;
             }
+            "MSG" if in_benefits && says_waiting(segment.element(1)) => {
+                if let Some(last) = items.last_mut() {
+                    last.says_waiting = true;
+                }
+            }
             "AAA" if in_benefits => {
                 if let Some(last) = items.iter_mut().rev().find(|i| i.unread.is_none()) {
                     last.rejected
@@ -130,6 +145,7 @@ fn item<'m>(
         after_first_transaction,
         unread: None,
         rejected: None,
+        says_waiting: false,
     }
 }
 

@@ -169,6 +169,25 @@ struct Entry {
     composite_medical_procedure_identifier: Option<Procedure>,
     benefits_additional_information: Option<GroupOf>,
     benefits_service_delivery: Option<Vec<Delivery>>,
+    /// The entry's MSGs (`additionalInformation`): read only for whether one calls it a waiting period.
+    additional_information: Option<Vec<Message>>,
+}
+
+/// One MSG (`additionalInformation[]`).
+#[derive(Deserialize)]
+struct Message {
+    #[serde(default)]
+    description: Text,
+}
+
+impl Entry {
+    /// Whether one of its MSGs calls it a waiting period, as `items.rs` reads an X12 MSG.
+    fn says_waiting(&self) -> bool {
+        self.additional_information
+            .iter()
+            .flatten()
+            .any(|m| super::items::says_waiting(m.description.get()))
+    }
 }
 
 /// EB13 (C003) and EB14. The qualifier has two spellings (§1.4); either is read.
@@ -340,13 +359,15 @@ pub(super) fn read(
     } else {
         let items: Vec<Item<'_>> = segments
             .iter()
-            .map(|(eb, hsd)| Item {
+            .zip(&entries)
+            .map(|((eb, hsd), entry)| Item {
                 eb,
                 hsd: hsd.as_ref(),
                 loop_id: BenefitLoop::Unknown,
                 after_first_transaction: false,
                 unread: None,
                 rejected: None,
+                says_waiting: entry.says_waiting(),
             })
             .collect();
         build::rows(office, &items, DELIMITERS, options)

@@ -159,6 +159,14 @@ named! {
         /// `Faithful`: EB13 names a procedure code the office does not have (Open Dental reads
         /// it as no code, which would make the row plan-wide).
         UnknownProcedureCode => "unknown_procedure_code",
+        /// `Faithful`: a limitation counted in months or years (MN, YY) with no amount, that
+        /// the 271 does not call a waiting period (neither EB03 32 nor a MSG of its loop
+        /// saying "waiting"): it could as well be a frequency, so it is listed, not guessed.
+        WaitingPeriodNotStated => "waiting_period_not_stated",
+        /// `Faithful`: active coverage on a repeated EB03 (`23^41^25`). Open Dental's benefit
+        /// logic reads no ActiveCoverage row, and `Faithful` would make one per repetition
+        /// (Open Dental's own import makes one row with no category).
+        ActiveCoverageRepeated => "active_coverage_repeated",
     }
 }
 

@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::codes::{self, Lookup, ServiceType};
+use super::items::Item;
 use super::{DropReason, EligibilityLookups, Network, ReadOptions, RuleSet};
 use crate::opendental::model::benefit::{
     BenefitType, CodeNum, CoverageLevel, QuantityQualifier, TimePeriod,
@@ -40,6 +41,8 @@ pub(super) struct Draft<'m> {
     /// EB13-2, when the office has that code.
     pub(super) code: Option<(&'m str, CodeNum)>,
     pub(super) hsd: Option<Hsd<'m>>,
+    /// The 271 calls this a waiting period: EB03 32, or a MSG of its loop saying so.
+    pub(super) waiting_said: bool,
 }
 
 /// The HSD right after an EB, as far as it is read.
@@ -85,13 +88,13 @@ fn given(text: &str) -> Option<&str> {
 /// The rules of §5 on one EB, with `eb03` as its service type (the whole element, or one
 /// repetition of it under `Faithful`).
 pub(super) fn evaluate<'m>(
-    eb: &'m Segment<'m>,
-    hsd: Option<&'m Segment<'m>>,
+    item: &Item<'m>,
     eb03: &'m str,
     cx: &Context<'_>,
 ) -> Result<Draft<'m>, DropReason> {
-    let eb: [&str; 14] = eb.elements();
-    let draft = looked_up(&eb, hsd, eb03, cx)?;
+    let eb: [&str; 14] = item.eb.elements();
+    let mut draft = looked_up(&eb, item.hsd, eb03, cx)?;
+    draft.waiting_said |= item.says_waiting;
     checks(&eb, eb03, &draft, cx)?;
     Ok(draft)
 }
@@ -143,6 +146,7 @@ fn looked_up<'m>(
         qualifier,
         quantity: given(eb[10]).map(count),
         code: cx.office.code(code).map(|num| (code, num)),
+        waiting_said: plan_waiting,
         hsd: hsd.map(|h| {
             let [_, _, count_text, _, _, period, periods] = h.elements();
             Hsd {
