@@ -49,7 +49,7 @@ pub use model::request::{
     BenefitFilter, BenefitUpdate, BenefitYear, NewBenefit, Owner, PageRequest, WaitingUnit,
 };
 pub use sync::changeset::{Ambiguity, Changeset, DiffOptions, OfficeId, PlannedRow, PlannedUpdate};
-pub use sync::eligibility::EligibilityChange;
+pub use sync::eligibility::{DeletesWithheld, EligibilityChange};
 pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, MAX_SETTLE, OnError, Progress,
     ProgressFn, SkipReason, Write,

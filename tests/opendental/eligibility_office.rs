@@ -5,8 +5,8 @@
 use benefits_sdk::mock::MockOpenDental;
 use benefits_sdk::opendental::eligibility::{DropReason, OwnerKind, ReadOptions, RuleSet};
 use benefits_sdk::opendental::{
-    DiffOptions, Etrans, EtransMessageText, EtransMessageTextNum, EtransNum, EtransType, InsPlan,
-    Names, PatNum, PatPlanNum, PlanNum,
+    DeletesWithheld, DiffOptions, Etrans, EtransMessageText, EtransMessageTextNum, EtransNum,
+    EtransType, InsPlan, Names, PatNum, PatPlanNum, PlanNum,
 };
 use chrono::NaiveDate;
 
@@ -375,6 +375,10 @@ async fn a_271_that_shows_a_dependent_loop_or_gives_no_rows_deletes_no_plan_row(
             .await
             .unwrap();
         assert!(change.plan.deletes.is_empty(), "{rules:?}");
+        assert_eq!(
+            change.plan_deletes_withheld,
+            Some(DeletesWithheld::DependentAnswer)
+        );
     }
     let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
                *251104*0932*^*00501*000004711*0*P*:~";
@@ -387,4 +391,59 @@ async fn a_271_that_shows_a_dependent_loop_or_gives_no_rows_deletes_no_plan_row(
         .await
         .unwrap();
     assert!(change.plan.deletes.is_empty());
+    assert_eq!(change.plan_deletes_withheld, Some(DeletesWithheld::NoRows));
+}
+
+/// A subscriber's 271 with a segment that could not be read, or with a service type the
+/// carrier could not answer for, does not speak for every row: no plan row is deleted, and
+/// the change says why. Without them, the same 271 deletes when asked.
+#[tokio::test]
+async fn a_271_with_an_unread_segment_or_a_rejected_service_type_deletes_no_plan_row() {
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let read = |body: &str| {
+        let text = crate::eligibility_rules::message(body);
+        benefits_sdk::opendental::eligibility::read_271(&lookups, text, ReadOptions::new()).unwrap()
+    };
+    let subscriber =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_01, ReadOptions::new())
+            .unwrap();
+    let change = client
+        .diff_from_271(PLAN, None, &subscriber, DiffOptions::new())
+        .await
+        .unwrap();
+    client.apply(&change.plan).await.unwrap();
+    let deletes = DiffOptions::new().deletes(true);
+    let cases = [
+        (
+            "EB*C*IND*35***23*50~EB*F*IND*35***23*1,500",
+            Some(DeletesWithheld::UnreadSegment),
+        ),
+        (
+            "EB*C*IND*35***23*50~EB*A**27~AAA*Y**42*R",
+            Some(DeletesWithheld::ServiceTypeRejected),
+        ),
+        ("EB*C*IND*35***23*50", None),
+    ];
+    for (body, withheld) in cases {
+        let change = client
+            .diff_from_271(PLAN, None, &read(body), deletes)
+            .await
+            .unwrap();
+        assert_eq!(change.plan_deletes_withheld, withheld, "{body}");
+        assert_eq!(change.plan.deletes.is_empty(), withheld.is_some(), "{body}");
+        let shown = change.display_with(&Names::default()).to_string();
+        assert_eq!(
+            shown.contains("No row of the plan is deleted"),
+            withheld.is_some(),
+            "{shown}"
+        );
+    }
+    // Not asked to delete: nothing is withheld.
+    let change = client
+        .diff_from_271(PLAN, None, &read(cases[0].0), DiffOptions::new())
+        .await
+        .unwrap();
+    assert_eq!(change.plan_deletes_withheld, None);
 }

@@ -10,8 +10,8 @@ use super::changeset::{Changeset, DiffOptions};
 use crate::error::{Error, Violations};
 use crate::opendental::BenefitsClient;
 use crate::opendental::eligibility::{
-    BenefitLoop, CarrierPlan, DropReason, DroppedSegment, Eligibility, Finding, OwnerKind,
-    PlanFinding,
+    BenefitLoop, CarrierPlan, DropReason, DroppedSegment, Eligibility, Finding, FindingKind,
+    OwnerKind, PlanFinding,
 };
 use crate::opendental::meaning::summary::Names;
 use crate::opendental::model::benefit::{PatPlanNum, PlanNum};
@@ -41,6 +41,47 @@ pub struct EligibilityChange {
     /// planned ([`CarrierPlan::group_finding`]); `None`: it matches.
     #[serde(default)]
     pub group: Option<PlanFinding>,
+    /// Why deletes of the plan's rows were asked for and not planned: the 271 does not speak
+    /// for every row the plan holds. `None` when none were asked for, or they were planned.
+    #[serde(default)]
+    pub plan_deletes_withheld: Option<DeletesWithheld>,
+}
+
+/// Why a 271 plans no deletes of the plan's rows, even asked to
+/// ([`BenefitsClient::diff_from_271`]): each says the 271 does not speak for every row the
+/// plan's members share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DeletesWithheld {
+    /// It is a dependent's answer: read as one, or it shows a dependent's loop (2110D, or
+    /// JSON entries whose loop is unknown in a response with a dependent).
+    DependentAnswer,
+    /// It gives no rows at all.
+    NoRows,
+    /// A segment it sent could not be read (`number_not_x12`, `number_out_of_range`,
+    /// `negative_amount`): the row it speaks of is not known, so none is deleted.
+    UnreadSegment,
+    /// The carrier could not answer for a service type (an AAA in a benefit loop,
+    /// `benefit_rejected`): its rows are not known.
+    ServiceTypeRejected,
+}
+
+impl fmt::Display for DeletesWithheld {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DeletesWithheld::DependentAnswer => {
+                "a dependent's answer does not speak for the rows the plan's members share"
+            }
+            DeletesWithheld::NoRows => "the 271 gives no rows",
+            DeletesWithheld::UnreadSegment => {
+                "a segment could not be read, so the row it speaks of is not known"
+            }
+            DeletesWithheld::ServiceTypeRejected => {
+                "the carrier could not answer for a service type (AAA), so its rows are not known"
+            }
+        })
+    }
 }
 
 impl EligibilityChange {
@@ -104,6 +145,9 @@ impl fmt::Display for ChangeText<'_> {
                 n.ordinal, n.loop_id, n.kind, n.detail, n.segment
             )?;
         }
+        if let Some(why) = self.change.plan_deletes_withheld {
+            writeln!(f, "No row of the plan is deleted: {why}")?;
+        }
         Ok(())
     }
 }
@@ -124,7 +168,9 @@ impl BenefitsClient {
     /// rows, which every subscriber of the plan shares, whatever `options` says (the patient
     /// plan's overrides follow `options`). A 271 is taken as a dependent's when it was read as
     /// one ([`Eligibility::dependent`]), or shows a dependent's loop (2110D, or JSON entries of
-    /// unknown loop), or gives no rows at all.
+    /// unknown loop). Nor does one that gives no rows, one with a segment that could not be
+    /// read, or one where the carrier could not answer for a service type: the change says
+    /// which ([`EligibilityChange::plan_deletes_withheld`]).
     ///
     /// The change carries what the 271 says of the plan and the plan's group number: check
     /// [`EligibilityChange::findings`] before applying.
@@ -155,7 +201,8 @@ impl BenefitsClient {
         let year = ins_plan.benefit_year();
         let plan_rows = read.shapes(OwnerKind::Plan);
         // A dependent's 271 says nothing of the rows the plan's other members share.
-        let plan_options = options.deletes(options.deletes && speaks_for_the_plan(read));
+        let withheld = options.deletes.then(|| deletes_withheld(read)).flatten();
+        let plan_options = options.deletes(options.deletes && withheld.is_none());
         let plan = self
             .diff_in_year(Owner::Plan(plan), year, plan_rows, plan_options)
             .await?;
@@ -176,21 +223,37 @@ impl BenefitsClient {
                 group_number: None,
                 ..read.plan.clone()
             },
+            plan_deletes_withheld: withheld,
         })
     }
 }
 
-/// Whether a 271 may delete the plan's rows it does not mention: it was read for the
-/// subscriber, gave rows, and shows no sign of a dependent's answer (a 2110D loop, or JSON
-/// entries whose loop is unknown in a response with a dependent), whatever the caller's flag.
-fn speaks_for_the_plan(read: &Eligibility) -> bool {
-    let dependent_loop = read.rows.iter().map(|r| r.loop_id);
-    let dependent_loop = dependent_loop
+/// Why a 271 may not delete the plan's rows it does not mention, whatever the caller's flag;
+/// `None` when it may: it was read for the subscriber, gave rows, shows no sign of a
+/// dependent's answer, and every segment it sent about a benefit was read.
+fn deletes_withheld(read: &Eligibility) -> Option<DeletesWithheld> {
+    let loops = read.rows.iter().map(|r| r.loop_id);
+    let dependent_loop = loops
         .chain(read.dropped.iter().map(|d| d.loop_id))
         .any(|l| l == BenefitLoop::Dependent);
-    let unknown_loop = read
-        .dropped
+    let reasons = || read.dropped.iter().map(|d| d.reason);
+    if read.dependent || dependent_loop || reasons().any(|r| r == DropReason::UnknownLoop) {
+        return Some(DeletesWithheld::DependentAnswer);
+    }
+    if read.rows.is_empty() {
+        return Some(DeletesWithheld::NoRows);
+    }
+    let unread = [
+        DropReason::NumberNotX12,
+        DropReason::NumberOutOfRange,
+        DropReason::NegativeAmount,
+    ];
+    if reasons().any(|r| unread.contains(&r)) {
+        return Some(DeletesWithheld::UnreadSegment);
+    }
+    let rejected = read
+        .findings
         .iter()
-        .any(|d| d.reason == DropReason::UnknownLoop);
-    !read.dependent && !read.rows.is_empty() && !dependent_loop && !unknown_loop
+        .any(|f| f.kind == FindingKind::BenefitRejected);
+    rejected.then_some(DeletesWithheld::ServiceTypeRejected)
 }
