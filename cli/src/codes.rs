@@ -3,7 +3,7 @@
 //! by its key's hash, never the key) in the platform's cache directory, used while younger
 //! than its age limit, read again with `--refresh`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use benefits_sdk::opendental::{BenefitsClient, ProcedureCode};
@@ -22,23 +22,41 @@ struct Kept {
 }
 
 /// The directory the CLI keeps its cache in: `BENEFITS_CACHE_DIR`, else the platform's cache
-/// directory (`$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches` on macOS,
-/// `%LOCALAPPDATA%` on Windows), under `benefits`. `None` when there is none.
+/// directory (`dirs::cache_dir`: `$XDG_CACHE_HOME` or `~/.cache` on Linux, `~/Library/Caches`
+/// on macOS, `%LOCALAPPDATA%` on Windows), under `benefits`. `None` when there is none.
 pub fn cache_dir() -> Option<PathBuf> {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = var("BENEFITS_CACHE_DIR") {
-        return Some(PathBuf::from(dir));
+    match std::env::var_os("BENEFITS_CACHE_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => Some(PathBuf::from(dir)),
+        None => dirs::cache_dir().map(|d| d.join("benefits")),
     }
-    let base = if cfg!(windows) {
-        var("LOCALAPPDATA").map(PathBuf::from)
-    } else if cfg!(target_os = "macos") {
-        var("HOME").map(|h| PathBuf::from(h).join("Library/Caches"))
-    } else {
-        var("XDG_CACHE_HOME")
-            .map(PathBuf::from)
-            .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))
-    };
-    base.map(|b| b.join("benefits"))
+}
+
+/// Whether a copy kept at `saved` is still used at `now` (seconds since the epoch): younger
+/// than [`MAX_AGE`], and not from the future (a clock set back, or a file copied in).
+fn fresh(saved: u64, now: u64) -> bool {
+    saved <= now && now - saved < MAX_AGE.as_secs()
+}
+
+/// Writes `bytes` to `file` whole or not at all: into a file beside it, readable by its owner
+/// only, then renamed over it (a reader never sees half a table, nor two writers a mix).
+fn write_whole(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    if let Some(dir) = file.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let partial = file.with_extension(format!("json.{}.part", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options
+        .open(&partial)
+        .and_then(|mut f| f.write_all(bytes).and_then(|()| f.sync_all()))
+        .and_then(|()| std::fs::rename(&partial, file));
+    if written.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    written
 }
 
 /// The office's procedure codes: the kept copy while younger than [`MAX_AGE`] (unless
@@ -62,7 +80,7 @@ pub async fn procedure_codes(
         let kept = std::fs::read(file)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Kept>(&bytes).ok());
-        if let Some(kept) = kept.filter(|k| now.saturating_sub(k.saved) < MAX_AGE.as_secs()) {
+        if let Some(kept) = kept.filter(|k| fresh(k.saved, now)) {
             return Ok(kept.codes);
         }
     }
@@ -72,11 +90,8 @@ pub async fn procedure_codes(
             saved: now,
             codes: codes.clone(),
         };
-        let written = file
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&file, serde_json::to_vec(&kept).unwrap_or_default()));
-        if let Err(e) = written {
+        let bytes = serde_json::to_vec(&kept).unwrap_or_default();
+        if let Err(e) = write_whole(&file, &bytes) {
             eprintln!(
                 "benefits: the procedure codes were not kept in {}: {e}",
                 file.display()
@@ -84,4 +99,37 @@ pub async fn procedure_codes(
         }
     }
     Ok(codes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_is_used_while_younger_than_a_day_and_never_from_the_future() {
+        let day = MAX_AGE.as_secs();
+        assert!(fresh(1_000, 1_000));
+        assert!(fresh(1_000, 1_000 + day - 1));
+        assert!(!fresh(1_000, 1_000 + day));
+        assert!(!fresh(1_001, 1_000));
+        assert!(!fresh(u64::MAX, 0));
+    }
+
+    #[test]
+    fn a_kept_file_is_written_whole_and_readable_by_its_owner_only() {
+        let dir = std::env::temp_dir().join(format!("benefits-codes-test-{}", std::process::id()));
+        let file = dir.join("procedure-codes-x.json");
+        write_whole(&file, b"[1]").unwrap();
+        write_whole(&file, b"[2]").unwrap();
+        assert_eq!(std::fs::read(&file).unwrap(), b"[2]");
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no partial file is left");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -89,7 +89,11 @@ impl ReadFlags {
 
     /// Whether any flag was given (they only mean something for a 271).
     pub fn any(&self) -> bool {
-        self.out_of_network || self.coinsurance_inverted || self.dependent || self.rules.is_some()
+        self.out_of_network
+            || self.coinsurance_inverted
+            || self.dependent
+            || self.rules.is_some()
+            || self.refresh
     }
 }
 

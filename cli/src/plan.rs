@@ -136,8 +136,8 @@ pub async fn diff(client: &BenefitsClient, file: &PlanFile) -> Result<change::Ch
     }
     if file.read.any() {
         return Err(Failure::Input(
-            "--out-of-network, --coinsurance-inverted, --dependent and --rules read a 271: \
-             they need --from-271, not a desired-benefits file"
+            "--out-of-network, --coinsurance-inverted, --dependent, --rules and --refresh read \
+             a 271: they need --from-271, not a desired-benefits file"
                 .to_owned(),
         ));
     }

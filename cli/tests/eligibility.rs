@@ -282,7 +282,12 @@ fn flags_a_command_would_ignore_are_refused() {
         "flags.toml",
         "[[benefits]]\ncoinsurance = \"Restorative\"\npercent = 80\n",
     );
-    for flag in ["--dependent", "--out-of-network", "--coinsurance-inverted"] {
+    for flag in [
+        "--dependent",
+        "--out-of-network",
+        "--coinsurance-inverted",
+        "--refresh",
+    ] {
         let out = benefits(&["--demo", "plan", "diff", "12", &desired, flag], &[]);
         assert_eq!(out.status.code(), Some(2), "{flag}");
         assert!(stderr(&out).contains("need --from-271"), "{}", stderr(&out));
