@@ -411,6 +411,7 @@ fn carrier_plan(response: &ResponsePlan, entries: &[Entry]) -> CarrierPlan {
     };
     CarrierPlan {
         group_number,
+        group_number_withheld: false,
         inactive: entries.iter().any(|e| e.code.get() == "6"),
         starts,
         ends,

@@ -15,13 +15,20 @@ use crate::x12::Segment;
 /// The group number identifies the member's employer group, so it is kept out of `Debug` and
 /// out of serialization: only the check against the plan's ([`CarrierPlan::group_finding`])
 /// leaves this value.
+///
+/// Serialized, it says only whether the 271 sent a group number (`group_number_withheld`); read
+/// back, [`CarrierPlan::group_finding`] then says so rather than pass the check
+/// ([`PlanFinding::CarrierGroupNotKept`]).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "CarrierPlanWire", from = "CarrierPlanWire")]
 #[non_exhaustive]
 pub struct CarrierPlan {
     /// The group number: the first `REF*6P` anywhere in the message (`X271.GetGroupNum`),
     /// trimmed; `None` when there is none or it is blank. Never serialized.
-    #[serde(skip)]
     pub group_number: Option<String>,
+    /// The 271 sent a group number that this value does not hold: it was read back from its
+    /// serialized form, which leaves the number out.
+    pub group_number_withheld: bool,
     /// The carrier says coverage is inactive: an EB01 of `6` among the EB segments read.
     pub inactive: bool,
     /// When the policy starts: the last `DTP*539` before the first EB, else the last
@@ -30,6 +37,43 @@ pub struct CarrierPlan {
     pub starts: Option<NaiveDate>,
     /// When it ends: the last `DTP*540`, else `DTP*347`, read alike.
     pub ends: Option<NaiveDate>,
+}
+
+/// How a [`CarrierPlan`] is serialized: everything but the group number, and whether there
+/// was one.
+#[derive(Serialize, Deserialize)]
+struct CarrierPlanWire {
+    #[serde(default)]
+    group_number_withheld: bool,
+    #[serde(default)]
+    inactive: bool,
+    #[serde(default)]
+    starts: Option<NaiveDate>,
+    #[serde(default)]
+    ends: Option<NaiveDate>,
+}
+
+impl From<CarrierPlan> for CarrierPlanWire {
+    fn from(plan: CarrierPlan) -> Self {
+        CarrierPlanWire {
+            group_number_withheld: plan.group_number.is_some() || plan.group_number_withheld,
+            inactive: plan.inactive,
+            starts: plan.starts,
+            ends: plan.ends,
+        }
+    }
+}
+
+impl From<CarrierPlanWire> for CarrierPlan {
+    fn from(wire: CarrierPlanWire) -> Self {
+        CarrierPlan {
+            group_number: None,
+            group_number_withheld: wire.group_number_withheld,
+            inactive: wire.inactive,
+            starts: wire.starts,
+            ends: wire.ends,
+        }
+    }
 }
 
 impl CarrierPlan {
@@ -66,6 +110,7 @@ impl CarrierPlan {
         };
         CarrierPlan {
             group_number,
+            group_number_withheld: false,
             inactive: eb01s.into_iter().any(|eb01| eb01 == "6"),
             starts,
             ends,
@@ -105,6 +150,8 @@ impl CarrierPlan {
         let carrier = self.group_number.as_deref().unwrap_or("");
         if plan.chars().count() < 3 {
             Some(PlanFinding::PlanGroupUnknown)
+        } else if self.group_number.is_none() && self.group_number_withheld {
+            Some(PlanFinding::CarrierGroupNotKept)
         } else if carrier.chars().count() < 3 {
             Some(PlanFinding::CarrierGroupMissing)
         } else if !carrier.starts_with(plan) && !carrier.ends_with(plan) {
@@ -151,6 +198,9 @@ pub enum PlanFinding {
     /// The 271 sends no group number of 3 characters or more. Open Dental takes the plan's as
     /// right; it does not block.
     CarrierGroupMissing,
+    /// The 271 sent a group number, but this read of it was serialized and read back, which
+    /// leaves the number out: read the 271 again to check it. It blocks.
+    CarrierGroupNotKept,
     /// The carrier says coverage is inactive (EB01 6).
     CoverageInactive,
     /// The policy starts after the day the benefits are for.
@@ -181,6 +231,9 @@ impl fmt::Display for PlanFinding {
             PlanFinding::CarrierGroupMissing => {
                 f.write_str("the 271 sends no group number; the plan's is taken as right")
             }
+            PlanFinding::CarrierGroupNotKept => f.write_str(
+                "the 271's group number is not kept once serialized; read the 271 again to check it",
+            ),
             PlanFinding::CoverageInactive => f.write_str("the carrier says coverage is inactive"),
             PlanFinding::NotStarted(d) => write!(f, "the policy does not start until {d}"),
             PlanFinding::Ended(d) => write!(f, "the policy ended {d}"),
@@ -196,6 +249,7 @@ impl fmt::Debug for CarrierPlan {
             .map(|g| format!("[{} chars]", g.len()));
         f.debug_struct("CarrierPlan")
             .field("group_number", &group)
+            .field("group_number_withheld", &self.group_number_withheld)
             .field("inactive", &self.inactive)
             .field("starts", &self.starts)
             .field("ends", &self.ends)
@@ -254,6 +308,37 @@ mod tests {
         let plan = read("ST*271~DTP*346*RD8*20240101-20241231~DTP*347*D8*18001231~EB*6~SE~");
         assert_eq!((plan.starts, plan.ends), (Some(day(2024, 1, 1)), None));
         assert!(plan.inactive);
+    }
+
+    /// Read back from its serialized form, a plan whose 271 sent a group number says it is
+    /// not kept, and that blocks; one whose 271 sent none is still only "missing".
+    #[test]
+    fn a_group_number_left_out_by_serde_is_never_taken_as_a_match() {
+        let sent = CarrierPlan {
+            group_number: Some("XK55012".into()),
+            ..CarrierPlan::default()
+        };
+        assert_eq!(sent.group_finding("XK55012"), None);
+        let json = serde_json::to_string(&sent).unwrap();
+        assert!(!json.contains("XK55"), "{json}");
+        let back: CarrierPlan = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.group_number, None);
+        let finding = back.group_finding("XK55012").unwrap();
+        assert_eq!(finding, PlanFinding::CarrierGroupNotKept);
+        assert!(finding.blocks());
+        // Serialized again, it still says one was sent.
+        let again: CarrierPlan =
+            serde_json::from_str(&serde_json::to_string(&back).unwrap()).unwrap();
+        assert_eq!(again.group_finding("XK55012"), Some(finding));
+        let none: CarrierPlan =
+            serde_json::from_str(&serde_json::to_string(&CarrierPlan::default()).unwrap()).unwrap();
+        assert_eq!(
+            none.group_finding("XK55012"),
+            Some(PlanFinding::CarrierGroupMissing)
+        );
+        // A form from before the flag reads as none sent.
+        let old: CarrierPlan = serde_json::from_str(r#"{"inactive":false}"#).unwrap();
+        assert!(!old.group_number_withheld);
     }
 
     #[test]
