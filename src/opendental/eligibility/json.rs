@@ -380,7 +380,7 @@ pub(super) fn read(
 
 /// What the response says of the plan (notes §5.8): the group number of the subscriber, else
 /// the dependent, else `planInformation`, else the first entry's; coverage inactive (an entry
-/// with code 6); the policy dates (`policyEffective`/`policyExpiration`), else the plan's
+/// with code 6, 7 or 8); the policy dates (`policyEffective`/`policyExpiration`), else the plan's
 /// (`planBegin`/`planEnd`), as the X12's 539/540 and 346/347.
 fn carrier_plan(response: &ResponsePlan, entries: &[Entry]) -> CarrierPlan {
     let group_number = [
@@ -412,7 +412,9 @@ fn carrier_plan(response: &ResponsePlan, entries: &[Entry]) -> CarrierPlan {
     CarrierPlan {
         group_number,
         group_number_withheld: false,
-        inactive: entries.iter().any(|e| e.code.get() == "6"),
+        inactive: entries
+            .iter()
+            .any(|e| super::plan::is_inactive(e.code.get())),
         starts,
         ends,
     }

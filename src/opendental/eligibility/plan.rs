@@ -29,7 +29,9 @@ pub struct CarrierPlan {
     /// The 271 sent a group number that this value does not hold: it was read back from its
     /// serialized form, which leaves the number out.
     pub group_number_withheld: bool,
-    /// The carrier says coverage is inactive: an EB01 of `6` among the EB segments read.
+    /// The carrier says coverage is inactive: an EB01 of `6` (inactive), `7` (inactive,
+    /// pending an eligibility update) or `8` (inactive, pending investigation) among the EB
+    /// segments read ([`is_inactive`]).
     pub inactive: bool,
     /// When the policy starts: the last `DTP*539` before the first EB, else the last
     /// `DTP*346` (Open Dental's order), read as `X12Parse.ToDate` reads DTP03 (its first eight
@@ -37,6 +39,13 @@ pub struct CarrierPlan {
     pub starts: Option<NaiveDate>,
     /// When it ends: the last `DTP*540`, else `DTP*347`, read alike.
     pub ends: Option<NaiveDate>,
+}
+
+/// Whether an EB01 says coverage is inactive: `6`, and the two inactive codes pending
+/// something, `7` (an eligibility update) and `8` (an investigation). Open Dental's batch
+/// verification reads `6` alone; a 271 saying 7 or 8 is no more the plan in force.
+pub(crate) fn is_inactive(eb01: &str) -> bool {
+    matches!(eb01, "6" | "7" | "8")
 }
 
 /// How a [`CarrierPlan`] is serialized: everything but the group number, and whether there
@@ -111,7 +120,7 @@ impl CarrierPlan {
         CarrierPlan {
             group_number,
             group_number_withheld: false,
-            inactive: eb01s.into_iter().any(|eb01| eb01 == "6"),
+            inactive: eb01s.into_iter().any(is_inactive),
             starts,
             ends,
         }
@@ -201,7 +210,7 @@ pub enum PlanFinding {
     /// The 271 sent a group number, but this read of it was serialized and read back, which
     /// leaves the number out: read the 271 again to check it. It blocks.
     CarrierGroupNotKept,
-    /// The carrier says coverage is inactive (EB01 6).
+    /// The carrier says coverage is inactive (EB01 6, 7 or 8).
     CoverageInactive,
     /// The policy starts after the day the benefits are for.
     NotStarted(NaiveDate),
@@ -308,6 +317,10 @@ mod tests {
         let plan = read("ST*271~DTP*346*RD8*20240101-20241231~DTP*347*D8*18001231~EB*6~SE~");
         assert_eq!((plan.starts, plan.ends), (Some(day(2024, 1, 1)), None));
         assert!(plan.inactive);
+        for (eb01, inactive) in [("7", true), ("8", true), ("1", false), ("5", false)] {
+            let plan = read(&format!("ST*271~EB*{eb01}~SE~"));
+            assert_eq!(plan.inactive, inactive, "EB*{eb01}");
+        }
     }
 
     /// Read back from its serialized form, a plan whose 271 sent a group number says it is
