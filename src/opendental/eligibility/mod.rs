@@ -70,6 +70,8 @@ mod lookups;
 mod plan;
 mod reasons;
 mod rules;
+mod used;
+mod used_change;
 
 use std::fmt;
 
@@ -78,6 +80,14 @@ use serde::{Deserialize, Serialize};
 pub use lookups::EligibilityLookups;
 pub use plan::{CarrierPlan, PlanFinding};
 pub use reasons::{DropReason, Finding, FindingKind};
+pub use used::{
+    AmountOf, CarrierFigures, Figure, FigureLine, FigureOptions, LineVerdict, StatedAmount,
+    StatedLevel, StatedPeriod, UsedSkip, carrier_figures,
+};
+pub use used_change::{
+    AsOfOutsideYear, InsAdjustTotals, OfficeFigures, PlanAmountDiffers, ProposedTotal, SkippedLine,
+    UsedChange, used_change,
+};
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
@@ -297,6 +307,10 @@ pub struct Eligibility {
     /// What it was read from: how to read the ordinals, loops and segment texts above.
     #[serde(default)]
     pub source: EligibilitySource,
+    /// The EB segments of amounts (EB01 C, F, G), for [`carrier_figures`]. Not in the JSON
+    /// form (the rows and drops say what a person reads there).
+    #[serde(skip)]
+    pub(crate) amounts: Vec<used::AmountSegment>,
 }
 
 impl Eligibility {
@@ -363,9 +377,11 @@ pub fn read_271(
     let items = items::items(&segments, options.rules == RuleSet::Faithful);
     let read = items.iter().filter(|i| !i.after_first_transaction);
     let plan = CarrierPlan::read(&segments, read.map(|i| i.eb.element(1)));
+    let dependent = options.dependent;
     Ok(Eligibility {
         plan,
-        dependent: options.dependent,
+        dependent,
+        amounts: used::amounts(&items, used::Loops::X12 { dependent }),
         ..build::rows(office, &items, delimiters, options)
     })
 }
