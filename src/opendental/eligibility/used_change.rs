@@ -204,6 +204,38 @@ impl UsedChange {
 /// maximum or deductible for the year (EB06 22/23, IND) that differs from the office's is a
 /// finding. The date sent is `office.as_of`.
 ///
+/// ```
+/// use benefits_sdk::opendental::eligibility::{
+///     carrier_figures, read_271, used_change, EligibilityLookups, FigureOptions, OfficeFigures,
+///     ReadOptions,
+/// };
+/// use benefits_sdk::opendental::{CovCat, CovCatNum, EbenefitCategory};
+///
+/// let cats: Vec<CovCat> = EbenefitCategory::KNOWN
+///     .iter()
+///     .skip(1) // None
+///     .enumerate()
+///     .map(|(i, c)| CovCat::new(CovCatNum::new(i as u64 + 1), c.as_str(), c.clone()))
+///     .collect();
+/// let lookups = EligibilityLookups::new(&cats, []).unwrap();
+/// let isa = "ISA*00*          *00*          *ZZ*A              *ZZ*B              \
+///            *251104*0932*^*00501*000004711*0*P*:~";
+/// let message = format!("{isa}GS*HB~ST*271~HL*3*2*22*0~EB*F*IND*35***29*1125.50~SE~GE~");
+/// let read = read_271(&lookups, message, ReadOptions::new()).unwrap();
+/// let figures = carrier_figures(&read, FigureOptions::new());
+///
+/// let day = |d: &str| d.parse().unwrap();
+/// let mut office = OfficeFigures::new(day("2026-01-01"), day("2027-01-01"), day("2026-03-15"));
+/// office.annual_max = Some("1500".parse().unwrap());
+/// let change = used_change(&figures, &office).unwrap();
+/// assert_eq!(
+///     change.to_string(),
+///     "Open Dental shows $0 used of $1,500; the carrier says $1,125.50 remains; \
+///      set insurance used to $374.50 for the benefit year starting 2026-01-01"
+/// );
+/// assert_eq!(change.send.unwrap().ins_used, Some("374.50".parse().unwrap()));
+/// ```
+///
 /// # Errors
 /// [`AsOfOutsideYear`] when `office.as_of` is not in `[year_start, year_end)`.
 pub fn used_change(
