@@ -525,6 +525,12 @@ fn the_sentence_says_what_open_dental_shows_what_the_carrier_says_and_what_is_se
     );
     assert!(!got.needs_write());
     assert_eq!(got.send, None);
+    let ytd = change("EB*F*IND*35***24*300", &office_2026());
+    assert_eq!(
+        ytd.to_string(),
+        "Open Dental shows $0 used (no annual maximum); the carrier says $300 used; set \
+         insurance used to $300 for the benefit year starting 2026-01-01"
+    );
     let nothing = change("EB*G*IND****29*5", &shows);
     assert!(
         nothing
@@ -552,6 +558,11 @@ fn one_changed_total_sends_both() {
         (send.ins_used, send.deductible_used),
         (Some(d("374.50")), Some(d("30")))
     );
+    // Once sent, Open Dental's remaining figures are the carrier's.
+    let after = got.office_after();
+    assert_eq!(after.remaining(), Some(d("1125.50")));
+    assert_eq!(after.deductible_remaining(), Some(d("20")));
+    assert_eq!(got.office.remaining(), Some(d("1500")));
 }
 
 #[test]

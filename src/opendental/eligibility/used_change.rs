@@ -369,22 +369,27 @@ impl fmt::Display for UsedChange {
         let o = &self.office;
         let mut parts = Vec::new();
         let sets = [
-            (&self.ins_used, "", "insurance used", o.used, o.annual_max),
+            (
+                &self.ins_used,
+                "",
+                "insurance used",
+                o.used,
+                o.annual_max,
+                "annual maximum",
+            ),
             (
                 &self.deductible_used,
                 "deductible: ",
                 "deductible used",
                 o.deductible_used,
                 o.deductible,
+                "deductible",
             ),
         ];
-        for (proposed, label, name, now, of) in sets {
+        for (proposed, label, name, now, of, amount) in sets {
             let Some(p) = proposed else { continue };
-            let of = of.map_or("no amount".to_owned(), |m| format!("{}", Money(m)));
-            parts.push(format!(
-                "{label}Open Dental shows {} used of {of}",
-                Money(now)
-            ));
+            let of = of.map_or(format!(" (no {amount})"), |m| format!(" of {}", Money(m)));
+            parts.push(format!("{label}Open Dental shows {} used{of}", Money(now)));
             parts.push(says(&p.lines[0]));
             parts.push(match p.total == now {
                 true => format!("{name} stays {}", Money(p.total)),
