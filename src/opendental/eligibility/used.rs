@@ -47,7 +47,7 @@ pub(crate) struct AmountSegment {
     segment: String,
     whose: Whose,
     after_first_transaction: bool,
-    /// EB01, EB02, EB03 (whole), EB06, EB07, EB12.
+    // The elements a figure reads; EB03 whole, as Open Dental's batch compares it.
     eb01: String,
     eb02: String,
     eb03: String,
