@@ -18,6 +18,7 @@
 //! | keep a plan in step with a carrier's data | [`diff`](opendental::BenefitsClient::diff) → [`Changeset`](opendental::Changeset) → [`apply`](opendental::BenefitsClient::apply), or [`reconcile`](opendental::BenefitsClient::reconcile) |
 //! | a carrier's 271 as the plan's benefits | [`eligibility::read_271`](opendental::eligibility::read_271), [`stored_271`](opendental::BenefitsClient::stored_271) → [`diff_from_271`](opendental::BenefitsClient::diff_from_271) |
 //! | a clearinghouse's eligibility JSON (Change Healthcare, Stedi) as the plan's benefits | [`eligibility::read_eligibility`](opendental::eligibility::read_eligibility) (X12 or JSON) → [`diff_from_271`](opendental::BenefitsClient::diff_from_271) |
+//! | a carrier's 271 as insurance and deductible used | [`carrier_figures`](opendental::eligibility::carrier_figures) → [`used_change`](opendental::eligibility::used_change) (pure: the InsAdjust totals before a write) |
 //! | an office's categories, code groups, plan year | [`cov_cat_for`](opendental::BenefitsClient::cov_cat_for), [`code_group_for`](opendental::BenefitsClient::code_group_for), [`ins_plan`](opendental::BenefitsClient::ins_plan) |
 //! | an office's version | [`server_version`](opendental::BenefitsClient::server_version), or the builder's [`server_version`](opendental::BenefitsClientBuilder::server_version) |
 //! | many offices, one process | [`for_office`](opendental::BenefitsClient::for_office) |

@@ -1,12 +1,13 @@
-//! Any bytes as a carrier's 271, under every option: rows and drops, or a typed error, never a
-//! panic. The office has a category for every electronic benefit category and the codes the
+//! Any bytes as a carrier's 271, under every option: rows and drops (and its "used" figures
+//! and the change they make), or a typed error, never a panic. The office has a category for every electronic benefit category and the codes the
 //! spec's fixtures name.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use benefits_sdk::opendental::eligibility::{
-    EligibilityLookups, Network, ReadOptions, RuleSet, read_271,
+    EligibilityLookups, FigureOptions, Network, OfficeFigures, ReadOptions, RuleSet,
+    carrier_figures, read_271, used_change,
 };
 use benefits_sdk::opendental::{CodeNum, CovCat, CovCatNum, ProcedureCode};
 use libfuzzer_sys::fuzz_target;
@@ -45,6 +46,19 @@ fuzz_target!(|input: &[u8]| {
             for finding in &read.findings {
                 let _ = format!("{} {}", finding.kind, finding.detail);
             }
+            let figures = carrier_figures(
+                &read,
+                FigureOptions::new()
+                    .network(options.network)
+                    .accept_service_type_30(flags & 16 != 0),
+            );
+            let day = |text: &str| text.parse().expect("a date");
+            let mut office =
+                OfficeFigures::new(day("2026-01-01"), day("2027-01-01"), day("2026-03-15"));
+            office.annual_max = (flags & 32 != 0).then(|| "1500".parse().expect("an amount"));
+            office.deductible = (flags & 64 != 0).then(|| "50".parse().expect("an amount"));
+            let change = used_change(&figures, &office).expect("the as-of date is in the year");
+            let _ = change.to_string();
         }
         Err(e) => {
             let _ = e.to_string();

@@ -11,6 +11,7 @@ mod eligibility_expected;
 mod eligibility_json;
 mod eligibility_office;
 mod eligibility_rules;
+mod eligibility_used;
 mod listing;
 mod lookups;
 mod mock_opendental;

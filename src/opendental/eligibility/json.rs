@@ -17,7 +17,7 @@ use super::{
     BenefitLoop, CarrierPlan, DropReason, DroppedSegment, Eligibility, EligibilityLookups,
     EligibilitySource, ReadOptions, RuleSet,
 };
-use super::{build, plan};
+use super::{build, plan, used};
 use crate::error::EligibilityErrorKind;
 use crate::x12::{Delimiters, Segment};
 
@@ -354,24 +354,26 @@ pub(super) fn read(
         })
         .collect();
     let a_dependent = response.dependents.as_ref().is_some_and(|d| !d.is_empty());
+    let items: Vec<Item<'_>> = segments
+        .iter()
+        .zip(&entries)
+        .map(|((eb, hsd), entry)| Item {
+            eb,
+            hsd: hsd.as_ref(),
+            loop_id: BenefitLoop::Unknown,
+            after_first_transaction: false,
+            unread: None,
+            rejected: None,
+            says_waiting: entry.says_waiting(),
+        })
+        .collect();
     let mut read = if options.rules == RuleSet::Faithful && a_dependent {
         loop_unknown(&segments)
     } else {
-        let items: Vec<Item<'_>> = segments
-            .iter()
-            .zip(&entries)
-            .map(|((eb, hsd), entry)| Item {
-                eb,
-                hsd: hsd.as_ref(),
-                loop_id: BenefitLoop::Unknown,
-                after_first_transaction: false,
-                unread: None,
-                rejected: None,
-                says_waiting: entry.says_waiting(),
-            })
-            .collect();
         build::rows(office, &items, DELIMITERS, options)
     };
+    let has_dependent = a_dependent;
+    read.amounts = used::amounts(&items, used::Loops::Json { has_dependent });
     read.source = EligibilitySource::Json;
     read.dependent = options.dependent;
     read.plan = carrier_plan(&response_plan, &entries);

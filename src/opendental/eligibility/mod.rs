@@ -58,6 +58,27 @@
 //! (`processing_error`; the spec's §2.7 rejects on any AAA). A UTF-8 byte-order mark before
 //! the ISA is skipped (.NET's readers drop it before Open Dental sees the text).
 //!
+//! # Used figures
+//! [`carrier_figures`] reads the same message's remaining and year-to-date amounts (EB01 C, F,
+//! G with EB06 24, 29, 33) as figures Open Dental's "insurance used" and "deductible used" can
+//! take, apart from the rows (which it never changes); [`used_change`] makes them the
+//! InsAdjust totals for one patient plan (spec `opendental-insurance-used-notes.md` §4–§5).
+//! Each figure line the change does not use says why ([`UsedSkip`]):
+//!
+//! | reason | the line |
+//! |---|---|
+//! | `after_first_transaction` | is in a later transaction |
+//! | `no_open_dental_target` | is an out-of-pocket figure (EB01 G) |
+//! | `lifetime` | is a lifetime remaining (EB06 33) |
+//! | `family` / `coverage_level` | is a family's (FAM, ECH, ESP) / another level than IND |
+//! | `category_not_general` | has EB03 other than blank or 35 (30 unless accepted) |
+//! | `network` | is for the other network (EB12) |
+//! | `other_member` / `unknown_loop` | is in another member's loop / JSON with a dependent |
+//! | `no_amount` / `negative_amount` | has no EB07 of the X12 `R` type / a negative one |
+//! | `no_open_dental_amount` | is a remaining and the office has no maximum or deductible |
+//! | `remaining_exceeds_open_dental_amount` | is a remaining above the office's amount |
+//! | `conflicting_figures` | gives another total than a line for the same figure |
+//!
 //! Nothing from the NM1, N3/N4 or DMG segments, or any REF but the plan's group number
 //! (`REF*6P`), reaches the result, its `Debug`, an error or a trace: the result holds the EB
 //! segments and what the message says of the plan ([`CarrierPlan`]: group number, coverage
@@ -71,6 +92,8 @@ mod lookups;
 mod plan;
 mod reasons;
 mod rules;
+mod used;
+mod used_change;
 
 use std::fmt;
 
@@ -79,6 +102,14 @@ use serde::{Deserialize, Serialize};
 pub use lookups::EligibilityLookups;
 pub use plan::{CarrierPlan, PlanFinding};
 pub use reasons::{DropReason, Finding, FindingKind};
+pub use used::{
+    AmountOf, CarrierFigures, Figure, FigureLine, FigureOptions, LineVerdict, StatedAmount,
+    StatedLevel, StatedPeriod, UsedSkip, carrier_figures,
+};
+pub use used_change::{
+    AsOfOutsideYear, InsAdjustTotals, OfficeFigures, PlanAmountDiffers, ProposedTotal, SkippedLine,
+    UsedChange, used_change,
+};
 
 use crate::error::{EligibilityError, EligibilityErrorKind, Error};
 use crate::opendental::meaning::shape::BenefitShape;
@@ -298,6 +329,10 @@ pub struct Eligibility {
     /// What it was read from: how to read the ordinals, loops and segment texts above.
     #[serde(default)]
     pub source: EligibilitySource,
+    /// The EB segments of amounts (EB01 C, F, G), for [`carrier_figures`]. Not in the JSON
+    /// form (the rows and drops say what a person reads there).
+    #[serde(skip)]
+    pub(crate) amounts: Vec<used::AmountSegment>,
 }
 
 impl Eligibility {
@@ -364,9 +399,11 @@ pub fn read_271(
     let items = items::items(&segments, options.rules == RuleSet::Faithful);
     let read = items.iter().filter(|i| !i.after_first_transaction);
     let plan = CarrierPlan::read(&segments, read.map(|i| i.eb.element(1)));
+    let dependent = options.dependent;
     Ok(Eligibility {
         plan,
-        dependent: options.dependent,
+        dependent,
+        amounts: used::amounts(&items, used::Loops::X12 { dependent }),
         ..build::rows(office, &items, delimiters, options)
     })
 }

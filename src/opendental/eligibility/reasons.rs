@@ -60,6 +60,7 @@ macro_rules! named {
         }
     };
 }
+pub(super) use named;
 
 named! {
     /// Why an EB segment gave no row. The names are those of the spec (`x12-271-notes.md` §10),
