@@ -45,8 +45,10 @@ fn write_whole(file: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let partial = file.with_extension(format!("json.{}.part", std::process::id()));
+    // A part file left by an earlier run is removed, so the one written is new (and 0600).
+    let _ = std::fs::remove_file(&partial);
     let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let written = options

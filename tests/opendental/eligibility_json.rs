@@ -593,3 +593,37 @@ fn json_says_of_the_plan_what_its_x12_twin_says() {
         assert!(from_json.dependent);
     }
 }
+
+/// An entry's `additionalInformation` says a waiting period as X12's MSG does: MN/YY with no
+/// amount is one only then (`Faithful`). Any other shape of the field says nothing and fails
+/// nothing.
+#[test]
+fn an_additional_information_saying_waiting_makes_a_waiting_period() {
+    let entry = |extra: &str| {
+        format!(
+            r#"{{"benefitsInformation": [{{"code": "F", "coverageLevelCode": "IND",
+                "serviceTypeCodes": ["39"], "quantityQualifierCode": "MN",
+                "benefitQuantity": "12"{extra}}}]}}"#
+        )
+    };
+    let said = entry(r#", "additionalInformation": [{"description": "12 MONTH WAITING PERIOD"}]"#);
+    let read = json(said.as_bytes(), ReadOptions::new()).unwrap();
+    assert!(read.dropped.is_empty(), "{:?}", read.dropped);
+    assert!(matches!(
+        read.rows[0].shape,
+        benefits_sdk::opendental::BenefitShape::WaitingPeriod { wait: 12, .. }
+    ));
+    for unsaid in [
+        String::new(),
+        r#", "additionalInformation": [{"description": "PROSTHODONTICS"}]"#.to_owned(),
+        r#", "additionalInformation": "WAITING""#.to_owned(),
+        r#", "additionalInformation": [{"description": ["WAITING"]}]"#.to_owned(),
+    ] {
+        let read = json(entry(&unsaid).as_bytes(), ReadOptions::new()).unwrap();
+        assert_eq!(
+            read.dropped.iter().map(|d| d.reason).collect::<Vec<_>>(),
+            [DropReason::WaitingPeriodNotStated],
+            "{unsaid}"
+        );
+    }
+}

@@ -243,14 +243,15 @@ async fn a_dependents_271_never_deletes_the_plans_shared_rows() {
     assert!(change.plan.deletes.is_empty(), "{:?}", change.plan.deletes);
     // Kept, every one the dependent's 271 does not speak to (one is its family deductible).
     assert_eq!(change.plan.kept.len(), shared - 1);
-    // A subscriber's 271 still deletes when asked.
-    let other =
-        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_02, ReadOptions::new())
-            .unwrap();
+    // A subscriber's 271 that speaks for every row still deletes when asked.
+    let text = crate::eligibility_rules::message("EB*C*IND*35***23*50~EB*F*IND*35***23*1000");
+    let other = benefits_sdk::opendental::eligibility::read_271(&lookups, text, ReadOptions::new())
+        .unwrap();
     let change = client
         .diff_from_271(PLAN, None, &other, deletes)
         .await
         .unwrap();
+    assert_eq!(change.plan_deletes_withheld, None);
     assert!(!change.plan.deletes.is_empty());
 }
 
@@ -418,11 +419,23 @@ async fn a_271_with_an_unread_segment_or_a_rejected_service_type_deletes_no_plan
     let cases = [
         (
             "EB*C*IND*35***23*50~EB*F*IND*35***23*1,500",
-            Some(DeletesWithheld::UnreadSegment),
+            Some(DeletesWithheld::SegmentLeftOut(DropReason::NumberNotX12)),
         ),
         (
             "EB*C*IND*35***23*50~EB*A**27~AAA*Y**42*R",
             Some(DeletesWithheld::ServiceTypeRejected),
+        ),
+        // A row the SDK does not write speaks of a slot the office may hold.
+        (
+            "EB*C*IND*35***23*50~EB*F*IND*39******MN*12",
+            Some(DeletesWithheld::SegmentLeftOut(
+                DropReason::WaitingPeriodNotStated,
+            )),
+        ),
+        // Segments that cannot be about the plan's rows let deletes go.
+        (
+            "EB*C*IND*35***23*50~EB*C*IND*35***29*20~EB*A**23*****0.2***N~EB*C*CHD*35***23*50",
+            None,
         ),
         ("EB*C*IND*35***23*50", None),
     ];
@@ -446,4 +459,91 @@ async fn a_271_with_an_unread_segment_or_a_rejected_service_type_deletes_no_plan
         .await
         .unwrap();
     assert_eq!(change.plan_deletes_withheld, None);
+    // A message cut short after an EB (no SE) may have lost benefits.
+    let whole = crate::eligibility_rules::message("EB*C*IND*35***23*50");
+    let cut = &whole[..whole.find("~SE*").unwrap() + 1];
+    let cut =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, cut, ReadOptions::new()).unwrap();
+    assert!(!cut.ended);
+    let change = client
+        .diff_from_271(PLAN, None, &cut, deletes)
+        .await
+        .unwrap();
+    assert_eq!(
+        change.plan_deletes_withheld,
+        Some(DeletesWithheld::CutShort)
+    );
+    assert!(change.plan.deletes.is_empty());
+}
+
+/// A clearinghouse's JSON holding a dependent's benefits, read by Open Dental's rules (which
+/// read every entry) for the subscriber, still never deletes the plan's shared rows.
+#[tokio::test]
+async fn json_with_a_dependent_read_by_open_dentals_rules_deletes_no_plan_row() {
+    use benefits_sdk::opendental::eligibility::{EligibilityInput, read_eligibility};
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let subscriber =
+        benefits_sdk::opendental::eligibility::read_271(&lookups, FILE_01, ReadOptions::new())
+            .unwrap();
+    let change = client
+        .diff_from_271(PLAN, None, &subscriber, DiffOptions::new())
+        .await
+        .unwrap();
+    client.apply(&change.plan).await.unwrap();
+    let json = include_bytes!("../fixtures/eligibility-json/03-dependent.json");
+    let options = ReadOptions::new().rules(RuleSet::OpenDental);
+    let read = read_eligibility(&lookups, EligibilityInput::Json(json), options).unwrap();
+    assert!(!read.dependent && read.shows_dependent && !read.rows.is_empty());
+    let change = client
+        .diff_from_271(PLAN, None, &read, DiffOptions::new().deletes(true))
+        .await
+        .unwrap();
+    assert_eq!(
+        change.plan_deletes_withheld,
+        Some(DeletesWithheld::DependentAnswer)
+    );
+    assert!(change.plan.deletes.is_empty());
+}
+
+/// A dependent's 271 that left out a segment deletes none of the patient plan's overrides
+/// either, and says so; one that speaks for all of them deletes the ones it does not give.
+#[tokio::test]
+async fn a_dependents_271_with_a_segment_left_out_deletes_no_override() {
+    let office = office().await;
+    let client = office.client();
+    let lookups = client.eligibility_lookups().await.unwrap();
+    let pat_plan = PatPlanNum::new(7);
+    let dependent = |body: &str| {
+        let text = crate::eligibility_rules::message(&format!("HL*4*3*23*0~{body}"));
+        let options = ReadOptions::new().dependent(true);
+        benefits_sdk::opendental::eligibility::read_271(&lookups, text, options).unwrap()
+    };
+    let first = dependent("EB*C*IND*35***23*50~EB*F*IND*35***23*1000");
+    let change = client
+        .diff_from_271(PLAN, Some(pat_plan), &first, DiffOptions::new())
+        .await
+        .unwrap();
+    let overrides = change.pat_plan.clone().unwrap();
+    assert_eq!(overrides.creates.len(), 2);
+    client.apply(&overrides).await.unwrap();
+    let deletes = DiffOptions::new().deletes(true);
+    let left_out = dependent("EB*C*IND*35***23*50~EB*F*IND*35***23*1,500");
+    let change = client
+        .diff_from_271(PLAN, Some(pat_plan), &left_out, deletes)
+        .await
+        .unwrap();
+    assert_eq!(
+        change.pat_plan_deletes_withheld,
+        Some(DeletesWithheld::SegmentLeftOut(DropReason::NumberNotX12))
+    );
+    assert!(change.pat_plan.unwrap().deletes.is_empty());
+    let speaks = dependent("EB*C*IND*35***23*50");
+    let change = client
+        .diff_from_271(PLAN, Some(pat_plan), &speaks, deletes)
+        .await
+        .unwrap();
+    assert_eq!(change.pat_plan_deletes_withheld, None);
+    assert_eq!(change.pat_plan.unwrap().deletes.len(), 1);
 }

@@ -242,6 +242,12 @@ fn faithful_reads_either_year_letter_as_the_plans_benefit_year() {
         row("EB*F*IND*35***23*1500", od()).time_period,
         Some(TimePeriod::CalendarYear)
     );
+    // A limitation counted in months keeps the letter: sent without one, the office would
+    // store it with no period at all.
+    assert_eq!(
+        row("EB*F*IND*35***23*1000**MN*12", faithful()).time_period,
+        Some(TimePeriod::CalendarYear)
+    );
     // Lifetime and "in the last 12 months" are not a benefit year: kept.
     assert_eq!(
         row("EB*F*IND*38***32*1000", faithful()).time_period,
@@ -281,6 +287,19 @@ fn months_or_years_are_a_waiting_period_only_where_the_271_says_so() {
         );
         assert!(read.rows.is_empty(), "{unsaid}");
     }
+    // With an HSD on a code, the HSD's frequency is read and the months are not a wait.
+    let hsd = read("EB*F********MN*6***AD:D1110~HSD*VS*1***34*6", faithful());
+    assert!(hsd.dropped.is_empty(), "{:?}", hsd.dropped);
+    assert_eq!(hsd.rows.len(), 1);
+    assert!(matches!(
+        &hsd.rows[0].shape,
+        BenefitShape::Frequency(limit) if limit.frequency == Frequency::EveryMonths(6)
+    ));
+    // A MSG that takes the wait back says none.
+    assert_eq!(
+        reason("EB*F*IND*39******MN*12~MSG*NO WAITING PERIOD", faithful()),
+        Some(DropReason::WaitingPeriodNotStated)
+    );
     // Open Dental drops them all alike, said or not.
     assert_eq!(
         reason("EB*F*IND*39******MN*12~MSG*WAITING PERIOD", od()),

@@ -251,21 +251,32 @@ fn faithful_rows<'m>(
         d.qualifier,
         Some(QuantityQualifier::Months | QuantityQualifier::Years)
     );
+    // MN/YY with an HSD on a code and no waiting period said: the HSD's frequency alone.
+    let mut frequency_only = false;
     if row.benefit_type == BenefitType::Limitations && waiting && d.amount.is_none() {
-        if !d.waiting_said {
-            return Err(DropReason::WaitingPeriodNotStated);
+        match (d.waiting_said, code_hsd.is_some()) {
+            (true, _) => row.benefit_type = BenefitType::WaitingPeriod,
+            (false, true) => frequency_only = true,
+            (false, false) => return Err(DropReason::WaitingPeriodNotStated),
         }
-        row.benefit_type = BenefitType::WaitingPeriod;
     }
     let by_plan_year = [BenefitType::CoInsurance, BenefitType::WaitingPeriod];
     // EB06 22 or 23 is the plan's benefit year, whichever letter the carrier used: Open
     // Dental's benefit logic counts both from the plan's MonthRenew
     // (`BenefitLogic.ComputeRenewDate`), and the API stores a row sent without TimePeriod in
     // the plan's own (CalendarYear, or ServiceYear when MonthRenew is above 0).
-    let a_year = matches!(
-        d.period,
-        Some(TimePeriod::ServiceYear | TimePeriod::CalendarYear)
-    );
+    // Not for a limitation counted in time (MN, YY, S7), which the office stores with
+    // TimePeriod None when sent none: the letter is kept there.
+    let counted_in_time = row.benefit_type == BenefitType::Limitations
+        && matches!(
+            row.qualifier,
+            QuantityQualifier::Months | QuantityQualifier::Years | QuantityQualifier::AgeLimit
+        );
+    let a_year = !counted_in_time
+        && matches!(
+            d.period,
+            Some(TimePeriod::ServiceYear | TimePeriod::CalendarYear)
+        );
     if a_year || (by_plan_year.contains(&row.benefit_type) && d.period.is_none()) {
         row.period = None;
     }
@@ -301,8 +312,8 @@ fn faithful_rows<'m>(
         code: row.code,
     };
     Ok(match d.qualifier {
-        Some(_) => (row, Some(limit)),
-        None => (limit, None),
+        Some(_) if !frequency_only => (row, Some(limit)),
+        _ => (limit, None),
     })
 }
 

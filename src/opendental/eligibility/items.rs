@@ -25,11 +25,16 @@ pub(super) struct Item<'m> {
 }
 
 /// Whether a message text calls its benefit a waiting period (`12 MONTH WAITING PERIOD
-/// APPLIES…`): "WAITING", in any case. The text itself is never kept.
+/// APPLIES…`): the word "WAITING", in any case, and no word that takes it back ("NO",
+/// "NONE", "WAIVED", "NOT"). The text itself is never kept.
 pub(super) fn says_waiting(text: &str) -> bool {
-    text.as_bytes()
-        .windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"WAITING"))
+    let words = || {
+        text.split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    let is = |w: &str, word: &str| w.eq_ignore_ascii_case(word);
+    let denied = words().any(|w| ["NO", "NONE", "WAIVED", "NOT"].iter().any(|n| is(w, n)));
+    words().any(|w| is(w, "WAITING")) && !denied
 }
 
 /// Exactly one GS group whose first ST is a 271 (`X12object.Is271`), and no AAA that rejects
@@ -164,6 +169,21 @@ mod tests {
         let text = read(body);
         let segments = x12::segments(&text, x12::delimiters(&text).unwrap(), x12::Padding::Keep);
         check(&segments)
+    }
+
+    #[test]
+    fn a_message_says_waiting_only_as_a_word_not_taken_back() {
+        assert!(says_waiting("12 MONTH WAITING PERIOD APPLIES"));
+        assert!(says_waiting("waiting period: 6 months"));
+        for not in [
+            "NO WAITING PERIOD",
+            "WAITING PERIOD WAIVED FOR PRIOR COVERAGE",
+            "CLAIM AWAITING REVIEW",
+            "WAITINGS",
+            "",
+        ] {
+            assert!(!says_waiting(not), "{not}");
+        }
     }
 
     #[test]

@@ -169,24 +169,22 @@ struct Entry {
     composite_medical_procedure_identifier: Option<Procedure>,
     benefits_additional_information: Option<GroupOf>,
     benefits_service_delivery: Option<Vec<Delivery>>,
-    /// The entry's MSGs (`additionalInformation`): read only for whether one calls it a waiting period.
-    additional_information: Option<Vec<Message>>,
-}
-
-/// One MSG (`additionalInformation[]`).
-#[derive(Deserialize)]
-struct Message {
+    /// The entry's MSGs (`additionalInformation[].description`): read only for whether one
+    /// calls it a waiting period, and leniently (any other shape says nothing).
     #[serde(default)]
-    description: Text,
+    additional_information: serde_json::Value,
 }
 
 impl Entry {
     /// Whether one of its MSGs calls it a waiting period, as `items.rs` reads an X12 MSG.
     fn says_waiting(&self) -> bool {
-        self.additional_information
+        let Some(messages) = self.additional_information.as_array() else {
+            return false;
+        };
+        messages
             .iter()
-            .flatten()
-            .any(|m| super::items::says_waiting(m.description.get()))
+            .filter_map(|m| m.get("description")?.as_str())
+            .any(super::items::says_waiting)
     }
 }
 
@@ -376,6 +374,8 @@ pub(super) fn read(
     read.amounts = used::amounts(&items, used::Loops::Json { has_dependent });
     read.source = EligibilitySource::Json;
     read.dependent = options.dependent;
+    read.shows_dependent = a_dependent;
+    read.ended = true;
     read.plan = carrier_plan(&response_plan, &entries);
     Ok(read)
 }

@@ -28,8 +28,8 @@
 //! | EB03 repeated (`23^41^25`) | one unknown code: no category (a percent drops, `percent_without_category`) | one row per code; active coverage none, `active_coverage_repeated` (one ActiveCoverage row per repetition, which Open Dental's benefit logic never reads) |
 //! | HSD on a code's limitation | Quantity := HSD02, TimePeriod := HSD05 (month, visit… → None); qualifier as EB09 left it, usually None, so Open Dental's own frequency test rejects the row | one of the four frequency shapes: HSD05 21 + HSD06 n → every n years (HSD02 above 1 "per 1 year" → HSD02 in the last 12 months); 34 + n → every n months (n in the last 12 months with HSD06 12 and HSD02 above 1); 22/23 → HSD02 per the plan's benefit year; else `hsd_unsupported_frequency` |
 //! | an age limit (S7) with a code and an HSD | its age is overwritten by HSD02 | the HSD's frequency; the age limit drops, `age_limit_not_read` |
-//! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | MN/YY is a WaitingPeriod row only where the 271 says one (EB03 32, or a MSG of the EB's loop saying "waiting"); otherwise it could as well be a frequency: `waiting_period_not_stated` |
-//! | EB06 or HSD05 22 (service year) / 23 (calendar year) | that TimePeriod, as the letter says | the plan's own benefit year: sent without TimePeriod, which the office stores as the plan's (CalendarYear, or ServiceYear when MonthRenew is above 0); Open Dental's benefit logic counts both letters from MonthRenew (`BenefitLogic.ComputeRenewDate`) |
+//! | a limitation with a qualifier and quantity but no amount or HSD (an age limit, a waiting period) | dropped, `limitation_without_amount` | MN/YY is a WaitingPeriod row only where the 271 says one (EB03 32, or a MSG of the EB's loop with the word "waiting" and no "no", "none", "not" or "waived"); otherwise it could as well be a frequency: `waiting_period_not_stated` (with an HSD on a code: the HSD's frequency alone) |
+//! | EB06 or HSD05 22 (service year) / 23 (calendar year) | that TimePeriod, as the letter says | the plan's own benefit year: sent without TimePeriod, which the office stores as the plan's (CalendarYear, or ServiceYear when MonthRenew is above 0); Open Dental's benefit logic counts both letters from MonthRenew (`BenefitLogic.ComputeRenewDate`). A limitation counted in months, years or age keeps the letter (sent without one, it would be stored with none) |
 //! | rows Open Dental's benefit logic never reads: an age limit (S7) on a category, a code or the plan (`Benefits.IsAgeLimit` reads one on a code group, which a 271 cannot name); a Visits (VS) limitation (`IsFrequencyLimitation` counts services, months, years); an HSD on a limitation with no code and no qualifier (a category's or the plan's frequency: a bare row) | written as built (or dropped by the rules above) | dropped: `age_limit_not_read`, `visits_not_read`, `hsd_without_code` |
 //! | EB03 outside the dental table (MH, UC…), or a repetition of one | no service type: a plan-wide row (or `percent_without_category`) | `unknown_service_type`: never plan-wide (an empty EB03 still is) |
 //! | EB03 32 (plan waiting period) | `unsupported_service_type` | a plan-wide waiting period when it has MN/YY and a quantity |
@@ -329,6 +329,15 @@ pub struct Eligibility {
     /// What it was read from: how to read the ordinals, loops and segment texts above.
     #[serde(default)]
     pub source: EligibilitySource,
+    /// The message holds a dependent's benefits: a 2110D loop in the transaction read, or a
+    /// `dependents` entry in a clearinghouse's JSON. Such a 271 never deletes the plan's rows.
+    #[serde(default)]
+    pub shows_dependent: bool,
+    /// The transaction read ends: an SE follows its last EB (JSON: always). A message cut
+    /// short may have lost benefits, so it deletes nothing. Read back from serde without this
+    /// field, it is `false`.
+    #[serde(default)]
+    pub ended: bool,
     /// The EB segments of amounts (EB01 C, F, G), for [`carrier_figures`]. Not in the JSON
     /// form (the rows and drops say what a person reads there).
     #[serde(skip)]
@@ -400,12 +409,27 @@ pub fn read_271(
     let read = items.iter().filter(|i| !i.after_first_transaction);
     let plan = CarrierPlan::read(&segments, read.map(|i| i.eb.element(1)));
     let dependent = options.dependent;
+    let shows_dependent = items
+        .iter()
+        .any(|i| i.loop_id == BenefitLoop::Dependent && !i.after_first_transaction);
     Ok(Eligibility {
         plan,
         dependent,
+        shows_dependent,
+        ended: ended(&segments),
         amounts: used::amounts(&items, used::Loops::X12 { dependent }),
         ..build::rows(office, &items, delimiters, options)
     })
+}
+
+/// Whether an SE follows the message's first EB: the transaction read is whole (or has no
+/// EB at all).
+fn ended(segments: &[x12::Segment<'_>]) -> bool {
+    let trimmed = |s: &x12::Segment<'_>| s.id().trim_start_matches(x12::is_padding) == "EB";
+    match segments.iter().position(trimmed) {
+        Some(first) => segments[first..].iter().any(|s| s.id() == "SE"),
+        None => true,
+    }
 }
 
 /// Whether a 271 names any procedure code (a non-empty EB13), so that reading it needs the

@@ -38,13 +38,23 @@ pub struct EligibilityChange {
     #[serde(default)]
     pub carrier: CarrierPlan,
     /// The 271's group number checked against the plan's `GroupNum` when the change was
-    /// planned ([`CarrierPlan::group_finding`]); `None`: it matches.
-    #[serde(default)]
+    /// planned ([`CarrierPlan::group_finding`]); `None`: it matches. Read back from a form
+    /// without this field, it is [`PlanFinding::CarrierGroupNotKept`], never a match.
+    #[serde(default = "group_not_kept")]
     pub group: Option<PlanFinding>,
     /// Why deletes of the plan's rows were asked for and not planned: the 271 does not speak
     /// for every row the plan holds. `None` when none were asked for, or they were planned.
     #[serde(default)]
     pub plan_deletes_withheld: Option<DeletesWithheld>,
+    /// The same for the patient plan's overrides (never for a dependent's answer, which
+    /// speaks for that patient).
+    #[serde(default)]
+    pub pat_plan_deletes_withheld: Option<DeletesWithheld>,
+}
+
+/// What a change read back without its group check holds: not a match.
+fn group_not_kept() -> Option<PlanFinding> {
+    Some(PlanFinding::CarrierGroupNotKept)
 }
 
 /// Why a 271 plans no deletes of the plan's rows, even asked to
@@ -59,9 +69,14 @@ pub enum DeletesWithheld {
     DependentAnswer,
     /// It gives no rows at all.
     NoRows,
-    /// A segment it sent could not be read (`number_not_x12`, `number_out_of_range`,
-    /// `negative_amount`): the row it speaks of is not known, so none is deleted.
-    UnreadSegment,
+    /// The transaction read has no SE after its last EB: the message may be cut short.
+    CutShort,
+    /// A segment about a benefit was left out (with this reason: unreadable, or a row the SDK
+    /// does not write), so the office's row it speaks of may be one the 271 would keep. Only
+    /// segments that cannot be about the owner's rows let deletes go: another network, another
+    /// coverage level or member, another transaction, a duplicate, an amount Open Dental does
+    /// not hold (a remaining amount, an out-of-pocket).
+    SegmentLeftOut(DropReason),
     /// The carrier could not answer for a service type (an AAA in a benefit loop,
     /// `benefit_rejected`): its rows are not known.
     ServiceTypeRejected,
@@ -74,8 +89,12 @@ impl fmt::Display for DeletesWithheld {
                 "a dependent's answer does not speak for the rows the plan's members share"
             }
             DeletesWithheld::NoRows => "the 271 gives no rows",
-            DeletesWithheld::UnreadSegment => {
-                "a segment could not be read, so the row it speaks of is not known"
+            DeletesWithheld::CutShort => "the 271 has no SE after its last EB: it may be cut short",
+            DeletesWithheld::SegmentLeftOut(reason) => {
+                return write!(
+                    f,
+                    "a segment was left out ({reason}), and the row it speaks of may be one to keep"
+                );
             }
             DeletesWithheld::ServiceTypeRejected => {
                 "the carrier could not answer for a service type (AAA), so its rows are not known"
@@ -148,6 +167,9 @@ impl fmt::Display for ChangeText<'_> {
         if let Some(why) = self.change.plan_deletes_withheld {
             writeln!(f, "No row of the plan is deleted: {why}")?;
         }
+        if let Some(why) = self.change.pat_plan_deletes_withheld {
+            writeln!(f, "No override of the patient plan is deleted: {why}")?;
+        }
         Ok(())
     }
 }
@@ -168,9 +190,12 @@ impl BenefitsClient {
     /// rows, which every subscriber of the plan shares, whatever `options` says (the patient
     /// plan's overrides follow `options`). A 271 is taken as a dependent's when it was read as
     /// one ([`Eligibility::dependent`]), or shows a dependent's loop (2110D, or JSON entries of
-    /// unknown loop). Nor does one that gives no rows, one with a segment that could not be
-    /// read, or one where the carrier could not answer for a service type: the change says
-    /// which ([`EligibilityChange::plan_deletes_withheld`]).
+    /// unknown loop, or a JSON `dependents` entry). Nor does one that gives no rows, one cut
+    /// short (no SE after its last EB), one that left out a segment about a benefit the owner
+    /// may hold (unread, or a row the SDK does not write: [`DeletesWithheld::SegmentLeftOut`]),
+    /// or one where the carrier could not answer for a service type; the same holds for the
+    /// patient plan's overrides. The change says which
+    /// ([`EligibilityChange::plan_deletes_withheld`], `pat_plan_deletes_withheld`).
     ///
     /// The change carries what the 271 says of the plan and the plan's group number: check
     /// [`EligibilityChange::findings`] before applying.
@@ -201,14 +226,21 @@ impl BenefitsClient {
         let year = ins_plan.benefit_year();
         let plan_rows = read.shapes(OwnerKind::Plan);
         // A dependent's 271 says nothing of the rows the plan's other members share.
-        let withheld = options.deletes.then(|| deletes_withheld(read)).flatten();
+        let withheld = options
+            .deletes
+            .then(|| deletes_withheld(read, Owned::Plan))
+            .flatten();
         let plan_options = options.deletes(options.deletes && withheld.is_none());
+        let pat_withheld = (options.deletes && pat_plan.is_some() && !overrides.is_empty())
+            .then(|| deletes_withheld(read, Owned::PatPlan))
+            .flatten();
+        let pat_options = options.deletes(options.deletes && pat_withheld.is_none());
         let plan = self
             .diff_in_year(Owner::Plan(plan), year, plan_rows, plan_options)
             .await?;
         let pat_plan = match pat_plan {
             Some(p) if !overrides.is_empty() => Some(
-                self.diff_in_year(Owner::PatPlan(p), year, overrides, options)
+                self.diff_in_year(Owner::PatPlan(p), year, overrides, pat_options)
                     .await?,
             ),
             _ => None,
@@ -221,39 +253,106 @@ impl BenefitsClient {
             group: read.plan.group_finding(&ins_plan.group_num),
             carrier: CarrierPlan {
                 group_number: None,
+                group_number_withheld: read.plan.group_number.is_some()
+                    || read.plan.group_number_withheld,
                 ..read.plan.clone()
             },
             plan_deletes_withheld: withheld,
+            pat_plan_deletes_withheld: pat_withheld,
         })
     }
 }
 
-/// Why a 271 may not delete the plan's rows it does not mention, whatever the caller's flag;
-/// `None` when it may: it was read for the subscriber, gave rows, shows no sign of a
-/// dependent's answer, and every segment it sent about a benefit was read.
-fn deletes_withheld(read: &Eligibility) -> Option<DeletesWithheld> {
+/// Whose rows a delete would take.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Owned {
+    Plan,
+    PatPlan,
+}
+
+/// Why a 271 may not delete the rows of `owned` it does not mention, whatever the caller's
+/// flag; `None` when it may: it gave rows, its transaction ends, no segment about a benefit
+/// was left out, the carrier answered for every service type, and (for the plan) it shows no
+/// sign of a dependent's answer.
+fn deletes_withheld(read: &Eligibility, owned: Owned) -> Option<DeletesWithheld> {
     let loops = read.rows.iter().map(|r| r.loop_id);
     let dependent_loop = loops
         .chain(read.dropped.iter().map(|d| d.loop_id))
         .any(|l| l == BenefitLoop::Dependent);
-    let reasons = || read.dropped.iter().map(|d| d.reason);
-    if read.dependent || dependent_loop || reasons().any(|r| r == DropReason::UnknownLoop) {
+    let unknown_loop = read
+        .dropped
+        .iter()
+        .any(|d| d.reason == DropReason::UnknownLoop);
+    let dependent = read.dependent || read.shows_dependent || dependent_loop || unknown_loop;
+    if owned == Owned::Plan && dependent {
         return Some(DeletesWithheld::DependentAnswer);
     }
     if read.rows.is_empty() {
         return Some(DeletesWithheld::NoRows);
     }
-    let unread = [
-        DropReason::NumberNotX12,
-        DropReason::NumberOutOfRange,
-        DropReason::NegativeAmount,
-    ];
-    if reasons().any(|r| unread.contains(&r)) {
-        return Some(DeletesWithheld::UnreadSegment);
+    if !read.ended {
+        return Some(DeletesWithheld::CutShort);
+    }
+    if let Some(left) = read.dropped.iter().find(|d| withholds(d.reason)) {
+        return Some(DeletesWithheld::SegmentLeftOut(left.reason));
     }
     let rejected = read
         .findings
         .iter()
         .any(|f| f.kind == FindingKind::BenefitRejected);
     rejected.then_some(DeletesWithheld::ServiceTypeRejected)
+}
+
+/// Whether a segment left out for `reason` may be about a row the owner holds, so that no
+/// row is deleted. Every reason is named here: a new one must be placed.
+fn withholds(reason: DropReason) -> bool {
+    use DropReason::*;
+    match reason {
+        // Cannot be about the owner's rows: another network, coverage level, member or
+        // transaction; another segment gives the slot's row; an amount Open Dental holds no
+        // row for (remaining, year to date, out-of-pocket, a description…).
+        OutOfNetwork
+        | InNetwork
+        | UnsupportedCoverageLevel
+        | OtherPatientLoop
+        | UnknownLoop
+        | AfterFirstTransaction
+        | Duplicate
+        | Conflicting
+        | UnsupportedTimePeriod
+        | UnsupportedEb01 => false,
+        // About a benefit the owner may hold, unread or not written.
+        UnsupportedServiceType
+        | UnsupportedQuantityQualifier
+        | ActiveCoverageGeneral
+        | ActiveCoverageCode
+        | PercentWithoutCategory
+        | CopayOrCoinsuranceAmount
+        | LimitationWithoutAmount
+        | QuantityWithoutQualifier
+        | QualifierWithoutQuantity
+        | QuantityTooLarge
+        | HsdQuantityTooLarge
+        | HsdIncomplete
+        | UnknownEb01
+        | HsdUnknownTimePeriod
+        | ApiPercentNotCoinsurance
+        | ApiPercentOutOfRange
+        | ApiQuantityOver100
+        | ApiCategoryWithCode
+        | ApiAgeLimitWithoutAge
+        | HsdUnsupportedFrequency
+        | NumberNotX12
+        | UnknownServiceType
+        | AgeLimitNotRead
+        | VisitsNotRead
+        | HsdWithoutCode
+        | TransactionNotEnded
+        | PaddedSegmentId
+        | NumberOutOfRange
+        | NegativeAmount
+        | UnknownProcedureCode
+        | WaitingPeriodNotStated
+        | ActiveCoverageRepeated => true,
+    }
 }
