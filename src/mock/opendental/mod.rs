@@ -8,6 +8,8 @@ use wiremock::{Mock, MockServer, Request};
 
 mod etrans;
 mod history;
+mod insadjust;
+mod insurance;
 mod office;
 mod store;
 mod writes;
@@ -293,6 +295,14 @@ impl Handler for OpenDentalHandler {
         let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
             return explain(404, "Resource not found.");
         };
+        if let Some(answer) = insurance::route(
+            &mut lock(&self.store),
+            request,
+            rest,
+            self.paging(request),
+        ) {
+            return answer;
+        }
         let (collection, key) = rest.split_once('/').unwrap_or((rest, ""));
         let key = match key {
             "" => None,
