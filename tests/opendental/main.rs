@@ -11,6 +11,8 @@ mod eligibility_expected;
 mod eligibility_json;
 mod eligibility_office;
 mod eligibility_rules;
+mod insurance;
+mod insurance_more;
 mod listing;
 mod lookups;
 mod mock_opendental;

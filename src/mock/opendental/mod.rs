@@ -295,12 +295,9 @@ impl Handler for OpenDentalHandler {
         let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
             return explain(404, "Resource not found.");
         };
-        if let Some(answer) = insurance::route(
-            &mut lock(&self.store),
-            request,
-            rest,
-            self.paging(request),
-        ) {
+        if let Some(answer) =
+            insurance::route(&mut lock(&self.store), request, rest, self.paging(request))
+        {
             return answer;
         }
         let (collection, key) = rest.split_once('/').unwrap_or((rest, ""));

@@ -1,0 +1,584 @@
+//! Issue 28 §2, continued: limitation exclusions (spec §2.6), the family (§2.2, §2.8), the
+//! rows' plan; and the fake's `PUT /claimprocs/InsAdjust` against the vendor page's examples.
+#![cfg(all(feature = "test-util", feature = "od-24-2"))]
+
+use benefits_sdk::Error;
+use benefits_sdk::opendental::used::{Counts, Exclusion};
+use benefits_sdk::opendental::{
+    ClaimProc, ClaimProcStatus, CodeNum, CovCatNum, CovSpan, CovSpanNum, InsAdjust, PatPlanNum,
+    PlanNum, ProcNum, ProcedureLog,
+};
+use serde_json::json;
+
+use crate::common::calls;
+use crate::insurance::{MEMBER, PAT_PLAN, PATIENT, benefit, claim, day, dec, office};
+
+fn with_procedure(
+    office: &benefits_sdk::mock::MockOpenDental,
+    mut row: ClaimProc,
+    proc: u64,
+    code: (u64, &str),
+) -> ClaimProc {
+    office.insert_procedure(ProcedureLog::new(
+        ProcNum::new(proc),
+        row.pat_num,
+        CodeNum::new(code.0),
+        code.1,
+    ));
+    row.proc_num = Some(ProcNum::new(proc));
+    row
+}
+
+#[tokio::test]
+async fn a_category_or_code_limitation_keeps_its_procedures_out_of_used() {
+    // Spec §2.6, Benefits.LimitationExistsNotGeneral and CovSpans.IsCodeInSpans. Demo office:
+    // CovCat 9 Ortho (Orthodontics), 11 Implants (None); codes 36 D8080, 1 D0120, 22 D2740.
+    let office = office(0).await;
+    office.set_cov_spans([
+        CovSpan::new(CovSpanNum::new(1), CovCatNum::new(9), "D8000", "D8999"),
+        CovSpan::new(CovSpanNum::new(2), CovCatNum::new(11), "D2000", "D2999"),
+    ]);
+    office.insert([
+        benefit(1, json!({"MonetaryAmt": 1000.0})),
+        // An ortho lifetime max.
+        benefit(
+            2,
+            json!({"MonetaryAmt": 1500.0, "CovCatNum": 9, "TimePeriod": "Lifetime"}),
+        ),
+        // A code-level row with no qualifier (the shape a 271's EB*F with HSD imports as).
+        benefit(3, json!({"CodeNum": 1, "procCode": "D0120", "Quantity": 2})),
+        // A category linked to None never excludes.
+        benefit(4, json!({"MonetaryAmt": 800.0, "CovCatNum": 11})),
+    ]);
+    let rows = [
+        with_procedure(
+            &office,
+            claim(
+                1,
+                PATIENT,
+                ClaimProcStatus::Received,
+                "2025-02-01",
+                "300",
+                "0",
+            ),
+            501,
+            (36, "D8080"),
+        ),
+        with_procedure(
+            &office,
+            claim(
+                2,
+                PATIENT,
+                ClaimProcStatus::NotReceived,
+                "2025-03-01",
+                "150",
+                "0",
+            ),
+            502,
+            (36, "D8080"),
+        ),
+        with_procedure(
+            &office,
+            claim(
+                3,
+                PATIENT,
+                ClaimProcStatus::Received,
+                "2025-02-02",
+                "40",
+                "0",
+            ),
+            503,
+            (1, "D0120"),
+        ),
+        with_procedure(
+            &office,
+            claim(
+                4,
+                PATIENT,
+                ClaimProcStatus::Received,
+                "2025-02-03",
+                "500",
+                "0",
+            ),
+            504,
+            (22, "D2740"),
+        ),
+        // An adjustment has no code: never excluded.
+        claim(
+            5,
+            PATIENT,
+            ClaimProcStatus::Adjustment,
+            "2025-02-04",
+            "25",
+            "0",
+        ),
+    ];
+    for row in rows {
+        office.insert_claim_proc(row);
+    }
+    let client = office.client();
+    let plan = client
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert_eq!(plan.used, dec("525"));
+    assert_eq!(plan.pending, dec("0"));
+    assert_eq!(plan.remaining, Some(dec("475")));
+    let counts: Vec<_> = plan
+        .rows
+        .iter()
+        .map(|r| (r.claim_proc.get(), r.counts.clone()))
+        .collect();
+    let ortho = Exclusion::CategoryLimitation {
+        benefit: benefits_sdk::opendental::BenefitNum::new(2),
+        cov_cat: CovCatNum::new(9),
+        span: CovSpanNum::new(1),
+    };
+    assert_eq!(
+        counts,
+        [
+            (
+                1,
+                Counts::Excluded {
+                    reason: ortho,
+                    was_pending: false
+                }
+            ),
+            (
+                2,
+                Counts::Excluded {
+                    reason: ortho,
+                    was_pending: true
+                }
+            ),
+            (
+                3,
+                Counts::Excluded {
+                    reason: Exclusion::CodeLimitation {
+                        benefit: benefits_sdk::opendental::BenefitNum::new(3)
+                    },
+                    was_pending: false
+                }
+            ),
+            (4, Counts::Used),
+            (5, Counts::Used),
+        ]
+    );
+    assert_eq!(plan.rows[0].proc_code.as_deref(), Some("D8080"));
+    // Covcats, covspans and the procedures were read, once each.
+    let log = calls(&office.requests());
+    for wanted in [
+        "GET /api/v1/covcats?Limit=100",
+        "GET /api/v1/covspans?Limit=100",
+        "GET /api/v1/procedurelogs?PatNum=100&Limit=100",
+    ] {
+        assert_eq!(
+            log.iter().filter(|c| *c == wanted).count(),
+            1,
+            "{wanted}: {log:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn no_limitation_that_could_exclude_means_no_spans_or_procedures_read() {
+    let office = office(0).await;
+    office.insert([benefit(1, json!({"MonetaryAmt": 1000.0}))]);
+    office
+        .client()
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap();
+    let log = calls(&office.requests());
+    assert!(
+        log.iter().all(|c| !c.contains("covspans")
+            && !c.contains("procedurelogs")
+            && !c.contains("covcats")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_family_deductible_caps_the_individual_one_and_family_rows_are_read_only_then() {
+    // Spec §2.2 and §2.8, InsPlans.GetDedRemainDisplay.
+    let office = office(0).await;
+    office.insert([
+        benefit(1, json!({"BenefitType": "Deductible", "MonetaryAmt": 50.0})),
+        benefit(
+            2,
+            json!({"BenefitType": "Deductible", "MonetaryAmt": 150.0, "CoverageLevel": "Family"}),
+        ),
+        benefit(3, json!({"MonetaryAmt": 1000.0})),
+    ]);
+    office.insert_claim_proc(claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "100",
+        "10",
+    ));
+    office.insert_claim_proc(claim(
+        2,
+        MEMBER,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "400",
+        "130",
+    ));
+    let client = office.client();
+    let plan = client
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert!(plan.family_rows_read);
+    // Used stays the patient's own.
+    assert_eq!(plan.used, dec("100"));
+    assert_eq!(plan.deductible_used, dec("10"));
+    assert_eq!(plan.family_deductible_used, dec("140"));
+    assert_eq!(plan.deductible_remaining, Some(dec("40")));
+    assert_eq!(plan.family_deductible_remaining, Some(dec("10")));
+    assert_eq!(plan.deductible_remaining_shown, Some(dec("10")));
+    assert_eq!(plan.rows[1].counts, Counts::FamilyDeductibleOnly);
+    let log = calls(&office.requests());
+    assert!(
+        log.contains(&"GET /api/v1/patplans?InsSubNum=30&Limit=100".to_owned()),
+        "{log:?}"
+    );
+    assert!(
+        log.contains(&"GET /api/v1/claimprocs?PatNum=101&Limit=100".to_owned()),
+        "{log:?}"
+    );
+
+    // With no Family benefit, the member's rows are neither read nor counted.
+    let office = crate::insurance::office(0).await;
+    office.insert([benefit(
+        1,
+        json!({"BenefitType": "Deductible", "MonetaryAmt": 50.0}),
+    )]);
+    office.insert_claim_proc(claim(
+        2,
+        MEMBER,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "400",
+        "30",
+    ));
+    let plan = office
+        .client()
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert!(!plan.family_rows_read);
+    assert!(plan.rows.is_empty());
+    assert_eq!(plan.deductible_remaining_shown, Some(dec("50")));
+    let log = calls(&office.requests());
+    assert!(
+        log.iter()
+            .all(|c| !c.contains("patplans") && !c.contains("PatNum=101")),
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_family_deductible_alone_shows_no_remaining_and_the_highest_deductible_wins() {
+    // Spec §2.8: with no individual deductible Open Dental shows nothing; the highest amount.
+    let office = office(0).await;
+    office.insert([benefit(
+        1,
+        json!({"BenefitType": "Deductible", "MonetaryAmt": 150.0, "CoverageLevel": "Family"}),
+    )]);
+    let plan = office
+        .client()
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert_eq!(plan.deductible_remaining_shown, None);
+    assert_eq!(plan.family_deductible_remaining, Some(dec("150")));
+    let office = crate::insurance::office(0).await;
+    office.insert([
+        benefit(1, json!({"BenefitType": "Deductible", "MonetaryAmt": 50.0})),
+        benefit(2, json!({"BenefitType": "Deductible", "MonetaryAmt": 75.0})),
+    ]);
+    let plan = office
+        .client()
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert_eq!(
+        plan.deductible.map(|d| (d.amount, d.benefit.get())),
+        Some((dec("75"), 2))
+    );
+}
+
+#[tokio::test]
+async fn a_row_counts_for_the_patient_plans_plan_and_subscription_only() {
+    // Spec §2.2: PlanNum = the PatPlan's plan, whatever the row says; another subscription's
+    // rows do not count.
+    let office = office(0).await;
+    office.insert([benefit(1, json!({"MonetaryAmt": 1000.0}))]);
+    let mut other_plan = claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "100",
+        "0",
+    );
+    other_plan.plan_num = Some(PlanNum::new(99));
+    let mut other_sub = claim(
+        2,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "70",
+        "0",
+    );
+    other_sub.ins_sub_num = Some(benefits_sdk::opendental::InsSubNum::new(31));
+    office.insert_claim_proc(other_plan);
+    office.insert_claim_proc(other_sub);
+    let plan = office
+        .client()
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert_eq!(plan.used, dec("100"));
+}
+
+// --- PUT /claimprocs/InsAdjust ------------------------------------------------------------
+
+#[tokio::test]
+async fn insadjust_nets_the_vendor_pages_examples() {
+    // apiclaimprocs: "$200 of payments + insUsed 300 → a $100 adjustment"; "insUsed equal to the
+    // payments → an existing adjustment is deleted".
+    let office = office(0).await;
+    office.insert_claim_proc(claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-02-01",
+        "150",
+        "0",
+    ));
+    office.insert_claim_proc(claim(
+        2,
+        PATIENT,
+        ClaimProcStatus::Supplemental,
+        "2025-02-01",
+        "50",
+        "0",
+    ));
+    let client = office.client();
+    let adjust = InsAdjust::new(PAT_PLAN)
+        .ins_used(dec("300"))
+        .on(day("2025-03-01"));
+    client.set_insurance_used(&adjust).await.unwrap();
+    let requests = office.requests();
+    assert_eq!(calls(&requests), ["PUT /api/v1/claimprocs/InsAdjust"]);
+    assert_eq!(
+        String::from_utf8(requests[0].body.clone()).unwrap(),
+        r#"{"PatPlanNum":40,"insUsed":"300","date":"2025-03-01"}"#
+    );
+    let adjustments: Vec<ClaimProc> = office
+        .claim_procs()
+        .into_iter()
+        .filter(|c| c.status == ClaimProcStatus::Adjustment)
+        .collect();
+    assert_eq!(adjustments.len(), 1);
+    assert_eq!(adjustments[0].ins_pay_amt, dec("100"));
+    assert_eq!(adjustments[0].proc_date, Some(day("2025-03-01")));
+    assert_eq!(adjustments[0].pat_num, PATIENT);
+    // The summary now shows 300 used.
+    office.insert([benefit(1, json!({"MonetaryAmt": 1000.0}))]);
+    let plan = client
+        .insurance_summary(PATIENT, day("2025-06-15"))
+        .await
+        .unwrap()
+        .plans
+        .remove(0);
+    assert_eq!(plan.used, dec("300"));
+
+    // Sent again with the payments' total: the adjustment goes.
+    client
+        .set_insurance_used(
+            &InsAdjust::new(PAT_PLAN)
+                .ins_used(dec("200"))
+                .on(day("2025-04-01")),
+        )
+        .await
+        .unwrap();
+    assert!(
+        office
+            .claim_procs()
+            .iter()
+            .all(|c| c.status != ClaimProcStatus::Adjustment)
+    );
+}
+
+#[tokio::test]
+async fn insadjust_keeps_the_amount_not_sent_and_uses_the_offices_today() {
+    let office = office(7).await;
+    office.set_today(day("2025-08-10"));
+    office.insert_claim_proc(claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-07-05",
+        "100",
+        "20",
+    ));
+    // Last benefit year's payment is not netted.
+    office.insert_claim_proc(claim(
+        2,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2025-06-30",
+        "900",
+        "50",
+    ));
+    let client = office.client();
+    client
+        .set_insurance_used(
+            &InsAdjust::new(PAT_PLAN)
+                .ins_used(dec("250"))
+                .deductible_used(dec("50")),
+        )
+        .await
+        .unwrap();
+    client
+        .set_insurance_used(&InsAdjust::new(PAT_PLAN).deductible_used(dec("20")))
+        .await
+        .unwrap();
+    let adjustment = office
+        .claim_procs()
+        .into_iter()
+        .find(|c| c.status == ClaimProcStatus::Adjustment)
+        .unwrap();
+    assert_eq!(
+        (adjustment.ins_pay_amt, adjustment.ded_applied),
+        (dec("150"), dec("0"))
+    );
+    assert_eq!(adjustment.proc_date, Some(day("2025-08-10")));
+    // Both parts at 0: deleted.
+    client
+        .set_insurance_used(&InsAdjust::new(PAT_PLAN).ins_used(dec("100")))
+        .await
+        .unwrap();
+    assert!(
+        office
+            .claim_procs()
+            .iter()
+            .all(|c| c.status != ClaimProcStatus::Adjustment)
+    );
+}
+
+#[tokio::test]
+async fn insadjust_paid_statuses_are_switchable() {
+    let office = office(0).await;
+    office.set_paid_statuses([
+        ClaimProcStatus::Received,
+        ClaimProcStatus::Supplemental,
+        ClaimProcStatus::NotReceived,
+    ]);
+    let mut pending = claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::NotReceived,
+        "2025-02-01",
+        "0",
+        "0",
+    );
+    pending.ins_pay_amt = dec("80");
+    office.insert_claim_proc(pending);
+    office
+        .client()
+        .set_insurance_used(
+            &InsAdjust::new(PAT_PLAN)
+                .ins_used(dec("100"))
+                .on(day("2025-03-01")),
+        )
+        .await
+        .unwrap();
+    let adjustment = office
+        .claim_procs()
+        .into_iter()
+        .find(|c| c.status == ClaimProcStatus::Adjustment)
+        .unwrap();
+    assert_eq!(adjustment.ins_pay_amt, dec("20"));
+}
+
+#[tokio::test]
+async fn insadjust_is_refused_before_sending_or_by_the_office_and_sent_once() {
+    let office = office(0).await;
+    let client = office.client();
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PAT_PLAN))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PatPlanNum::new(0)).ins_used(dec("1")))
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidRequest(_)), "{e:?}");
+    assert!(office.requests().is_empty());
+    // An unknown patient plan, a negative amount: the office's 400.
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PatPlanNum::new(77)).ins_used(dec("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PAT_PLAN).ins_used(dec("-1")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    // A 503 is not retried: a write is sent once.
+    office.reset_log();
+    office.fail_next(1, 503);
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PAT_PLAN).ins_used(dec("1")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(503));
+    assert_eq!(office.requests().len(), 1);
+    assert!(office.claim_procs().is_empty());
+}
+
+#[tokio::test]
+async fn insadjust_takes_numbers_as_well_as_strings() {
+    // The page's example sends strings; third-party code sends numbers (spec §1.3).
+    let office = office(0).await;
+    let url = format!("{}/claimprocs/InsAdjust", office.base_url());
+    let answer = reqwest::Client::new()
+        .put(url)
+        .header(
+            "Authorization",
+            "ODFHIR mock-developer-key/mock-customer-key",
+        )
+        .header("Content-Type", "application/json")
+        .body(r#"{"PatPlanNum":40,"insUsed":120.5,"date":"2025-03-01"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(answer.bytes().await.unwrap().is_empty());
+    let adjustment = office
+        .claim_procs()
+        .into_iter()
+        .find(|c| c.status == ClaimProcStatus::Adjustment)
+        .unwrap();
+    assert_eq!(adjustment.ins_pay_amt, dec("120.5"));
+}
