@@ -13,6 +13,7 @@ mod eligibility_office;
 mod eligibility_rules;
 mod insurance;
 mod insurance_more;
+mod insurance_properties;
 mod listing;
 mod lookups;
 mod mock_opendental;
