@@ -176,10 +176,13 @@ async fn office_with_renew(month_renew: u8) -> MockOpenDental {
     office
 }
 
+/// Benefit rows, and the max they give (amount, row).
+type Case<'a> = (&'a [(u64, Value)], Option<(&'a str, u64)>);
+
 #[tokio::test]
 async fn the_lowest_annual_max_wins_after_rows_with_no_category() {
     // Spec §2.5, Benefits.GetAnnualMaxDisplay. Category 13 is General in the demo office.
-    let table: [(&[(u64, Value)], Option<(&str, u64)>); 5] = [
+    let table: [Case<'_>; 5] = [
         // A $1000 General-category row loses to a $1500 row with no category.
         (
             &[
@@ -358,4 +361,66 @@ async fn office_family_max_only() -> MockOpenDental {
         json!({"MonetaryAmt": 3000.0, "CoverageLevel": "Family"}),
     )]);
     office
+}
+
+/// Requests one summary sends, by route (BENCHMARKS.md, "Insurance used: requests per
+/// patient").
+fn count(office: &MockOpenDental) -> usize {
+    let n = office.requests().len();
+    office.reset_log();
+    n
+}
+
+#[tokio::test]
+async fn requests_per_patient_stay_few_and_office_lookups_are_read_once() {
+    // A: one plan, an annual max, no limitation by code or category, no Family benefit.
+    let office = office(0).await;
+    office.insert([benefit(1, max("1000"))]);
+    let client = office.client();
+    summary(&client, "2025-06-15").await;
+    summary(&client, "2025-06-15").await;
+    let plain = office.requests().len();
+    assert_eq!(plain, 5 + 4);
+    office.reset_log();
+
+    // B: plus an ortho lifetime max (covcats, covspans, procedures) and a Family deductible
+    // (the subscription's patient plans and the other member's claims).
+    office.insert([
+        benefit(
+            2,
+            json!({"MonetaryAmt": 1500.0, "CovCatNum": 9, "TimePeriod": "Lifetime"}),
+        ),
+        benefit(
+            3,
+            json!({"BenefitType": "Deductible", "MonetaryAmt": 150.0, "CoverageLevel": "Family"}),
+        ),
+    ]);
+    let client = office.client();
+    summary(&client, "2025-06-15").await;
+    assert_eq!(count(&office), 5 + 3 + 2);
+    summary(&client, "2025-06-15").await;
+    // The plan, covcats and covspans are cached.
+    assert_eq!(count(&office), 4 + 1 + 2);
+
+    // C: 250 claim procedures of the patient: three overlapping pages of 100.
+    let office = office_with_renew(0).await;
+    for n in 1..=250 {
+        office.insert_claim_proc(claim(
+            n,
+            PATIENT,
+            ClaimProcStatus::Estimate,
+            "2025-02-01",
+            "1",
+            "0",
+        ));
+    }
+    let client = office.client();
+    summary(&client, "2025-06-15").await;
+    let log = calls(&office.requests());
+    assert_eq!(
+        log.iter().filter(|c| c.contains("claimprocs")).count(),
+        3,
+        "{log:?}"
+    );
+    assert_eq!(log.len(), 5 + 2);
 }

@@ -4,7 +4,8 @@
 
 #![cfg(feature = "od-24-2")]
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -164,19 +165,19 @@ impl BenefitsClient {
         family: bool,
         reads: &mut Reads,
     ) -> Result<Vec<ClaimProc>, Error> {
-        let mut members = BTreeMap::from([(patient, ())]);
+        let mut members = BTreeSet::from([patient]);
         if family {
             for pat_plan in self.pat_plans_on(row.ins_sub_num).await? {
-                members.insert(pat_plan.pat_num, ());
+                members.insert(pat_plan.pat_num);
             }
         }
         let mut rows = Vec::new();
-        for member in members.into_keys() {
-            if !reads.claim_procs.contains_key(&member) {
-                let read = self.claim_procs(member).await?;
-                reads.claim_procs.insert(member, read);
-            }
-            rows.extend(reads.claim_procs[&member].iter().cloned());
+        for member in members {
+            let read = match reads.claim_procs.entry(member) {
+                Entry::Occupied(read) => read.into_mut(),
+                Entry::Vacant(slot) => slot.insert(self.claim_procs(member).await?),
+            };
+            rows.extend(read.iter().cloned());
         }
         Ok(rows)
     }
