@@ -423,4 +423,7 @@ async fn requests_per_patient_stay_few_and_office_lookups_are_read_once() {
         "{log:?}"
     );
     assert_eq!(log.len(), 5 + 2);
+    office.reset_log();
+    summary(&client, "2025-06-15").await;
+    assert_eq!(count(&office), 4 + 2);
 }

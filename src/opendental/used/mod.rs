@@ -1,6 +1,6 @@
 //! A patient's insurance used, pending and remaining, as Open Dental shows them (Account
 //! module, Insurance Remaining window): the figures of one patient plan and the claim
-//! procedures behind each. Pure: [`rules`] is the port of Open Dental's C# (each function
+//! procedures behind each. Pure: `rules.rs` is the port of Open Dental's C# (each function
 //! cites the method it follows), run on rows the client read
 //! ([`BenefitsClient::insurance_summary`](crate::opendental::BenefitsClient::insurance_summary)).
 //!
