@@ -582,3 +582,107 @@ async fn insadjust_takes_numbers_as_well_as_strings() {
         .unwrap();
     assert_eq!(adjustment.ins_pay_amt, dec("120.5"));
 }
+
+// --- versions and member data -------------------------------------------------------------
+
+#[tokio::test]
+async fn each_read_is_gated_by_its_version_before_sending_and_by_the_office() {
+    use benefits_sdk::opendental::ClaimProcStatus as S;
+    let office = office(0).await;
+    let at = |v: &str| {
+        office
+            .client_builder()
+            .server_version(v.parse().unwrap())
+            .build()
+            .unwrap()
+    };
+    let client = at("22.2.32");
+    let e = client.claim_procs(PATIENT).await.unwrap_err();
+    assert!(
+        matches!(e, Error::Unsupported(ref u) if u.what == "GET /claimprocs"),
+        "{e:?}"
+    );
+    let e = at("24.4.12")
+        .claim_procs_with_status(PATIENT, S::Received)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::Unsupported(ref u) if u.what == "Status on GET /claimprocs"),
+        "{e:?}"
+    );
+    let e = at("24.1.18").cov_spans().await.unwrap_err();
+    assert!(
+        matches!(e, Error::Unsupported(ref u) if u.what == "GET /covspans"),
+        "{e:?}"
+    );
+    let e = at("22.4.26").pat_plans_of(PATIENT).await.unwrap_err();
+    assert!(matches!(e, Error::Unsupported(_)), "{e:?}");
+    assert!(office.requests().is_empty());
+    // A client that does not know the version sends; the office answers 400.
+    office.set_version(Some("24.4.12.0"));
+    let client = office.client();
+    let e = client
+        .claim_procs_with_status(PATIENT, S::Received)
+        .await
+        .unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+    assert!(client.claim_procs(PATIENT).await.is_ok());
+    office.set_version(Some("24.1.18.0"));
+    let e = client.cov_spans().await.unwrap_err();
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(400));
+}
+
+#[tokio::test]
+async fn the_status_filter_and_the_typed_reads_answer_as_the_office_holds() {
+    use benefits_sdk::opendental::ClaimProcStatus as S;
+    let office = office(0).await;
+    office.insert_claim_proc(claim(1, PATIENT, S::Received, "2025-02-01", "10", "0"));
+    office.insert_claim_proc(claim(2, PATIENT, S::NotReceived, "2025-02-01", "20", "0"));
+    office.insert_claim_proc(claim(3, MEMBER, S::Received, "2025-02-01", "30", "0"));
+    let client = office.client();
+    let received = client
+        .claim_procs_with_status(PATIENT, S::Received)
+        .await
+        .unwrap();
+    assert_eq!(
+        received
+            .iter()
+            .map(|c| c.claim_proc_num.get())
+            .collect::<Vec<_>>(),
+        [1]
+    );
+    assert_eq!(received[0].ins_pay_amt, dec("10"));
+    let coverage = client.coverage(PATIENT).await.unwrap();
+    assert_eq!(coverage.len(), 1);
+    assert_eq!(
+        (coverage[0].pat_plan_num, coverage[0].plan_num),
+        (PAT_PLAN, crate::insurance::PLAN)
+    );
+    // The office's names and IDs are never read, so never printed.
+    let printed = format!(
+        "{coverage:?} {:?}",
+        client.ins_sub(crate::insurance::SUB).await.unwrap()
+    );
+    assert!(
+        !printed.contains("Placeholder") && !printed.contains("PLACEHOLDER"),
+        "{printed}"
+    );
+    let family = client.family_members(PATIENT).await.unwrap();
+    assert_eq!(
+        family.iter().map(|m| m.pat_num).collect::<Vec<_>>(),
+        [PATIENT, MEMBER]
+    );
+    assert!(!format!("{family:?}").contains("Placeholder"));
+    let on_sub = client.pat_plans_on(crate::insurance::SUB).await.unwrap();
+    assert_eq!(on_sub.len(), 2);
+    assert_eq!(
+        calls(&office.requests()),
+        [
+            "GET /api/v1/claimprocs?PatNum=100&Status=Received&Limit=100",
+            "GET /api/v1/familymodules/100/Insurance",
+            "GET /api/v1/inssubs/30",
+            "GET /api/v1/patients/Simple?Guarantor=100&Limit=100",
+            "GET /api/v1/patplans?InsSubNum=30&Limit=100",
+        ]
+    );
+}
