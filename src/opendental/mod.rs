@@ -19,7 +19,7 @@
 //! | set the year's used benefits | `PUT /claimprocs/InsAdjust` | [`BenefitsClient::set_insurance_used`] | 21.1 |
 //! | a patient's coverage | `GET /familymodules/{PatNum}/Insurance` | [`BenefitsClient::coverage`] | 21.4 |
 //! | patient plans | `GET /patplans?PatNum=` / `?InsSubNum=`, paged | [`BenefitsClient::pat_plans_of`], [`BenefitsClient::pat_plans_on`] | 22.4.27 |
-//! | a subscription | `GET /inssubs/{InsSubNum}` | [`BenefitsClient::ins_sub`] | 22.4.28 |
+//! | subscriptions | `GET /inssubs/{InsSubNum}`; `GET /inssubs?PlanNum=`, paged | [`BenefitsClient::ins_sub`], [`BenefitsClient::ins_subs_of`] | 22.4.28 |
 //! | a family's members | `GET /patients/Simple?Guarantor=`, paged | [`BenefitsClient::family_members`] | 22.4.19 |
 //! | coverage spans | `GET /covspans`, paged, cached | `BenefitsClient::cov_spans` | 24.1.19 (`od-24-2`) |
 //! | used, pending, remaining | the reads above, benefits, plan, covcats | `BenefitsClient::insurance_summary` ([`used`]) | 24.1.19 (`od-24-2`) |

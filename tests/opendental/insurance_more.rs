@@ -675,6 +675,18 @@ async fn the_status_filter_and_the_typed_reads_answer_as_the_office_holds() {
     assert!(!format!("{family:?}").contains("Placeholder"));
     let on_sub = client.pat_plans_on(crate::insurance::SUB).await.unwrap();
     assert_eq!(on_sub.len(), 2);
+    let subs = client.ins_subs_of(crate::insurance::PLAN).await.unwrap();
+    assert_eq!(
+        subs.iter().map(|s| s.ins_sub_num).collect::<Vec<_>>(),
+        [crate::insurance::SUB]
+    );
+    assert!(
+        client
+            .ins_subs_of(PlanNum::new(99))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(
         calls(&office.requests()),
         [
@@ -683,6 +695,8 @@ async fn the_status_filter_and_the_typed_reads_answer_as_the_office_holds() {
             "GET /api/v1/inssubs/30",
             "GET /api/v1/patients/Simple?Guarantor=100&Limit=100",
             "GET /api/v1/patplans?InsSubNum=30&Limit=100",
+            "GET /api/v1/inssubs?PlanNum=12&Limit=100",
+            "GET /api/v1/inssubs?PlanNum=99&Limit=100",
         ]
     );
 }

@@ -86,6 +86,7 @@ pub(super) fn route(
         ("GET", ["familymodules", n, "Insurance"]) => coverage(&store.insurance, n),
         ("GET", ["patplans"]) => pat_plans(&store.insurance, request, paging),
         ("GET", ["inssubs", n]) => ins_sub(&store.insurance, n),
+        ("GET", ["inssubs"]) => ins_subs(&store.insurance, request, paging),
         ("GET", ["covspans"]) => cov_spans(&store.insurance, request, paging),
         ("GET", ["patients", "Simple"]) => family(&store.insurance, request, paging),
         _ => Err((404, "Resource not found.".to_owned())),
@@ -243,18 +244,41 @@ fn pat_plans(ins: &Insurance, request: &Request, paging: (usize, usize)) -> Outc
     Ok(page_of(rows, paging))
 }
 
+/// `GET /inssubs`: `PlanNum`, `Subscriber` (ANDed); InsSubNum order. The `SecDateTEdit`
+/// filter is not modelled (the fake keeps no edit times).
+fn ins_subs(ins: &Insurance, request: &Request, paging: (usize, usize)) -> Outcome {
+    let filters = keys(request, &["PlanNum", "Subscriber"])?;
+    let rows = ins
+        .ins_subs
+        .values()
+        .filter(|s| {
+            filters.iter().all(|(name, n)| match *name {
+                "PlanNum" => s.plan_num.get() == *n,
+                _ => s.subscriber.get() == *n,
+            })
+        })
+        .map(sub_json)
+        .collect();
+    Ok(page_of(rows, paging))
+}
+
+/// A subscription as the page prints it, with a placeholder subscriber ID.
+fn sub_json(sub: &InsSub) -> Value {
+    let mut v = serde_json::to_value(sub).unwrap_or(Value::Null);
+    if let Value::Object(map) = &mut v {
+        map.insert("SubscriberID".into(), json!("PLACEHOLDER-ID"));
+        map.insert("BenefitNotes".into(), json!(""));
+    }
+    v
+}
+
 /// `GET /inssubs/{InsSubNum}`.
 fn ins_sub(ins: &Insurance, n: &str) -> Outcome {
     let sub = ins
         .ins_subs
         .get(&InsSubNum::new(path_key(n)?))
         .ok_or((404, "InsSub not found.".to_owned()))?;
-    let mut v = serde_json::to_value(sub).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut v {
-        map.insert("SubscriberID".into(), json!("PLACEHOLDER-ID"));
-        map.insert("BenefitNotes".into(), json!(""));
-    }
-    Ok(Answer::json(200, to_json(&v)))
+    Ok(Answer::json(200, to_json(&sub_json(sub))))
 }
 
 /// `GET /covspans`: `CovCatNum` optional; CovSpanNum order.

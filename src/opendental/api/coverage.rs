@@ -1,5 +1,5 @@
 //! Who is covered by what: `GET /familymodules/{PatNum}/Insurance`, `GET /patplans`,
-//! `GET /inssubs/{InsSubNum}`, `GET /covspans` (cached) and `GET /patients/Simple?Guarantor=`.
+//! `GET /inssubs/{InsSubNum}`, `GET /inssubs?PlanNum=`, `GET /covspans` (cached) and `GET /patients/Simple?Guarantor=`.
 
 #[cfg(feature = "od-24-2")]
 use std::sync::Arc;
@@ -14,6 +14,7 @@ use crate::opendental::api::paging::{Cursor, Listing, Unordered};
 #[cfg(feature = "od-24-2")]
 use crate::opendental::client::cache::cached;
 use crate::opendental::client::version;
+use crate::opendental::model::benefit::PlanNum;
 use crate::opendental::model::etrans::{InsSubNum, PatNum};
 #[cfg(feature = "od-24-2")]
 use crate::opendental::model::insurance::CovSpan;
@@ -93,6 +94,26 @@ impl BenefitsClient {
         self.gate(version::INS_SUB)?;
         let url = self.endpoint(&format!("inssubs/{subscription}"))?;
         self.call(Method::GET, "GET /inssubs/{InsSubNum}", url, None)
+            .await
+    }
+
+    /// Every subscription to a plan (each subscriber's enrolment), `GET /inssubs?PlanNum=`,
+    /// every page, in InsSubNum order. Open Dental 22.4.28, permission Read All.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] for PlanNum 0; [`Error::Unsupported`] for an office known to
+    /// be older than 22.4.28; [`Error::Paging`]; transport, decode and API errors.
+    pub async fn ins_subs_of(&self, plan: PlanNum) -> Result<Vec<InsSub>, Error> {
+        if plan.get() == 0 {
+            Violations::one("PlanNum", KEY_RULE).into_result()?;
+        }
+        self.gate(version::INS_SUBS)?;
+        let listing = Listing {
+            filter: Some(("PlanNum", plan.get())),
+            ..Listing::new("inssubs", "GET /inssubs")
+        };
+        self.pages(Ok(listing), Cursor::new(self.page_size()))
+            .try_collect()
             .await
     }
 

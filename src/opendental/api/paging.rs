@@ -243,6 +243,12 @@ impl Keyed for crate::opendental::model::insurance::PatPlan {
     }
 }
 
+impl Keyed for crate::opendental::model::insurance::InsSub {
+    fn key(&self) -> u64 {
+        self.ins_sub_num.get()
+    }
+}
+
 impl Keyed for crate::opendental::model::insurance::FamilyMember {
     fn key(&self) -> u64 {
         self.pat_num.get()

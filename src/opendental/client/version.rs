@@ -132,6 +132,7 @@ pub(crate) const CLAIM_PROCS: Gate = gate("GET /claimprocs", 22, 2, 33);
 pub(crate) const FAMILY_MEMBERS: Gate = gate("GET /patients/Simple?Guarantor=", 22, 4, 19);
 pub(crate) const PAT_PLANS: Gate = gate("GET /patplans", 22, 4, 27);
 pub(crate) const INS_SUB: Gate = gate("GET /inssubs/{InsSubNum}", 22, 4, 28);
+pub(crate) const INS_SUBS: Gate = gate("GET /inssubs", 22, 4, 28);
 #[cfg(feature = "od-24-2")]
 pub(crate) const COV_SPANS: Gate = gate("GET /covspans", 24, 1, 19);
 #[cfg(feature = "od-25-3")]
@@ -162,6 +163,7 @@ pub fn requirements() -> Vec<Requirement> {
         FAMILY_MEMBERS,
         PAT_PLANS,
         INS_SUB,
+        INS_SUBS,
         #[cfg(feature = "od-24-2")]
         COV_SPANS,
         #[cfg(feature = "od-25-3")]
