@@ -12,6 +12,7 @@ mod eligibility_json;
 mod eligibility_office;
 mod eligibility_rules;
 mod insurance;
+mod insurance_adjust;
 mod insurance_more;
 mod insurance_properties;
 mod listing;

@@ -368,3 +368,69 @@ fn counts(input: &PlanRows<'_>, row: &ClaimProc, code: Option<(CodeNum, &str)>) 
         None => Counts::Used,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn the_window_is_computed_as_compute_renew_date_does() {
+        // Spec §2.1's examples (MonthRenew 7), the calendar year, the edges of a year.
+        let table = [
+            ("2025-06-15", 7, "2024-07-01", "2025-07-01"),
+            ("2025-07-01", 7, "2025-07-01", "2026-07-01"),
+            ("2025-06-15", 0, "2025-01-01", "2026-01-01"),
+            ("2025-01-01", 1, "2025-01-01", "2026-01-01"),
+            ("2025-11-30", 12, "2024-12-01", "2025-12-01"),
+            ("2025-12-01", 12, "2025-12-01", "2026-12-01"),
+            ("2024-02-29", 3, "2023-03-01", "2024-03-01"),
+            ("2025-06-15", 13, "2025-01-01", "2026-01-01"),
+        ];
+        for (as_of, renew, start, end) in table {
+            let w = benefit_window(day(as_of), renew);
+            assert_eq!((w.start, w.end), (day(start), day(end)), "{as_of} {renew}");
+            assert!(w.contains(day(start)) && !w.contains(day(end)));
+        }
+    }
+
+    #[test]
+    fn remaining_and_the_deductible_never_go_below_zero() {
+        let max = Some(FromRow {
+            amount: Decimal::from(100),
+            benefit: crate::opendental::BenefitNum::new(1),
+        });
+        assert_eq!(
+            remaining(max, Decimal::from(80), Decimal::from(50)),
+            Some(Decimal::ZERO)
+        );
+        assert_eq!(remaining(None, Decimal::ZERO, Decimal::ZERO), None);
+        let ded = |n: i64| {
+            Some(FromRow {
+                amount: Decimal::from(n),
+                benefit: crate::opendental::BenefitNum::new(1),
+            })
+        };
+        // IndRem 40, FamRem 10: Open Dental shows 10.
+        let d = DeductibleFigures::new(ded(50), ded(150), Decimal::from(10), Decimal::from(140));
+        assert_eq!(
+            (d.individual, d.family, d.shown),
+            (Some(40.into()), Some(10.into()), Some(10.into()))
+        );
+        // FamRem below zero: shown 0.
+        let d = DeductibleFigures::new(ded(50), ded(100), Decimal::from(10), Decimal::from(140));
+        assert_eq!(
+            (d.family, d.shown),
+            (Some(Decimal::ZERO), Some(Decimal::ZERO))
+        );
+        // No individual deductible: nothing shown, the family figure kept for the report.
+        let d = DeductibleFigures::new(None, ded(100), Decimal::ZERO, Decimal::from(30));
+        assert_eq!(
+            (d.individual, d.family, d.shown),
+            (None, Some(70.into()), None)
+        );
+    }
+}
