@@ -233,3 +233,21 @@ async fn insadjust_takes_numbers_as_well_as_strings() {
         .unwrap();
     assert_eq!(adjustment.ins_pay_amt, dec("120.5"));
 }
+
+#[tokio::test]
+async fn an_insadjust_that_may_have_landed_says_so_and_one_refused_does_not() {
+    let office = office(0).await;
+    let client = office.client();
+    let adjust = InsAdjust::new(PAT_PLAN).ins_used(dec("1"));
+    // A gateway timeout: the office may have run it.
+    office.fail_next(1, 504);
+    let e = client.set_insurance_used(&adjust).await.unwrap_err();
+    assert!(e.outcome_unknown(), "{e:?}");
+    // A 400 is an answer: nothing was stored.
+    let e = client
+        .set_insurance_used(&InsAdjust::new(PatPlanNum::new(77)).ins_used(dec("1")))
+        .await
+        .unwrap_err();
+    assert!(!e.outcome_unknown(), "{e:?}");
+    assert_eq!(office.requests().len(), 2);
+}
