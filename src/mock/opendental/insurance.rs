@@ -35,6 +35,17 @@ pub(super) struct Insurance {
     pub(super) paid: Option<Vec<ClaimProcStatus>>,
 }
 
+/// The first segments of the routes this file serves.
+pub(super) const TABLES: [&str; 7] = [
+    "claimprocs",
+    "procedurelogs",
+    "familymodules",
+    "patplans",
+    "inssubs",
+    "covspans",
+    "patients",
+];
+
 /// The version a route (and its filters) needs, from the vendor pages' "Version Added".
 fn needs(method: &str, table: &str, request: &Request) -> Option<(u16, u16, u16)> {
     let has = |name: &str| request.url.query_pairs().any(|(k, _)| k == name);

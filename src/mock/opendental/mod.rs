@@ -306,10 +306,13 @@ impl Handler for OpenDentalHandler {
         let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
             return explain(404, "Resource not found.");
         };
-        if let Some(answer) =
-            insurance::route(&mut lock(&self.store), request, rest, self.paging(request))
-        {
-            return answer;
+        let table = rest.split('/').next().unwrap_or_default();
+        if insurance::TABLES.contains(&table) {
+            let mut store = lock(&self.store);
+            if let Some(answer) = insurance::route(&mut store, request, rest, self.paging(request))
+            {
+                return answer;
+            }
         }
         let (collection, key) = rest.split_once('/').unwrap_or((rest, ""));
         let key = match key {
