@@ -14,6 +14,15 @@
 //! | procedure codes | `GET /procedurecodes`, paged | [`BenefitsClient::procedure_codes`] | 22.3.22 |
 //! | stored transactions | `GET /etranss?PatNum=`, paged | `BenefitsClient::etranss` | 23.2.7 (`od-23-2`) |
 //! | a stored transaction's text | `GET /etransmessagetexts/{n}` | `BenefitsClient::etrans_message_text` | 23.2.11 (`od-23-2`) |
+//! | claim procedures | `GET /claimprocs?PatNum=` (`&Status=`: 24.4.13, `od-25-3`), paged | [`BenefitsClient::claim_procs`] | 22.2.33 |
+//! | procedures (their codes) | `GET /procedurelogs?PatNum=`, paged | [`BenefitsClient::procedure_logs`] | 21.1 |
+//! | set the year's used benefits | `PUT /claimprocs/InsAdjust` | [`BenefitsClient::set_insurance_used`] | 21.1 |
+//! | a patient's coverage | `GET /familymodules/{PatNum}/Insurance` | [`BenefitsClient::coverage`] | 21.4 |
+//! | patient plans | `GET /patplans?PatNum=` / `?InsSubNum=`, paged | [`BenefitsClient::pat_plans_of`], [`BenefitsClient::pat_plans_on`] | 22.4.27 |
+//! | subscriptions | `GET /inssubs/{InsSubNum}`; `GET /inssubs?PlanNum=`, paged | [`BenefitsClient::ins_sub`], [`BenefitsClient::ins_subs_of`] | 22.4.28 |
+//! | a family's members | `GET /patients/Simple?Guarantor=`, paged | [`BenefitsClient::family_members`] | 22.4.19 |
+//! | coverage spans | `GET /covspans`, paged, cached | `BenefitsClient::cov_spans` | 24.1.19 (`od-24-2`) |
+//! | used, pending, remaining | the reads above, benefits, plan, covcats | `BenefitsClient::insurance_summary` ([`used`]) | 24.1.19 (`od-24-2`) |
 //! | a carrier's 271, read | the two above, covcats, procedure codes | `BenefitsClient::stored_271` ([`eligibility`]) | 23.3.8 (`od-23-3`) |
 
 pub(crate) mod api;
@@ -22,6 +31,9 @@ pub mod eligibility;
 pub(crate) mod meaning;
 pub(crate) mod model;
 pub(crate) mod sync;
+#[cfg(feature = "od-24-2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "od-24-2")))]
+pub mod used;
 
 pub use client::cascade::{ApiMode, Endpoint};
 pub use client::lock::{APPLY_LOCK_TTL, ApplyLock, ApplyLockKey, LocalApplyLock, LockStoreError};
@@ -39,6 +51,10 @@ pub use model::benefit::{
 };
 pub use model::etrans::{
     Etrans, EtransMessageText, EtransMessageTextNum, EtransNum, EtransType, InsSubNum, PatNum,
+};
+pub use model::insurance::{
+    ClaimNum, ClaimProc, ClaimProcNum, ClaimProcStatus, CovSpan, CovSpanNum, Coverage,
+    FamilyMember, InsAdjust, InsSub, PatPlan, ProcNum, ProcedureLog,
 };
 pub use model::lint::Advisory;
 #[cfg(feature = "od-23-2")]

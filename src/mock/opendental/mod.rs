@@ -8,6 +8,8 @@ use wiremock::{Mock, MockServer, Request};
 
 mod etrans;
 mod history;
+mod insadjust;
+mod insurance;
 mod office;
 mod store;
 mod writes;
@@ -44,6 +46,13 @@ const DEFAULT_VERSION: &str = "25.4.48.0";
 /// (by PlanNum) and `GET /insplans/{PlanNum}`. It starts with [`demo`](super::demo)'s
 /// categories and code groups and no plans; a benefit created without TimePeriod on a plan
 /// it holds takes the plan's benefit year from its `MonthRenew`, as Open Dental does.
+///
+/// For insurance used it stores claim procedures, procedures, patient plans, subscriptions,
+/// coverage spans and patients (`insert_claim_proc`, `insert_procedure`, `insert_pat_plan`,
+/// `insert_ins_sub`, `set_cov_spans`, `insert_patient`), serves their GETs with their filters
+/// ANDed, in key order and paged, and nets `PUT /claimprocs/InsAdjust` as the vendor page
+/// says (one Adjustment per patient, plan and benefit year; `set_today`, `set_paid_statuses`).
+/// Its rules are its own: nothing in the fake uses the client's `opendental::used`.
 ///
 /// The fields a row has are those of this build's [`Benefit`] (see the `od-*` features).
 pub struct MockOpenDental {
@@ -238,7 +247,11 @@ impl MockOpenDental {
     /// office older than a method or field answers 400 naming the version it needs, for
     /// `GET /benefits/{n}` and TreatArea (25.3.7), `GET /covcats` (23.3.8), `GET /codegroups`
     /// (23.2.62), `GET /insplans/{n}` (24.2.11), `GET /etransmessagetexts/{n}` (23.2.11),
-    /// `GET /etranss` (23.2.7) and `GET /procedurecodes` (22.3.22).
+    /// `GET /etranss` (23.2.7) and `GET /procedurecodes` (22.3.22); and the insurance reads:
+    /// `GET /claimprocs` (22.2.33; no PatNum or ClaimNum, or ClaimPaymentNum: 23.2.16; Status:
+    /// 24.4.13), `GET /procedurelogs` and `PUT /claimprocs/InsAdjust` (21.1),
+    /// `GET /familymodules/{n}/Insurance` (21.4), `GET /patplans` (22.4.27), `GET /inssubs/{n}`
+    /// (22.4.28), `GET /covspans` (24.1.19), `GET /patients/Simple` (21.2; Guarantor 22.4.19).
     pub fn set_version(&self, version: Option<&str>) {
         lock(&self.store).version = version.map(str::to_owned);
     }
@@ -293,6 +306,14 @@ impl Handler for OpenDentalHandler {
         let Some(rest) = request.url.path().strip_prefix(PREFIX) else {
             return explain(404, "Resource not found.");
         };
+        let table = rest.split('/').next().unwrap_or_default();
+        if insurance::TABLES.contains(&table) {
+            let mut store = lock(&self.store);
+            if let Some(answer) = insurance::route(&mut store, request, rest, self.paging(request))
+            {
+                return answer;
+            }
+        }
         let (collection, key) = rest.split_once('/').unwrap_or((rest, ""));
         let key = match key {
             "" => None,

@@ -32,6 +32,8 @@ pub(super) struct Store {
     pub(super) message_texts: BTreeMap<crate::opendental::EtransMessageTextNum, String>,
     /// The `ProgramVersion` preference, as the office stores it (`None`: no such row).
     pub(super) version: Option<String>,
+    /// Claim procedures, procedures, patient plans, subscriptions, spans, patients.
+    pub(super) insurance: super::insurance::Insurance,
     /// Every write to a benefit row, oldest first.
     pub(super) writes: Vec<OfficeWrite>,
 }

@@ -22,7 +22,7 @@ impl BenefitsClient {
     }
 
     /// Drops every cached lookup: the next call reads the office again. Call it after the
-    /// office changes its categories, code groups, plans or procedure codes, or when a write is refused for a
+    /// office changes its categories, code groups, plans, procedure codes or coverage spans, or when a write is refused for a
     /// key the cache still holds.
     pub async fn refresh_lookups(&self) {
         let catalog = self.catalog();
@@ -36,5 +36,9 @@ impl BenefitsClient {
         }
         catalog.plans.lock().await.clear();
         *catalog.procedure_codes.lock().await = None;
+        #[cfg(feature = "od-24-2")]
+        {
+            *catalog.cov_spans.lock().await = None;
+        }
     }
 }

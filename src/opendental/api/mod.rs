@@ -3,11 +3,15 @@
 
 pub(crate) mod benefits;
 pub(crate) mod catalog;
+pub(crate) mod claimprocs;
 mod codegroups;
 mod covcats;
+mod coverage;
 mod eligibility;
 mod etranss;
 mod insplans;
+#[cfg(feature = "od-24-2")]
+mod insurance;
 pub(crate) mod paging;
 pub(crate) mod preferences;
 mod procedurecodes;

@@ -23,6 +23,8 @@ pub(crate) struct Listing {
     pub(crate) route: &'static str,
     /// The query parameter that filters it, and its value (`PlanNum=12`).
     pub(crate) filter: Option<(&'static str, u64)>,
+    /// A second, text filter (`Status=Received`), sent after `filter`.
+    pub(crate) text: Option<(&'static str, &'static str)>,
 }
 
 impl Listing {
@@ -31,6 +33,7 @@ impl Listing {
             path,
             route,
             filter: None,
+            text: None,
         }
     }
 }
@@ -96,6 +99,9 @@ impl BenefitsClient {
             let mut query = url.query_pairs_mut();
             if let Some((name, value)) = listing.filter {
                 query.append_pair(name, &value.to_string());
+            }
+            if let Some((name, value)) = listing.text {
+                query.append_pair(name, value);
             }
             if let Some(limit) = limit {
                 query.append_pair("Limit", &limit.to_string());
@@ -216,6 +222,43 @@ impl Keyed for crate::opendental::model::lookups::ProcedureCode {
 impl Keyed for crate::opendental::model::etrans::Etrans {
     fn key(&self) -> u64 {
         self.etrans_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::insurance::ClaimProc {
+    fn key(&self) -> u64 {
+        self.claim_proc_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::insurance::ProcedureLog {
+    fn key(&self) -> u64 {
+        self.proc_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::insurance::PatPlan {
+    fn key(&self) -> u64 {
+        self.pat_plan_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::insurance::InsSub {
+    fn key(&self) -> u64 {
+        self.ins_sub_num.get()
+    }
+}
+
+impl Keyed for crate::opendental::model::insurance::FamilyMember {
+    fn key(&self) -> u64 {
+        self.pat_num.get()
+    }
+}
+
+#[cfg(feature = "od-24-2")]
+impl Keyed for crate::opendental::model::insurance::CovSpan {
+    fn key(&self) -> u64 {
+        self.cov_span_num.get()
     }
 }
 

@@ -10,6 +10,8 @@ use tokio::time::Instant;
 
 use crate::error::Error;
 use crate::opendental::model::benefit::PlanNum;
+#[cfg(feature = "od-24-2")]
+use crate::opendental::model::insurance::CovSpan;
 #[cfg(feature = "od-23-2")]
 use crate::opendental::model::lookups::CodeGroup;
 #[cfg(feature = "od-23-3")]
@@ -29,6 +31,8 @@ pub(crate) struct Catalog {
     pub(crate) code_groups: Mutex<Option<Cached<Arc<[CodeGroup]>>>>,
     pub(crate) plans: Mutex<HashMap<PlanNum, Cached<InsPlan>>>,
     pub(crate) procedure_codes: Mutex<Option<Cached<Arc<[ProcedureCode]>>>>,
+    #[cfg(feature = "od-24-2")]
+    pub(crate) cov_spans: Mutex<Option<Cached<Arc<[CovSpan]>>>>,
 }
 
 pub(crate) struct Cached<T> {
@@ -71,6 +75,8 @@ impl Catalog {
             code_groups: Mutex::new(None),
             plans: Mutex::new(HashMap::new()),
             procedure_codes: Mutex::new(None),
+            #[cfg(feature = "od-24-2")]
+            cov_spans: Mutex::new(None),
         }
     }
 

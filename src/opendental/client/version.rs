@@ -125,6 +125,18 @@ pub(crate) const ETRANSS: Gate = gate("GET /etranss", 23, 2, 7);
 #[cfg(feature = "od-23-2")]
 pub(crate) const ETRANS_MESSAGE_TEXT: Gate =
     gate("GET /etransmessagetexts/{EtransMessageTextNum}", 23, 2, 11);
+pub(crate) const PROCEDURE_LOGS: Gate = gate("GET /procedurelogs", 21, 1, 0);
+pub(crate) const INS_ADJUST: Gate = gate("PUT /claimprocs/InsAdjust", 21, 1, 0);
+pub(crate) const FAMILY_INSURANCE: Gate = gate("GET /familymodules/{PatNum}/Insurance", 21, 4, 0);
+pub(crate) const CLAIM_PROCS: Gate = gate("GET /claimprocs", 22, 2, 33);
+pub(crate) const FAMILY_MEMBERS: Gate = gate("GET /patients/Simple?Guarantor=", 22, 4, 19);
+pub(crate) const PAT_PLANS: Gate = gate("GET /patplans", 22, 4, 27);
+pub(crate) const INS_SUB: Gate = gate("GET /inssubs/{InsSubNum}", 22, 4, 28);
+pub(crate) const INS_SUBS: Gate = gate("GET /inssubs", 22, 4, 28);
+#[cfg(feature = "od-24-2")]
+pub(crate) const COV_SPANS: Gate = gate("GET /covspans", 24, 1, 19);
+#[cfg(feature = "od-25-3")]
+pub(crate) const CLAIM_PROCS_BY_STATUS: Gate = gate("Status on GET /claimprocs", 24, 4, 13);
 
 /// A method or field of the Benefits API and its lookups, and the Open Dental version that
 /// added it (from Open Dental's pages).
@@ -144,6 +156,18 @@ pub fn requirements() -> Vec<Requirement> {
     let gates = [
         CREATE,
         PROCEDURE_CODES,
+        PROCEDURE_LOGS,
+        INS_ADJUST,
+        FAMILY_INSURANCE,
+        CLAIM_PROCS,
+        FAMILY_MEMBERS,
+        PAT_PLANS,
+        INS_SUB,
+        INS_SUBS,
+        #[cfg(feature = "od-24-2")]
+        COV_SPANS,
+        #[cfg(feature = "od-25-3")]
+        CLAIM_PROCS_BY_STATUS,
         LIST,
         INS_PLANS,
         UPDATE,

@@ -3,6 +3,7 @@
 
 pub(crate) mod benefit;
 pub(crate) mod etrans;
+pub(crate) mod insurance;
 pub(crate) mod lint;
 pub(crate) mod lookups;
 pub(crate) mod patch;

@@ -22,7 +22,11 @@ pub(crate) fn expected_form(field: &str) -> Option<&'static str> {
         "BenefitType" | "CoverageLevel" | "TimePeriod" | "QuantityQualifier" | "TreatArea" => {
             "a name, as a string"
         }
-        "procCode" => "a string",
+        "procCode" | "CodeSent" | "FromCode" | "ToCode" => "a string",
+        "ProcDate" | "DateEffective" | "DateTerm" => "a date as \"yyyy-MM-dd\"",
+        "InsPayAmt" | "InsPayEst" | "DedApplied" => "an amount",
+        "Status" => "a name, as a string",
+        "Ordinal" => "a whole number",
         key if key.ends_with("Num") => "a key: a whole number, 0 for none",
         _ => return None,
     })
@@ -153,6 +157,70 @@ pub(crate) mod money {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+/// An amount with no sentinel (`InsPayAmt`, `InsPayEst`, `DedApplied`): a double on the wire
+/// (a string holding a number is read too), a decimal here, through [`money::from_wire`].
+pub(crate) mod amount {
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(money::to_wire(v))
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an amount")
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Decimal, E> {
+                money::from_wire(v)
+                    .ok_or_else(|| E::custom("the amount is out of a decimal's range"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Decimal, E> {
+                v.trim()
+                    .parse()
+                    .map_err(|_| E::custom("expected an amount"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `"yyyy-MM-dd"` ⇄ `NaiveDate`, `0001-01-01` (or a zero date-time, or `""`) ⇄ `None`.
+pub(crate) mod date {
+    use chrono::NaiveDate;
+
+    use super::*;
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<NaiveDate>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            None => s.serialize_str("0001-01-01"),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<NaiveDate>, D::Error> {
+        let raw = Option::<String>::deserialize(d)?.unwrap_or_default();
+        // A date-time's date part is the date (some pages print dates with a time).
+        let day = raw.get(..10).unwrap_or(&raw);
+        if day.is_empty() || day == "0001-01-01" {
+            return Ok(None);
+        }
+        NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("expected a date as \"yyyy-MM-dd\""))
     }
 }
 
