@@ -23,6 +23,7 @@
 //! | a family's members | `GET /patients/Simple?Guarantor=`, paged | [`BenefitsClient::family_members`] | 22.4.19 |
 //! | coverage spans | `GET /covspans`, paged, cached | `BenefitsClient::cov_spans` | 24.1.19 (`od-24-2`) |
 //! | used, pending, remaining | the reads above, benefits, plan, covcats | `BenefitsClient::insurance_summary` ([`used`]) | 24.1.19 (`od-24-2`) |
+//! | set used from a 271 | the summary, then `PUT /claimprocs/InsAdjust` | `BenefitsClient::used_from_271`, `BenefitsClient::apply_used` | 24.1.19 (`od-24-2`); the write 21.1 |
 //! | a carrier's 271, read | the two above, covcats, procedure codes | `BenefitsClient::stored_271` ([`eligibility`]) | 23.3.8 (`od-23-3`) |
 
 pub(crate) mod api;
@@ -70,3 +71,6 @@ pub use sync::report::{
     ApplyOptions, ApplyReport, ConflictKind, DEFAULT_SETTLE, MAX_SETTLE, OnError, Progress,
     ProgressFn, SkipReason, Write,
 };
+#[cfg(feature = "od-24-2")]
+#[cfg_attr(docsrs, doc(cfg(feature = "od-24-2")))]
+pub use sync::used::{PatientUsedChange, UsedOutcome, UsedReport};

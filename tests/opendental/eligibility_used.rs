@@ -519,9 +519,9 @@ fn the_sentence_says_what_open_dental_shows_what_the_carrier_says_and_what_is_se
         got.to_string(),
         "Open Dental shows $374.50 used of $1,500; the carrier says $1,125.50 remains; \
          insurance used stays $374.50; deductible: Open Dental shows $10 used of $50; the \
-         carrier says $10 used; deductible used stays $10; $100 pending, not netted; 1 line(s) \
-         skipped; 1 plan amount(s) differ from the carrier's; nothing to write for the benefit \
-         year starting 2026-01-01"
+         carrier says $10 used; deductible used stays $10; nothing to write for the benefit \
+         year starting 2026-01-01 ($100 pending, not netted; 1 line(s) skipped; 1 plan \
+         amount(s) differ from the carrier's)"
     );
     assert!(!got.needs_write());
     assert_eq!(got.send, None);

@@ -16,6 +16,7 @@ mod insurance;
 mod insurance_adjust;
 mod insurance_more;
 mod insurance_properties;
+mod insurance_used;
 mod listing;
 mod lookups;
 mod mock_opendental;

@@ -399,14 +399,15 @@ impl fmt::Display for UsedChange {
         if parts.is_empty() {
             parts.push("the carrier gives no figure Open Dental can set".to_owned());
         }
+        let mut aside = Vec::new();
         if !o.pending.is_zero() {
-            parts.push(format!("{} pending, not netted", Money(o.pending)));
+            aside.push(format!("{} pending, not netted", Money(o.pending)));
         }
         if !self.skipped.is_empty() {
-            parts.push(format!("{} line(s) skipped", self.skipped.len()));
+            aside.push(format!("{} line(s) skipped", self.skipped.len()));
         }
         if !self.findings.is_empty() {
-            parts.push(format!(
+            aside.push(format!(
                 "{} plan amount(s) differ from the carrier's",
                 self.findings.len()
             ));
@@ -420,7 +421,11 @@ impl fmt::Display for UsedChange {
             "{}{write} for the benefit year starting {}",
             parts.join("; "),
             o.year_start
-        )
+        )?;
+        match aside.is_empty() {
+            true => Ok(()),
+            false => write!(f, " ({})", aside.join("; ")),
+        }
     }
 }
 

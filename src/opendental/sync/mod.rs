@@ -9,3 +9,4 @@ pub(crate) mod report;
 mod run;
 mod slots;
 pub(crate) mod update;
+pub(crate) mod used;
