@@ -54,7 +54,11 @@ async fn office() -> MockOpenDental {
 }
 
 async fn change(client: &BenefitsClient) -> PatientUsedChange {
-    let lookups = client.eligibility_lookups().await.unwrap();
+    // A 271 that names no procedure code reads none of the office's.
+    let lookups = client
+        .eligibility_lookups_for(message(REMAINING))
+        .await
+        .unwrap();
     let read = read_271(&lookups, message(REMAINING), ReadOptions::new()).unwrap();
     client
         .used_from_271(
@@ -216,4 +220,53 @@ async fn a_patient_plan_the_patient_does_not_have_is_a_lookup_error() {
         .await
         .unwrap_err();
     assert!(e.is_not_found(), "{e:?}");
+}
+
+/// Requests, counted (BENCHMARKS.md): reading a 271 that names no code, the change, and its
+/// apply, from a new client (cold caches); then the same for a second patient's turn on a warm
+/// client, and an apply with nothing to write.
+#[tokio::test]
+async fn requests_for_read_and_set_stay_few() {
+    let office = office().await;
+    let client = office.client();
+    office.reset_log();
+    let planned = change(&client).await;
+    let paths = |office: &MockOpenDental| -> Vec<String> {
+        office
+            .requests()
+            .iter()
+            .map(|r| format!("{} {}", r.method, r.path.trim_start_matches("/api/v1/")))
+            .collect()
+    };
+    assert_eq!(
+        paths(&office),
+        [
+            "GET covcats",
+            "GET familymodules/100/Insurance",
+            "GET insplans/12",
+            "GET benefits",
+            "GET benefits",
+            "GET claimprocs",
+        ]
+    );
+    office.reset_log();
+    client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    let read = [
+        "GET familymodules/100/Insurance",
+        "GET benefits",
+        "GET benefits",
+        "GET claimprocs",
+    ];
+    let expected: Vec<&str> = read
+        .iter()
+        .copied()
+        .chain(["PUT claimprocs/InsAdjust"])
+        .chain(read)
+        .collect();
+    assert_eq!(paths(&office), expected);
+    // Nothing to write: one read.
+    office.reset_log();
+    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    assert!(matches!(report.outcome, UsedOutcome::NothingToDo));
+    assert_eq!(paths(&office), read);
 }
