@@ -749,3 +749,21 @@ proptest! {
         }
     }
 }
+
+/// Two lines the carrier sends for one figure that contradict each other conflict, even when
+/// one of them would be skipped on its own as above the office's amount.
+#[test]
+fn contradicting_lines_conflict_before_either_is_judged() {
+    let office = with(Some("1000"), None);
+    let got = change("EB*F*IND*35***29*700~EB*F*IND*35***29*1200", &office);
+    assert_eq!(got.ins_used, None);
+    assert_eq!(got.send, None);
+    let reasons: Vec<_> = got.skipped.iter().map(|s| s.reason).collect();
+    assert_eq!(
+        reasons,
+        [UsedSkip::ConflictingFigures, UsedSkip::ConflictingFigures]
+    );
+    // Agreeing lines above the office's amount are each skipped as that.
+    let got = change("EB*F*IND*35***29*1200~EB*F*IND*35***24*-200", &office);
+    assert_eq!(got.send, None);
+}

@@ -124,14 +124,18 @@ async fn the_carriers_remaining_becomes_used_once_and_a_second_change_is_empty()
                "date": "2026-03-15"})
     );
 
-    // The same 271 again: nothing to change, and applying the old change writes nothing.
+    // Applying the old change again writes nothing: the office moved since it was made.
+    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    assert!(matches!(report.outcome, UsedOutcome::Stale), "{report:?}");
+    // The same 271 again: nothing to change, and applying that writes nothing.
     let again = change(&client).await;
     assert_eq!(again.change.send, None, "{again}");
-    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    let report = client.apply_used(&again, Duration::ZERO).await.unwrap();
     assert!(
         matches!(report.outcome, UsedOutcome::NothingToDo),
         "{report:?}"
     );
+    assert!(report.is_complete());
     assert_eq!(puts(&office), 1);
 }
 
@@ -155,16 +159,48 @@ async fn a_change_whose_figures_moved_is_never_sent() {
     assert!(!report.is_complete());
     assert_eq!(report.office.used, dec("250"));
     assert_eq!(puts(&office), 0);
-    // Pending moving alone is no reason: it is never netted.
+    // A payment changed and an adjustment entered that leave "used" where it was: the rows
+    // behind it moved, so the staff's adjustment is never netted over.
+    let office = self::office().await;
+    let client = office.client();
     let planned = change(&client).await;
-    office.insert_claim_proc(claim(
+    let changed = claim(
+        1,
+        PATIENT,
+        ClaimProcStatus::Received,
+        "2026-02-01",
+        "150",
+        "30",
+    );
+    office.insert_claim_proc(changed);
+    let typed = claim(
+        5,
+        PATIENT,
+        ClaimProcStatus::Adjustment,
+        "2026-03-02",
+        "50",
+        "0",
+    );
+    office.insert_claim_proc(typed);
+    office.reset_log();
+    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    assert_eq!(report.office.used, dec("200"));
+    assert!(matches!(report.outcome, UsedOutcome::Stale), "{report:?}");
+    // A new pending claim moves the rows too: planned again, it applies.
+    let planned = change(&client).await;
+    let pending = claim(
         4,
         PATIENT,
         ClaimProcStatus::NotReceived,
         "2026-03-11",
         "10",
         "0",
-    ));
+    );
+    office.insert_claim_proc(pending);
+    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    assert!(matches!(report.outcome, UsedOutcome::Stale), "{report:?}");
+    assert_eq!(puts(&office), 0);
+    let planned = change(&client).await;
     let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
     assert!(matches!(report.outcome, UsedOutcome::Applied), "{report:?}");
     assert_eq!(puts(&office), 1);
@@ -264,9 +300,11 @@ async fn requests_for_read_and_set_stay_few() {
         .chain(read)
         .collect();
     assert_eq!(paths(&office), expected);
-    // Nothing to write: one read.
+    // In step: the change (warm caches) and an apply with nothing to write, a read each.
     office.reset_log();
-    let report = client.apply_used(&planned, Duration::ZERO).await.unwrap();
+    let again = change(&client).await;
+    let report = client.apply_used(&again, Duration::ZERO).await.unwrap();
     assert!(matches!(report.outcome, UsedOutcome::NothingToDo));
-    assert_eq!(paths(&office), read);
+    let twice: Vec<&str> = read.iter().chain(&read).copied().collect();
+    assert_eq!(paths(&office), twice);
 }

@@ -306,12 +306,13 @@ fn total(
         if figure.amount_of() != of {
             continue;
         }
+        // The total each line implies, below zero included: lines that contradict each other
+        // conflict before any is judged against the office's amount.
         let total = match (figure.is_remaining(), office_amount) {
             (false, _) => Ok(amount),
             (true, None) => Err(UsedSkip::NoOpenDentalAmount),
             (true, Some(office)) => office
                 .checked_sub(amount)
-                .filter(|t| *t >= Decimal::ZERO)
                 .ok_or(UsedSkip::RemainingExceedsOpenDentalAmount),
         };
         match total {
@@ -320,9 +321,13 @@ fn total(
         }
     }
     let first = found.first()?.0;
-    if found.iter().any(|(t, _)| *t != first) {
+    let reason = match found.iter().any(|(t, _)| *t != first) {
+        true => Some(UsedSkip::ConflictingFigures),
+        false => (first < Decimal::ZERO).then_some(UsedSkip::RemainingExceedsOpenDentalAmount),
+    };
+    if let Some(reason) = reason {
         for (_, line) in found {
-            skipped.push(skipped_line(line, UsedSkip::ConflictingFigures));
+            skipped.push(skipped_line(line, reason));
         }
         return None;
     }

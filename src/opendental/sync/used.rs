@@ -9,6 +9,7 @@ use std::fmt;
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::error::{Error, LookupError, LookupErrorKind, Violations};
@@ -20,7 +21,7 @@ use crate::opendental::eligibility::{
 };
 use crate::opendental::model::benefit::PatPlanNum;
 use crate::opendental::model::etrans::PatNum;
-use crate::opendental::model::insurance::InsAdjust;
+use crate::opendental::model::insurance::{ClaimProcNum, ClaimProcStatus, InsAdjust};
 use crate::opendental::model::request::Owner;
 use crate::opendental::used::PlanUsed;
 
@@ -36,6 +37,10 @@ pub struct PatientUsedChange {
     pub pat_plan: PatPlanNum,
     /// The change.
     pub change: UsedChange,
+    /// The claim procedures the office's figures were made of: any that moved since (a
+    /// payment changed, an adjustment entered) makes the change stale.
+    #[serde(skip)]
+    seen: Vec<RowSeen>,
     /// What stands between the 271 and the plan as of the change's date (a group number that
     /// is not the plan's, coverage inactive, a policy not in force). Check before applying: a
     /// finding that [`blocks`](PlanFinding::blocks) means the 271 may be another plan's.
@@ -46,6 +51,30 @@ impl fmt::Display for PatientUsedChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Patient plan {}: {}", self.pat_plan, self.change)
     }
+}
+
+/// A claim procedure of the benefit year as the change saw it: what the office nets over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RowSeen {
+    claim_proc: ClaimProcNum,
+    status: ClaimProcStatus,
+    date: NaiveDate,
+    amount: Decimal,
+    deductible: Decimal,
+}
+
+/// The rows a patient plan's figures were made of (excluded ones among them).
+fn rows_seen(plan: &PlanUsed) -> Vec<RowSeen> {
+    plan.rows
+        .iter()
+        .map(|r| RowSeen {
+            claim_proc: r.claim_proc,
+            status: r.status.clone(),
+            date: r.proc_date,
+            amount: r.amount,
+            deductible: r.deductible,
+        })
+        .collect()
 }
 
 /// How an [`apply_used`](BenefitsClient::apply_used) ended.
@@ -59,9 +88,16 @@ pub enum UsedOutcome {
     /// Sent and answered 200, but the office shows other totals: how the office nets its
     /// adjustment is not documented (it may count codes Open Dental's display leaves out).
     Differs,
-    /// Not sent: the office's figures moved since the change was planned (someone entered a
-    /// claim or an adjustment). Plan it again.
+    /// Not sent: the office's figures or the claim procedures behind them moved since the
+    /// change was planned (a claim received, a payment changed, an adjustment entered,
+    /// perhaps this change applied already). Plan it again.
     Stale,
+    /// Not sent: the patient plan's apply lock was lost before the write (another worker may
+    /// hold it now).
+    LockLost,
+    /// Sent and answered 200 (it landed), but the read after it failed: what the office shows
+    /// now is not known. The figures in the report are those read before the write.
+    Unverified(Error),
     /// Sent, and it may have landed: the office did not say, and the read after the settle
     /// time does not show the totals. Never sent again by this apply; the next change says.
     Unknown(Error),
@@ -73,8 +109,9 @@ pub enum UsedOutcome {
 pub struct UsedReport {
     /// How it ended.
     pub outcome: UsedOutcome,
-    /// The patient plan's figures read last (before the write for `Stale` and `NothingToDo`,
-    /// after it otherwise).
+    /// The patient plan's figures read last: before the write for `Stale`, `NothingToDo`,
+    /// `LockLost` and `Unverified` (and `Unknown` when the read after failed), after it
+    /// otherwise.
     pub office: OfficeFigures,
 }
 
@@ -150,6 +187,7 @@ impl BenefitsClient {
         let summary = self.insurance_summary(patient, as_of).await?;
         let plan = find(&summary.plans, patient, pat_plan)?;
         let office = office_figures(plan, as_of);
+        let seen = rows_seen(plan);
         let change = used_change(&carrier_figures(read, options), &office)
             .map_err(|e| Error::InvalidRequest(Violations::one("as_of", e.to_string())))?;
         let ins_plan = self.ins_plan(plan.plan).await?;
@@ -164,6 +202,7 @@ impl BenefitsClient {
             pat_plan,
             change,
             findings,
+            seen,
         })
     }
 
@@ -171,10 +210,15 @@ impl BenefitsClient {
     /// patient plan's apply lock (the one [`apply`](BenefitsClient::apply) takes for its
     /// overrides), and says how it ended ([`UsedOutcome`]).
     ///
-    /// - Just before the write it reads the office's figures again. If they moved since the
-    ///   change was planned (a claim received, an adjustment entered by someone), nothing is
-    ///   sent: [`UsedOutcome::Stale`]. If the office already shows the totals, nothing is
-    ///   sent: [`UsedOutcome::NothingToDo`]. So applying twice writes once.
+    /// - Just before the write it reads the office's figures again. If they, or any claim
+    ///   procedure of the year behind them, moved since the change was planned (a claim
+    ///   received, a payment changed, an adjustment entered by someone, or this change
+    ///   applied already), nothing is sent: [`UsedOutcome::Stale`]; plan it again (a change
+    ///   planned after the write is empty). A change with nothing to send sends nothing:
+    ///   [`UsedOutcome::NothingToDo`]. So applying twice writes once. Rows of the same plan
+    ///   on another subscription of the patient, which the office may net too, are not read.
+    /// - The lock is checked just before the write: lost, nothing is sent
+    ///   ([`UsedOutcome::LockLost`]).
     /// - The office's 200 says nothing ("regardless of how the math worked out"), so the
     ///   figures are read again after it: [`UsedOutcome::Applied`] when they show the totals,
     ///   [`UsedOutcome::Differs`] when not.
@@ -190,7 +234,12 @@ impl BenefitsClient {
     /// # Errors
     /// The lock's errors (held by another apply); the first read's errors; a write the
     /// office refused (a 4xx, a 429 or a connection never opened): nothing was written.
-    /// Errors of the read after a write that was sent are an [`UsedOutcome::Unknown`].
+    /// A failed read after a write that was sent is [`UsedOutcome::Unverified`] (answered
+    /// 200) or [`UsedOutcome::Unknown`].
+    ///
+    /// The benefit year is the one holding the change's `as_of`: pass the 271's own date (or
+    /// today's for a fresh answer), since after the plan's renew date a figure of last year
+    /// would be written into the new one.
     pub async fn apply_used(
         &self,
         planned: &PatientUsedChange,
@@ -210,15 +259,16 @@ impl BenefitsClient {
         lease: &Lease,
     ) -> Result<UsedReport, Error> {
         let as_of = planned.change.office.as_of;
-        let before = self.figures_of(planned, as_of).await?;
+        let (before, seen) = self.figures_of(planned, as_of).await?;
+        // Anything moved since the plan: never written over, whatever the totals look like.
+        if !unchanged(&planned.change.office, &before) || seen != planned.seen {
+            return Ok(report(UsedOutcome::Stale, before));
+        }
         let Some(send) = planned.change.send else {
             return Ok(report(UsedOutcome::NothingToDo, before));
         };
-        if shows(&before, &send) {
-            return Ok(report(UsedOutcome::NothingToDo, before));
-        }
-        if !unchanged(&planned.change.office, &before) {
-            return Ok(report(UsedOutcome::Stale, before));
+        if lease.lost() {
+            return Ok(report(UsedOutcome::LockLost, before));
         }
         let mut body = InsAdjust::new(planned.pat_plan);
         body.ins_used = send.ins_used;
@@ -233,12 +283,16 @@ impl BenefitsClient {
         if unknown.is_some() {
             tokio::time::sleep(settle).await;
         }
-        let after = self.figures_of(planned, as_of).await;
+        let after = self
+            .figures_of(planned, as_of)
+            .await
+            .map(|(after, _)| after);
         Ok(match (after, unknown) {
             (Ok(after), _) if shows(&after, &send) => report(UsedOutcome::Applied, after),
             (Ok(after), None) => report(UsedOutcome::Differs, after),
             (Ok(after), Some(e)) => report(UsedOutcome::Unknown(e), after),
-            (Err(read), sent) => report(UsedOutcome::Unknown(sent.unwrap_or(read)), before),
+            (Err(read), None) => report(UsedOutcome::Unverified(read), before),
+            (Err(_), Some(e)) => report(UsedOutcome::Unknown(e), before),
         })
     }
 
@@ -247,10 +301,10 @@ impl BenefitsClient {
         &self,
         planned: &PatientUsedChange,
         as_of: NaiveDate,
-    ) -> Result<OfficeFigures, Error> {
+    ) -> Result<(OfficeFigures, Vec<RowSeen>), Error> {
         let summary = self.insurance_summary(planned.patient, as_of).await?;
         let plan = find(&summary.plans, planned.patient, planned.pat_plan)?;
-        Ok(office_figures(plan, as_of))
+        Ok((office_figures(plan, as_of), rows_seen(plan)))
     }
 }
 
