@@ -31,7 +31,7 @@ pub struct CarrierPlan {
     pub group_number_withheld: bool,
     /// The carrier says coverage is inactive: an EB01 of `6` (inactive), `7` (inactive,
     /// pending an eligibility update) or `8` (inactive, pending investigation) among the EB
-    /// segments read ([`is_inactive`]).
+    /// segments read.
     pub inactive: bool,
     /// When the policy starts: the last `DTP*539` before the first EB, else the last
     /// `DTP*346` (Open Dental's order), read as `X12Parse.ToDate` reads DTP03 (its first eight
