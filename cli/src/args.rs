@@ -27,7 +27,8 @@ pub struct Cli {
 
 #[derive(Args)]
 pub struct Global {
-    /// Run against the built-in fakes with demo data (plan 12, member 1234567); no credentials.
+    /// Run against the built-in fakes with demo data (plan 12, patient 1001, member 1234567); no
+    /// credentials.
     #[arg(long, global = true)]
     pub demo: bool,
     /// An office of the config file (`benefits office list`): its mode, version and keys.
@@ -72,6 +73,9 @@ pub enum Command {
     /// A plan's benefits: show them, or bring them in step with a file.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// A patient's insurance: what is used, pending and remaining of each of their plans.
+    #[command(subcommand)]
+    Patient(PatientCommand),
     /// The office's lookups.
     #[command(subcommand)]
     Lookups(LookupsCommand),
@@ -244,6 +248,24 @@ pub enum LookupsCommand {
     },
     /// Code groups.
     Codegroups {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum PatientCommand {
+    /// Each of the patient's plans as Open Dental shows it: the benefit year, annual maximum,
+    /// used, pending, remaining, deductible and deductible remaining (-v: the claim
+    /// procedures behind each figure).
+    Insurance {
+        /// The patient (PatNum).
+        #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+        patnum: u64,
+        /// The day the benefit year is taken around (YYYY-MM-DD; default today).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
         /// Print JSON.
         #[arg(long)]
         json: bool,

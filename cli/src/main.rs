@@ -19,6 +19,7 @@ mod eligibility;
 mod export;
 mod names;
 mod offices;
+mod patient;
 mod plan;
 
 use std::io::IsTerminal;
@@ -187,6 +188,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             let client = open_dental(&cli.global, &mut fakes).await?;
             eligibility::run(&client, command).await
         }
+        Command::Patient(command) => {
+            let client = open_dental(&cli.global, &mut fakes).await?;
+            patient::run(&client, &cli.global, command).await
+        }
         Command::Lookups(command) => {
             let client = open_dental(&cli.global, &mut fakes).await?;
             match command {
@@ -245,6 +250,8 @@ pub(crate) async fn open_dental(
             let text = String::from_utf8_lossy(text).into_owned();
             office.insert_stored_271(PatNum::new(1000 + u64::from(n)), plan, at, text);
         }
+        // Patient 1001's family on the plan, with claims this year and last.
+        demo::seed_insurance(&office, plan, chrono::Local::now().date_naive());
         let client = office.client();
         fakes._open_dental = Some(office);
         return Ok(client);

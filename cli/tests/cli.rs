@@ -23,14 +23,16 @@ fn plan_show_as_a_table_json_and_csv() {
 
     let out = benefits(&["--demo", "plan", "show", "12", "--json"], &[]);
     let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(rows.len(), 12);
+    // demo::plan_benefits' 12, then the family deductible and the ortho lifetime maximum of
+    // demo::seed_insurance.
+    assert_eq!(rows.len(), 14);
     assert_eq!(rows[2]["benefit"]["Percent"], 80);
     assert_eq!(rows[2]["shape"]["Coinsurance"]["percent"], 80);
 
     let out = benefits(&["--demo", "plan", "show", "12", "--csv"], &[]);
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 13);
+    assert_eq!(lines.len(), 15);
     assert!(lines[0].starts_with("BenefitNum,Meaning,BenefitType"));
     assert!(
         lines[3].starts_with("3,Coinsurance: Basic 80 %,CoInsurance"),

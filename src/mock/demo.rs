@@ -1,5 +1,5 @@
-//! Realistic data for demos and first runs: a dental plan's benefits and a member's benefit
-//! check.
+//! Realistic data for demos and first runs: a dental plan's benefits, a family's claims on it
+//! ([`seed_insurance`]) and a member's benefit check.
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
@@ -12,6 +12,8 @@ use crate::opendental::{
 };
 #[cfg(feature = "od-23-2")]
 use crate::opendental::{CodeGroup, CodeGroupFixed, CodeGroupNum};
+
+pub use super::demo_insurance::seed_insurance;
 
 /// A typical PPO plan: 100/80/50 coinsurance, a $50 deductible, a $1,500 annual maximum,
 /// exams and cleanings twice per benefit year, bitewings every 12 months, a pano every 5

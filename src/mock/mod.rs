@@ -35,6 +35,7 @@
 
 mod cervey;
 pub mod demo;
+mod demo_insurance;
 mod faults;
 mod opendental;
 

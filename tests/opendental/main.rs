@@ -14,6 +14,7 @@ mod eligibility_rules;
 mod eligibility_used;
 mod insurance;
 mod insurance_adjust;
+mod insurance_demo;
 mod insurance_more;
 mod insurance_properties;
 mod insurance_used;
