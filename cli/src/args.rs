@@ -270,4 +270,8 @@ pub enum PatientCommand {
         #[arg(long)]
         json: bool,
     },
+    /// What a carrier's 271 says the patient has used and has left, as the change to Open
+    /// Dental's insurance used and deductible used (`--apply` sets it: one `PUT
+    /// /claimprocs/InsAdjust`), and every figure line Open Dental cannot hold, with why.
+    Used(crate::used::UsedArgs),
 }

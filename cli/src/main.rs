@@ -21,6 +21,7 @@ mod names;
 mod offices;
 mod patient;
 mod plan;
+mod used;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -21,6 +21,9 @@ pub async fn run(
     command: PatientCommand,
 ) -> Result<(), Failure> {
     match command {
+        PatientCommand::Used(args) => {
+            crate::used::run(client, &args, &crate::plan::office_name(global)).await
+        }
         PatientCommand::Insurance {
             patnum,
             as_of,

@@ -96,7 +96,7 @@ pub async fn run(
 
 /// The office the command writes, as the person knows it: the config file's name, else
 /// what the keys are.
-fn office_name(global: &Global) -> String {
+pub(crate) fn office_name(global: &Global) -> String {
     match (&global.office, global.demo) {
         (Some(name), _) => name.clone(),
         (None, true) => "demo".to_owned(),

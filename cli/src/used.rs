@@ -6,8 +6,7 @@ use std::io::IsTerminal;
 
 use benefits_sdk::opendental::eligibility::{AmountOf, FigureOptions, PlanFinding};
 use benefits_sdk::opendental::{
-    BenefitsClient, DEFAULT_SETTLE, PatNum, PatPlanNum, PatientUsedChange, UsedOutcome,
-    UsedReport,
+    BenefitsClient, DEFAULT_SETTLE, PatNum, PatPlanNum, PatientUsedChange, UsedOutcome, UsedReport,
 };
 use chrono::NaiveDate;
 use clap::Args;
@@ -189,13 +188,20 @@ async fn apply(
 }
 
 /// Says how the apply ended, and its exit code.
-fn finish(args: &UsedArgs, planned: &PatientUsedChange, report: &UsedReport) -> Result<(), Failure> {
+fn finish(
+    args: &UsedArgs,
+    planned: &PatientUsedChange,
+    report: &UsedReport,
+) -> Result<(), Failure> {
     let o = &report.office;
-    let remaining = o.remaining().map_or("—".to_owned(), |r| format!("${r}"));
+    let remaining = o.remaining().map_or("—".to_owned(), |r| format!("${r:.2}"));
     let (name, text, exit) = match &report.outcome {
         UsedOutcome::Applied => (
             "applied",
-            format!("Applied: Open Dental shows ${} used, {remaining} remaining.", o.used),
+            format!(
+                "Applied: Open Dental shows ${:.2} used, {remaining} remaining.",
+                o.used
+            ),
             None,
         ),
         UsedOutcome::NothingToDo => (
@@ -214,8 +220,9 @@ fn finish(args: &UsedArgs, planned: &PatientUsedChange, report: &UsedReport) -> 
             "differs",
             format!(
                 "Written, but Open Dental shows ${} used, not the total sent: the office nets \
-                 its adjustment its own way.",
-                o.used
+                 its adjustment its own way (perhaps over a claim its display leaves out of \
+                 used, such as one under an ortho maximum). Not sent again.",
+                o.used.round_dp(2)
             ),
             Some(4),
         ),
@@ -238,7 +245,11 @@ fn finish(args: &UsedArgs, planned: &PatientUsedChange, report: &UsedReport) -> 
                 .to_owned(),
             Some(4),
         ),
-        _ => ("unknown", "The apply ended another way.".to_owned(), Some(4)),
+        _ => (
+            "unknown",
+            "The apply ended another way.".to_owned(),
+            Some(4),
+        ),
     };
     match args.json {
         true => {
