@@ -7,6 +7,13 @@
 //! With the `od-24-2` feature (the summary reads `GET /covspans`, Open Dental 24.1.19).
 //!
 //! Member data stays out: a row is its keys, status, date, amounts and procedure code.
+//!
+//! Where the port and Open Dental can part (both rare, both said here):
+//! - The deductible counts the rows of this patient plan's subscription. Open Dental's
+//!   (`GetDeductGeneralDisplay`) counts every row of the plan in the patient's history, so a
+//!   patient with two subscriptions to one plan has both counted there.
+//! - A deductible row with a CodeGroupNum is never the general deductible, as from Open Dental
+//!   24.3; offices from 23.2.62 to 24.2 still take one.
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
