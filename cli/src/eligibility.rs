@@ -5,8 +5,8 @@
 use std::io::Read;
 
 use benefits_sdk::opendental::eligibility::{
-    BenefitLoop, Eligibility, EligibilityInput, EligibilityLookups, EligibilitySource, Network,
-    ReadOptions, RuleSet, names_procedure_codes, read_eligibility,
+    Eligibility, EligibilityInput, EligibilityLookups, EligibilitySource, Network, ReadOptions,
+    RuleSet, names_procedure_codes, read_eligibility,
 };
 use benefits_sdk::opendental::{BenefitsClient, Names, PatNum, PlanNum, PlanSummary};
 use benefits_sdk::{EligibilityErrorKind, Error};
@@ -159,11 +159,7 @@ pub async fn read_stored(
     let message = text.message_text.as_bytes();
     let input = EligibilityInput::X12(message);
     let read = read_input(client, &label, input, flags.options(), flags.refresh).await?;
-    let dependent_loop = read.rows.iter().map(|r| r.loop_id);
-    let dependent_loop = dependent_loop
-        .chain(read.dropped.iter().map(|d| d.loop_id))
-        .any(|l| l == BenefitLoop::Dependent);
-    if read.dependent || !dependent_loop {
+    if read.dependent || !read.shows_dependent {
         return Ok(read);
     }
     eprintln!("benefits: the stored 271 answers for a dependent (2110D): read as --dependent");
